@@ -1,0 +1,26 @@
+# The two commands of the README's quick start. Each installs what is missing first
+# (scripts/setup.sh is idempotent and fast when everything is there).
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint format bench
+
+setup:
+	@./scripts/setup.sh
+
+demo: setup
+	@$(BIN)/kiosk demo
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: setup
+	@$(BIN)/kiosk bench

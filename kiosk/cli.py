@@ -1,0 +1,112 @@
+"""`kiosk`: the command line of the station kiosk.
+
+Each concern registers its own subcommands (`cli_kb`, `cli_answer`, ...); this module only
+assembles them and turns KioskError into one clear line and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+from kiosk.cli_common import add_global_flags, configure_logging, print_json, settings_from_args
+from kiosk.errors import KioskError
+from kiosk.models import describe_models, models_report
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Offline voice information kiosk for subway stations (ko/en/zh/ja).",
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    add_global_flags(common)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    models = subparsers.add_parser(
+        "models",
+        parents=[common],
+        help="list every model: role, languages, source, size, sha256, licence",
+        description="List every model the kiosk uses and check that each is present. "
+        "Exits 1 and names what is missing when one is not.",
+    )
+    models.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    models.set_defaults(func=cmd_models)
+
+    config = subparsers.add_parser(
+        "config",
+        parents=[common],
+        help="validate the settings file and print the effective settings",
+        description="Load the settings (file + flags), validate them and print the result.",
+    )
+    config.set_defaults(func=cmd_config)
+
+    for register in _subcommand_modules():
+        register(subparsers, common)
+    return parser
+
+
+def _subcommand_modules():  # TODO(lead): plain imports once every module has landed
+    import importlib
+
+    found = []
+    for module, func in (
+        ("kiosk.cli_kb", "add_kb_commands"),
+        ("kiosk.cli_answer", "add_answer_commands"),
+        ("kiosk.cli_voice", "add_voice_commands"),
+    ):
+        try:
+            found.append(getattr(importlib.import_module(module), func))
+        except ImportError:
+            pass
+    return found
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    infos = describe_models(settings)
+    if args.json:
+        print_json([info.as_dict() for info in infos])
+    else:
+        print(models_report(settings))
+    missing = [info for info in infos if not info.present]
+    for info in missing:
+        print(f"kiosk: missing model for {info.role}: {info.problem}", file=sys.stderr)
+    return EXIT_ERROR if missing else 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    print(f"# from {settings.source or 'built-in defaults'}")
+    for section in ("station", "languages", "models", "audio", "http", "data", "privacy"):
+        print(f"[{section}]")
+        values = getattr(settings, section)
+        for name in values.__dataclass_fields__:
+            value = getattr(values, name)
+            if name == "admin_token":
+                value = "(set)" if value else "(empty: admin API disabled)"
+            print(f"{name} = {value!r}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(getattr(args, "verbose", False))
+    try:
+        return int(args.func(args) or 0)
+    except KioskError as err:
+        print(f"kiosk: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

