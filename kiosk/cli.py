@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _subcommand_modules():  # TODO(lead): plain imports once every module has landed
+    import contextlib
     import importlib
 
     found = []
@@ -61,10 +62,8 @@ def _subcommand_modules():  # TODO(lead): plain imports once every module has la
         ("kiosk.cli_answer", "add_answer_commands"),
         ("kiosk.cli_voice", "add_voice_commands"),
     ):
-        try:
+        with contextlib.suppress(ImportError):
             found.append(getattr(importlib.import_module(module), func))
-        except ImportError:
-            pass
     return found
 
 

@@ -73,6 +73,12 @@ def whisper_model_dir(settings: Settings) -> Path:
     return _join_whisper_parts(target)
 
 
+def _require_dir(folder: Path, key: str, must_hold: str) -> Path:
+    if not (folder / must_hold).is_file():
+        raise ModelError("model-missing", f"{key}: {folder / must_hold} not found")
+    return folder
+
+
 def _join_whisper_parts(target: Path) -> Path:
     parts = [package_dir(name) for name in WHISPER_PARTS]
     missing = [name for name, folder in zip(WHISPER_PARTS, parts, strict=True) if folder is None]
@@ -173,7 +179,9 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
             checksums,
         )
     except ModelError as err:
-        yield ModelInfo("speech recognition", "Whisper", LANGUAGES, "", "", "MIT", problem=err.message)
+        yield ModelInfo(
+            "speech recognition", "Whisper", LANGUAGES, "", "", "MIT", problem=err.message
+        )
 
     for lang, (onnx, config) in sorted(piper_voices(settings).items()):
         bundled = lang not in custom.piper_voices
@@ -238,7 +246,9 @@ def _file_info(
     checksums: bool,
 ) -> ModelInfo:
     if not path.is_file():
-        return ModelInfo(role, name, languages, source, str(path), licence, problem=f"not found: {path}")
+        return ModelInfo(
+            role, name, languages, source, str(path), licence, problem=f"not found: {path}"
+        )
     return ModelInfo(
         role,
         name,

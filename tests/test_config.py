@@ -46,8 +46,8 @@ def test_relative_model_paths_resolve_against_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "key", "fragment"),
     [
-        ('[http]\nprot = 80\n', "http.prot", "did you mean 'port'"),
-        ('[htp]\nport = 80\n', "htp", "did you mean 'http'"),
+        ("[http]\nprot = 80\n", "http.prot", "did you mean 'port'"),
+        ("[htp]\nport = 80\n", "htp", "did you mean 'http'"),
         ('[http]\nport = "eighty"\n', "http.port", "integer"),
         ("[http]\nport = 70000\n", "http.port", "not a TCP port"),
         ('[languages]\nenabled = ["ko", "fr"]\n', "languages.enabled", "'fr'"),
@@ -80,5 +80,5 @@ def test_overrides_win_over_the_file_and_are_validated(tmp_path: Path) -> None:
     settings = load_settings(path, {"station.name": "Gangnam", "http.port": None})
     assert settings.station.name == "Gangnam"
     assert settings.http.port == 9000  # None means "flag not given"
-    with pytest.raises(ConfigError, match="http.port"):
+    with pytest.raises(ConfigError, match=r"http\.port"):
         settings.with_overrides({"http.port": 0})

