@@ -118,15 +118,31 @@ def group_complexes(stations: list[StationRec]) -> dict[str, list[StationRec]]:
     return result
 
 
-def complex_names(members: list[StationRec]) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Names per language for a complex: the most common non-empty source name per language."""
+def contested_names(stations: list[StationRec]) -> set[tuple[str, str]]:
+    """(lang, name) pairs the source gives to stations of different Korean names.
+
+    E.g. 신논현 on the Shinbundang Line carries zh 江南 / ja カンナム, copied from 강남. Such a
+    name is kept only where it is the majority name, never as an alias of the other station."""
+    owners: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for st in stations:
+        for lang in ("en", "zh", "ja"):
+            if st.names.get(lang) and lang not in st.fallback:
+                owners[(lang, st.names[lang])].add(st.names["ko"])
+    return {k for k, v in owners.items() if len(v) > 1}
+
+
+def complex_names(
+    members: list[StationRec], contested: set[tuple[str, str]] = frozenset()
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Names per language for a complex: the most common source name per language, where a
+    contested name counts for little (see `contested_names`)."""
     names: dict[str, str] = {}
     fallback: list[str] = []
     for lang in LANGS:
-        counts: dict[str, int] = defaultdict(int)
+        counts: dict[str, float] = defaultdict(float)
         for st in members:
             if st.names.get(lang) and lang not in st.fallback:
-                counts[st.names[lang]] += 1
+                counts[st.names[lang]] += 0.1 if (lang, st.names[lang]) in contested else 1.0
         if counts:
             names[lang] = max(counts.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
         else:

@@ -87,17 +87,32 @@ _SPECIAL: list[tuple[str, dict[str, str], tuple[str, ...]]] = [
     ),
     (
         "uijeongbu",
-        {"ko": "의정부경전철", "en": "U Line (Uijeongbu LRT)", "zh": "议政府轻轨", "ja": "議政府軽電鉄"},
+        {
+            "ko": "의정부경전철",
+            "en": "U Line (Uijeongbu LRT)",
+            "zh": "议政府轻轨",
+            "ja": "議政府軽電鉄",
+        },
         ("의정부", "의정부경전철", "uline", "uijeongbulrt"),
     ),
     (
         "everline",
-        {"ko": "용인에버라인", "en": "Yongin EverLine", "zh": "龙仁爱宝线", "ja": "龍仁エバーライン"},
+        {
+            "ko": "용인에버라인",
+            "en": "Yongin EverLine",
+            "zh": "龙仁爱宝线",
+            "ja": "龍仁エバーライン",
+        },
         ("용인경전철", "용인에버라인", "에버라인", "everline"),
     ),
     (
         "gimpo-gold",
-        {"ko": "김포골드라인", "en": "Gimpo Goldline", "zh": "金浦黄金线", "ja": "金浦ゴールドライン"},
+        {
+            "ko": "김포골드라인",
+            "en": "Gimpo Goldline",
+            "zh": "金浦黄金线",
+            "ja": "金浦ゴールドライン",
+        },
         ("김포도시철도", "김포골드라인", "골드라인", "goldline", "gimpogoldline"),
     ),
     (

@@ -26,8 +26,44 @@ from knowledge.textnorm import (
 
 # Korean particles and endings that follow a station name in a question (longest first).
 _PARTICLES = sorted(
-    "에서는 에서도 에서 으로는 으로 로는 로 까지 부터 에는 에도 에 이랑 랑 하고 과 와 이 가 은 는 을 "
-    "를 의 도 이요 요 인가요 이에요 예요 입니다 앞 근처 쪽 방향 방면".split(),
+    [
+        "에서는",
+        "에서도",
+        "에서",
+        "으로는",
+        "으로",
+        "로는",
+        "로",
+        "까지",
+        "부터",
+        "에는",
+        "에도",
+        "에",
+        "이랑",
+        "랑",
+        "하고",
+        "과",
+        "와",
+        "이",
+        "가",
+        "은",
+        "는",
+        "을",
+        "를",
+        "의",
+        "도",
+        "이요",
+        "요",
+        "인가요",
+        "이에요",
+        "예요",
+        "입니다",
+        "앞",
+        "근처",
+        "쪽",
+        "방향",
+        "방면",
+    ],
     key=len,
     reverse=True,
 )
@@ -39,7 +75,7 @@ EXACT, ALIAS, ABBREV = 1.0, 0.95, 0.85
 FUZZY_MIN = 0.72
 
 
-def generate_aliases(names: dict[str, str], fr_codes: list[str] = ()) -> list[tuple[str, str, str]]:
+def generate_aliases(names: dict[str, str]) -> list[tuple[str, str, str]]:
     """(lang, alias, kind) for one complex, by general rules: 역/Station/站/駅 forms, romanisation,
     parenthetical sub-names split off, Korean `X입구` → `X` ('entrance' dropped in speech)."""
     out: list[tuple[str, str, str]] = []
@@ -59,6 +95,9 @@ def generate_aliases(names: dict[str, str], fr_codes: list[str] = ()) -> list[tu
             out.append(("en", romanize(ko[: -len("입구")]), "abbrev"))
     if names.get("en"):
         out.append(("en", f"{names['en']} Station", "alias"))
+        spelled = latin_words(names["en"])  # 'Hongik Univ.' -> 'hongik university'
+        if name_key(spelled) != name_key(names["en"]):
+            out.append(("en", spelled, "alias"))
     for lang, suffix in (("zh", "站"), ("ja", "駅")):
         if names.get(lang):
             out.append((lang, f"{names[lang]}{suffix}", "alias"))
@@ -81,7 +120,9 @@ def _conf(kind: str) -> float:
 class NameIndex:
     """In-memory index over every alias of every complex; built once per snapshot."""
 
-    def __init__(self, complexes: dict[str, StationComplex], aliases: list[tuple[str, str, str, str]]):
+    def __init__(
+        self, complexes: dict[str, StationComplex], aliases: list[tuple[str, str, str, str]]
+    ):
         self.complexes = complexes
         self._exact: dict[str, list[_Entry]] = defaultdict(list)
         self._latin: dict[str, list[_Entry]] = defaultdict(list)
@@ -109,19 +150,23 @@ class NameIndex:
     def resolve(self, text: str, lang: str | None = None, limit: int = 5) -> list[StationMatch]:
         """Candidates for a text that should be one station name, best first."""
         raw = nfc(text).strip()
-        key = _strip_suffixes(name_key(raw))
+        variants = _suffix_variants(name_key(raw))
+        key = variants[-1] if variants else ""
         best: dict[str, StationMatch] = {}
-        for k in {name_key(raw), key}:
+        for i, k in enumerate(variants):
             for e in self._exact.get(k, []):
-                self._keep(best, e, _conf(e.kind) if k == e.key else ALIAS)
+                self._keep(best, e, _conf(e.kind) if i == 0 else ALIAS * _conf(e.kind))
+            if best:
+                break
         if not best and key.isascii():
             words = " ".join(w for w in latin_words(raw).split() if w not in _LATIN_STOP)
             lk = latin_key(words)
             for e in self._latin.get(lk, []):
                 self._keep(best, e, ALIAS * _conf(e.kind))
         if not best:
-            for e, score in self._fuzzy(key):
-                self._keep(best, e, score)
+            for k in dict.fromkeys(variants[1:] or variants):
+                for e, score in self._fuzzy(k):
+                    self._keep(best, e, score)
         return sorted(best.values(), key=lambda m: -m.confidence)[:limit]
 
     def _fuzzy(self, key: str) -> list[tuple[_Entry, float]]:
@@ -185,7 +230,7 @@ class NameIndex:
                 starts.add(len(chars))
             chars.append(ch.lower())
             prev_space = False
-        s = name_key("".join(chars)) if False else "".join(chars)
+        s = "".join(chars)
         ends.add(len(s))
         results: list[tuple[int, StationMatch]] = []
         pos, n = 0, len(s)
@@ -224,7 +269,7 @@ class NameIndex:
     def _find_fuzzy(self, text: str) -> list[tuple[int, StationMatch]]:
         words = text.split()
         results: list[tuple[int, StationMatch]] = []
-        for i, word in enumerate(words):
+        for i in range(len(words)):
             for span in (1, 2, 3):
                 if i + span > len(words):
                     break
@@ -241,20 +286,29 @@ class NameIndex:
         return results
 
 
-def _strip_suffixes(key: str) -> str:
-    """Drop a trailing 역 + particles (Korean), 站/駅 (zh/ja) or 'station' (English)."""
+def _suffix_variants(key: str) -> list[str]:
+    """The key, then ever shorter forms without trailing particles and 역 (Korean), 站/駅 (zh/ja)
+    or 'station' (English). Callers try them in order so `을지로에서` stops at `을지로`."""
+    out = [key]
     if key and is_hangul(key[-1]):
         for _ in range(3):
-            for p in _PARTICLES:
+            for p in (*_PARTICLES, "역"):
                 if key.endswith(p) and len(key) - len(p) >= 2:
                     key = key[: -len(p)]
+                    out.append(key)
                     break
-        if key.endswith("역") and len(key) > 2:
-            key = key[:-1]
-        return key
+            else:
+                break
+        return out
     for suf in _CJK_SUFFIX:
         if key.endswith(suf) and len(key) > len(suf):
-            return key[: -len(suf)]
+            out.append(key[: -len(suf)])
+            return out
     if key.endswith("station") and len(key) > 7:
-        return key[: -len("station")]
-    return key
+        out.append(key[: -len("station")])
+    return out
+
+
+def _strip_suffixes(key: str) -> str:
+    """The shortest suffix-free variant (for fuzzy matching of a chunk)."""
+    return _suffix_variants(key)[-1]

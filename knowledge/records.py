@@ -74,6 +74,8 @@ class Leg:
     stops: int
     toward: str
     source_ids: tuple[str, ...]
+    next_station: StationComplex | None = None
+    """The first station after `from_station`: the direction as signs show it (`역삼 방면`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +126,7 @@ class Notice:
         return self.spoken.get("ko") or self.header.get("ko") or next(iter(self.header.values()))
 
     def text_in(self, lang: str) -> str:
-        return (
-            self.spoken.get(lang) or self.header.get(lang) or self.text
-        )
+        return self.spoken.get(lang) or self.header.get(lang) or self.text
 
     def active(self, now: datetime) -> bool:
         return (self.start is None or self.start <= now) and (self.end is None or now < self.end)

@@ -69,7 +69,9 @@ def parse_stations(path: Path, ds: Dataset) -> None:
             ds.issues.append(Issue(path.name, lineno, "station_cd", "empty"))
             continue
         if code in seen:
-            ds.issues.append(Issue(path.name, lineno, "station_cd", f"duplicate of line {seen[code]}"))
+            ds.issues.append(
+                Issue(path.name, lineno, "station_cd", f"duplicate of line {seen[code]}")
+            )
             continue
         seen[code] = lineno
         line = _line(ds, path.name, lineno, row["line"])
@@ -140,7 +142,9 @@ def parse_elevators(path: Path, ds: Dataset) -> None:
         line = ds.lines.get(st.line_id)
         counter[st.code] += 1
         loc, status = row["location"], row["status"]
-        tr = ELEVATOR_STATUS.get(status, {"en": "status unknown", "zh": "状态不明", "ja": "状態不明"})
+        tr = ELEVATOR_STATUS.get(
+            status, {"en": "status unknown", "zh": "状态不明", "ja": "状態不明"}
+        )
         where = _station_texts(st, line)
         texts = {
             "ko": f"{where['ko']} 엘리베이터: {loc} ({status or '상태 미상'}, {STATUS_DATE} 기준)",
@@ -153,7 +157,9 @@ def parse_elevators(path: Path, ds: Dataset) -> None:
         if exit_no:
             data["exit"] = exit_no.group(1)
         ds.facts.append(
-            FactRec(f"elevator:{st.code}:{counter[st.code]}", "elevator", st.code, line.id, texts, data)
+            FactRec(
+                f"elevator:{st.code}:{counter[st.code]}", "elevator", st.code, line.id, texts, data
+            )
         )
 
 
@@ -185,11 +191,13 @@ def parse_transfer_steps(path: Path, ds: Dataset) -> None:
         sid = f"transfer:{st.code}:{counter[st.code]}"
         where = _station_texts(st, line)
         body = " ".join(steps)
+        zh_lines = f"{line.names['zh']} → {to_line.names['zh']}"
+        ja_lines = f"{line.names['ja']} → {to_line.names['ja']}"
         texts = {
             "ko": f"{st.names['ko']}역 환승 {from_dir} → {to_dir}: {body}",
             "en": f"Transfer at {where['en']} to {to_line.names['en']} ({to_dir}): {body}",
-            "zh": f"{st.names['zh']}站 换乘 {line.names['zh']} → {to_line.names['zh']}（{to_dir}）：{body}",
-            "ja": f"{st.names['ja']}駅 乗り換え {line.names['ja']} → {to_line.names['ja']}（{to_dir}）：{body}",
+            "zh": f"{st.names['zh']}站 换乘 {zh_lines}（{to_dir}）：{body}",
+            "ja": f"{st.names['ja']}駅 乗り換え {ja_lines}（{to_dir}）：{body}",
         }
         data = {
             "from_line": line.id,
@@ -204,7 +212,9 @@ def parse_transfer_steps(path: Path, ds: Dataset) -> None:
         logger.info("transfer groups without a matching station or target line: %d", skipped)
 
 
-def _transfer_target(ds: Dataset, group: list[tuple[int, dict]], line: Line) -> tuple[Line, str] | None:
+def _transfer_target(
+    ds: Dataset, group: list[tuple[int, dict]], line: Line
+) -> tuple[Line, str] | None:
     last = group[-1][1].get("transfer_to", "")
     found = ds.lines.prefix(last) if last else None
     if found and found[0].id != line.id:
@@ -256,7 +266,11 @@ def parse_kric(path: Path, ds: Dataset) -> None:
             "zh": f"{where['zh']} {zh_kind}：{loc}",
             "ja": f"{where['ja']} {ja_kind}：{loc}",
         }
-        data = {"location": loc, "floor_code": row.get("floor", ""), "sex": row.get("toilet_sex", "")}
+        data = {
+            "location": loc,
+            "floor_code": row.get("floor", ""),
+            "sex": row.get("toilet_sex", ""),
+        }
         sid = f"kric:{st.code}:{n}"
         ds.facts.append(FactRec(sid, kind, st.code, line.id, texts, data))
 

@@ -13,10 +13,80 @@ import unicodedata
 _CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _JONG = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
-_RR_CHO = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
-_RR_JUNG = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
-_RR_JONG = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
-            "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]  # fmt: skip
+_RR_CHO = [
+    "g",
+    "kk",
+    "n",
+    "d",
+    "tt",
+    "r",
+    "m",
+    "b",
+    "pp",
+    "s",
+    "ss",
+    "-",
+    "j",
+    "jj",
+    "ch",
+    "k",
+    "t",
+    "p",
+    "h",
+]
+_RR_JUNG = [
+    "a",
+    "ae",
+    "ya",
+    "yae",
+    "eo",
+    "e",
+    "yeo",
+    "ye",
+    "o",
+    "wa",
+    "wae",
+    "oe",
+    "yo",
+    "u",
+    "wo",
+    "we",
+    "wi",
+    "yu",
+    "eu",
+    "ui",
+    "i",
+]
+_RR_JONG = [
+    "",
+    "k",
+    "k",
+    "k",
+    "n",
+    "n",
+    "n",
+    "t",
+    "l",
+    "k",
+    "m",
+    "l",
+    "l",
+    "l",
+    "p",
+    "l",
+    "m",
+    "p",
+    "p",
+    "t",
+    "t",
+    "ng",
+    "t",
+    "t",
+    "k",
+    "t",
+    "p",
+    "t",
+]
 
 _HANGUL_BASE, _HANGUL_END = 0xAC00, 0xD7A3
 
@@ -66,13 +136,44 @@ _ABBREV = [
     (r"\bcomplex\b", "complex"),
 ]
 _LATIN_RULES = [
-    ("tch", "j"), ("ch", "j"), ("jj", "j"), ("sh", "s"), ("ss", "s"), ("kk", "g"), ("ck", "g"),
-    ("k", "g"), ("pp", "b"), ("p", "b"), ("tt", "d"), ("t", "d"), ("r", "l"), ("ph", "b"),
-    ("f", "b"), ("v", "b"), ("c", "g"), ("q", "g"), ("x", "s"), ("z", "j"),
-    ("wo", "o"), ("eo", "o"), ("eu", "o"), ("ou", "o"), ("oo", "o"), ("u", "o"), ("w", ""),
-    ("ae", "e"), ("ai", "e"), ("ay", "e"), ("ee", "i"), ("ie", "i"), ("ea", "i"), ("y", "i"),
-    ("ui", "i"), ("oi", "o"), ("h", ""),
-]  # fmt: skip
+    ("tch", "j"),
+    ("ch", "j"),
+    ("jj", "j"),
+    ("sh", "s"),
+    ("ss", "s"),
+    ("kk", "g"),
+    ("ck", "g"),
+    ("k", "g"),
+    ("pp", "b"),
+    ("p", "b"),
+    ("tt", "d"),
+    ("t", "d"),
+    ("r", "l"),
+    ("ph", "b"),
+    ("f", "b"),
+    ("v", "b"),
+    ("c", "g"),
+    ("q", "g"),
+    ("x", "s"),
+    ("z", "j"),
+    ("wo", "o"),
+    ("eo", "o"),
+    ("eu", "o"),
+    ("ou", "o"),
+    ("oo", "o"),
+    ("u", "o"),
+    ("w", ""),
+    ("ae", "e"),
+    ("ai", "e"),
+    ("ay", "e"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("ea", "i"),
+    ("y", "i"),
+    ("ui", "i"),
+    ("oi", "o"),
+    ("h", ""),
+]
 
 
 def latin_words(text: str) -> str:
@@ -85,7 +186,7 @@ def latin_words(text: str) -> str:
 
 
 def latin_key(text: str) -> str:
-    """A spelling-insensitive key: k/g, p/b, t/d, ch/j, r/l, eo/o/u, ae/e merged, doubles collapsed."""
+    """Spelling-insensitive key: k/g, p/b, t/d, ch/j, r/l, eo/o/u, ae/e merged, no doubles."""
     t = latin_words(text).replace(" ", "")
     for src, dst in _LATIN_RULES:
         t = t.replace(src, dst)

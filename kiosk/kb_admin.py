@@ -1,0 +1,125 @@
+"""Binds the operator API's `KnowledgeAdmin` protocol to the real `knowledge.store.KnowledgeBase`.
+
+The store imports from paths; the HTTP API receives bytes. Uploads are written to a private
+temporary folder under the data directory (never /tmp, which systemd's PrivateTmp and a full
+tmpfs make unreliable), named so the importer recognises them, and removed afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from knowledge.errors import KnowledgeError
+from knowledge.records import Issue, Notice
+from knowledge.store import KnowledgeBase
+
+_DEFAULT_NAMES = {"zip": "upload.zip", "yaml": "upload.yaml", "json": "upload.json"}
+
+
+class KnowledgeBaseAdmin:
+    """`KnowledgeAdmin` over a `KnowledgeBase`; methods block and run on the admin worker."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        workdir: Path,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.kb = kb
+        self.workdir = workdir
+        self._clock = clock
+
+    def status(self) -> Mapping[str, Any]:
+        return self.kb.status()
+
+    def list_notices(self, *, include_expired: bool = False) -> list[Mapping[str, Any]]:
+        if include_expired:
+            # The store's public API lists active notices only; history is in its audit.
+            raise KnowledgeError("kb-unsupported", "listing expired notices is not supported")
+        return [notice_dict(n) for n in self.kb.active_notices(None, self._clock())]
+
+    def add_notice(self, notice: Mapping[str, Any], *, actor: str) -> Mapping[str, Any]:
+        return notice_dict(self.kb.add_notice(dict(notice), actor=actor))
+
+    def expire_notice(self, notice_id: str, *, actor: str) -> Mapping[str, Any]:
+        self.kb.expire_notice(notice_id, actor=actor)
+        return {"id": notice_id, "expired": self._clock().isoformat(timespec="seconds")}
+
+    def validate_upload(
+        self, data: bytes, *, fmt: str, filename: str | None = None
+    ) -> Mapping[str, Any]:
+        with self._staged(data, fmt, filename) as path:
+            report = self.kb.validate(path)
+        return {
+            "ok": report.ok,
+            "issues": [issue_dict(i) for i in report.issues],
+            "counts": dict(report.counts),
+        }
+
+    def import_upload(
+        self, data: bytes, *, fmt: str, filename: str | None = None, actor: str
+    ) -> Mapping[str, Any]:
+        with self._staged(data, fmt, filename) as path:
+            report = self.kb.import_path(path, actor=actor)
+        return {
+            "ok": True,
+            "version": report.version,
+            "previous": report.previous,
+            "counts": dict(report.counts),
+            "seconds": report.seconds,
+            "issues": [],
+        }
+
+    def rollback(self, *, actor: str) -> Mapping[str, Any]:
+        return {"version": self.kb.rollback(actor=actor)}
+
+    def _staged(self, data: bytes, fmt: str, filename: str | None) -> _Staged:
+        # NFC: operator files replace stored files of the same name (`강남.yaml`), and an
+        # upload from a Mac arrives decomposed.
+        name = unicodedata.normalize("NFC", Path(filename).name) if filename else None
+        name = name or _DEFAULT_NAMES.get(fmt)
+        if not name:
+            raise KnowledgeError(
+                "upload-name-needed", "a CSV upload needs ?filename= (e.g. stations.csv)"
+            )
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        return _Staged(self.workdir, name, data)
+
+
+class _Staged:
+    """The upload as a file inside a fresh folder, removed on exit."""
+
+    def __init__(self, workdir: Path, name: str, data: bytes) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="upload-", dir=workdir))
+        self.path = self.folder / name
+        self.path.write_bytes(data)
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def notice_dict(notice: Notice) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "cause": notice.cause,
+        "effect": notice.effect,
+        "start": notice.start.isoformat() if notice.start else None,
+        "end": notice.end.isoformat() if notice.end else None,
+        "informed_entity": [dict(e) for e in notice.informed],
+        "header_text": dict(notice.header),
+        "tts_header_text": dict(notice.spoken),
+    }
+
+
+def issue_dict(issue: Issue) -> dict[str, Any]:
+    return {"file": issue.file, "line": issue.line, "field": issue.field, "message": issue.message}

@@ -1,0 +1,265 @@
+"""One turn of the kiosk: an utterance in, a spoken answer out, with every stage timed.
+
+The path reads top to bottom: transcribe -> answer (sentence by sentence) -> synthesise each
+sentence -> play. Answer generation and synthesis overlap: the answer runs in its own worker
+thread and hands sentences over a queue, so the first sentence is being spoken while the LLM is
+still writing the second. Each model keeps its own single worker thread; nothing blocking runs
+on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from knowledge.answers.types import Answer, Context
+from voice.audio import AudioChunk, AudioSink
+from voice.stt import Transcript
+
+logger = logging.getLogger(__name__)
+
+
+class AsyncTranscriber(Protocol):
+    async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript: ...
+
+
+class StreamingAnswerer(Protocol):
+    def stream(
+        self,
+        question: str,
+        *,
+        station: str | None,
+        lang: str | None,
+        stt_language: str | None,
+        context: Context | None,
+    ) -> Iterator[str]: ...
+
+    def answer(
+        self,
+        question: str,
+        *,
+        station: str | None = None,
+        lang: str | None = None,
+        stt_language: str | None = None,
+        context: Context | None = None,
+    ) -> Answer: ...
+
+
+class SentenceSpeaker(Protocol):
+    def stream(self, text: str, lang: str, rate: float = 1.0) -> Any: ...
+
+
+Publish = Callable[[str, dict[str, Any]], None]
+"""Event callback: (event type, data). Passenger words only under 'transcript' and 'answer'."""
+
+
+@dataclass(slots=True)
+class TurnResult:
+    """What one turn produced; `timings_ms` are measured from the endpoint of the utterance."""
+
+    transcript: str
+    language: str
+    outcome: str
+    answer: str
+    sources: list[dict[str, str]] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    rejected_reason: str | None = None
+    speech_rate: float = 1.0
+    cancelled: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "transcript": self.transcript,
+            "language": self.language,
+            "outcome": self.outcome,
+            "answer": self.answer,
+            "sources": self.sources,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+
+_DONE = object()
+
+
+class TurnRunner:
+    """Runs turns against injected engines; the daemon, `simulate` and `demo` share it."""
+
+    def __init__(
+        self,
+        transcriber: AsyncTranscriber,
+        answerer: StreamingAnswerer,
+        speaker: SentenceSpeaker,
+        *,
+        station: str,
+        default_language: str = "ko",
+        publish: Publish | None = None,
+    ) -> None:
+        self.transcriber = transcriber
+        self.answerer = answerer
+        self.speaker = speaker
+        self.station = station
+        self.default_language = default_language
+        self.publish: Publish = publish or (lambda _type, _data: None)
+        self._answer_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+
+    def close(self) -> None:
+        self._answer_worker.shutdown(wait=False, cancel_futures=True)
+
+    async def run(
+        self,
+        audio: bytes,
+        sink: AudioSink,
+        *,
+        context: Context | None = None,
+        station: str | None = None,
+        transcript: Transcript | None = None,
+    ) -> TurnResult:
+        """One turn from an endpointed utterance. `transcript` skips STT (speculative decode)."""
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        if transcript is None:
+            transcript = await self.transcriber.transcribe_async(audio)
+        timings["stt"] = _ms_since(t0)
+        if not transcript.ok:
+            self.publish("transcript_rejected", {"reason": transcript.rejected_reason or "empty"})
+            timings["total"] = _ms_since(t0)
+            return TurnResult(
+                transcript="",
+                language=transcript.language,
+                outcome="no_speech",
+                answer="",
+                timings_ms=timings,
+                rejected_reason=transcript.rejected_reason or "empty",
+            )
+        self.publish(
+            "transcript", {"transcript": transcript.text, "language": transcript.language}
+        )
+        return await self.answer_and_speak(
+            transcript.text,
+            sink,
+            stt_language=transcript.language,
+            context=context,
+            station=station,
+            t0=t0,
+            timings=timings,
+        )
+
+    async def answer_and_speak(
+        self,
+        question: str,
+        sink: AudioSink,
+        *,
+        stt_language: str | None = None,
+        context: Context | None = None,
+        station: str | None = None,
+        t0: float | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> TurnResult:
+        """Answer `question` and speak it sentence by sentence as the sentences arrive."""
+        t0 = time.perf_counter() if t0 is None else t0
+        timings = {} if timings is None else timings
+        loop = asyncio.get_running_loop()
+        sentences: asyncio.Queue[Any] = asyncio.Queue()
+        answer_started = time.perf_counter()
+        holder: dict[str, Answer] = {}
+
+        def produce() -> None:
+            # Runs in the answer worker: drains the (possibly LLM-backed) sentence generator.
+            try:
+                stream = self.answerer.stream(
+                    question,
+                    station=station or self.station,
+                    lang=None,
+                    stt_language=stt_language,
+                    context=context,
+                )
+                for sentence in stream:
+                    loop.call_soon_threadsafe(sentences.put_nowait, sentence)
+                holder["answer"] = getattr(stream, "answer", None) or _final_answer(stream)
+            except BaseException as err:  # handed to the loop, re-raised there
+                loop.call_soon_threadsafe(sentences.put_nowait, err)
+            finally:
+                loop.call_soon_threadsafe(sentences.put_nowait, _DONE)
+
+        producer = loop.run_in_executor(self._answer_worker, produce)
+        first_sentence_ms: float | None = None
+        first_audio_ms: float | None = None
+        spoken: list[str] = []
+        language = stt_language or self.default_language
+        rate = 1.0
+        try:
+            while (item := await sentences.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                if first_sentence_ms is None:
+                    first_sentence_ms = _ms_since(answer_started)
+                    rate = _rate_of(context)
+                    language = _language_of(context, language)
+                spoken.append(item)
+                self.publish("answer_sentence", {"answer": item, "language": language})
+                async for chunk in self.speaker.stream(item, language, rate):
+                    if first_audio_ms is None:
+                        first_audio_ms = _ms_since(t0)
+                        self.publish("audio_started", {})
+                    await sink.play(_as_chunk(chunk))
+        finally:
+            await producer
+        answer = holder.get("answer")
+        timings["answer"] = _ms_since(answer_started)
+        if first_sentence_ms is not None:
+            timings["answer_first_sentence"] = first_sentence_ms
+        if first_audio_ms is not None:
+            timings["first_audio"] = first_audio_ms
+            timings["tts_first_audio"] = first_audio_ms - timings.get("stt", 0) - (
+                first_sentence_ms or 0
+            )
+        timings["total"] = _ms_since(t0)
+        if answer is None:
+            raise RuntimeError("answerer finished without an answer")
+        result = TurnResult(
+            transcript=question,
+            language=answer.language,
+            outcome=answer.outcome.value,
+            answer=answer.text,
+            sources=[s.as_dict() for s in answer.sources] if answer.outcome.value == "answered"
+            else [],
+            timings_ms={**{f"answer_{k}": v for k, v in answer.timings_ms.items()}, **timings},
+            speech_rate=answer.speech_rate,
+        )
+        self.publish(
+            "answer_done",
+            {
+                "answer": answer.text,
+                "language": answer.language,
+                "outcome": answer.outcome.value,
+                "timings_ms": dict(timings),
+            },
+        )
+        return result
+
+
+def _final_answer(stream: Any) -> Answer | None:
+    return getattr(stream, "result", None)
+
+
+def _rate_of(context: Context | None) -> float:
+    last = context.last_answer if context is not None else None
+    return last.speech_rate if last is not None else 1.0
+
+
+def _language_of(context: Context | None, fallback: str) -> str:
+    last = context.last_answer if context is not None else None
+    return last.language if last is not None else fallback
+
+
+def _as_chunk(chunk: AudioChunk) -> AudioChunk:
+    return chunk
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000

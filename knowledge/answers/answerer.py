@@ -1,0 +1,362 @@
+"""`Answerer`: the one entry point from a transcript to a grounded `Answer`, whole or streamed.
+
+Order of preference: refuse rule changes; repeat; out of scope; a structured answer from KB
+records (exact, milliseconds); the LLM over retrieved passages when the language is supported;
+otherwise "no information" with a pointer to staff. Every answer, structured or generated,
+passes the grounding check before it is spoken; a generated sentence that fails it is never
+yielded (the stream stops, or falls back to the structured/no-information answer).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from knowledge.answers.grounding import GroundingChecker
+from knowledge.answers.language import detect_language
+from knowledge.answers.llm import NO_INFO, LlmAnswerer, split_sentences
+from knowledge.answers.structured import Composed, StructuredComposer
+from knowledge.answers.templates import say
+from knowledge.answers.types import (
+    LANGS,
+    NORMAL_RATE,
+    SLOW_RATE,
+    Answer,
+    Context,
+    Intent,
+    Outcome,
+    Source,
+)
+from knowledge.answers.understand import Understander, Understood
+from knowledge.records import StationComplex
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSettings:
+    station: str | None = None
+    """The station this kiosk stands in (any language); "where is the elevator?" means here."""
+    default_lang: str = "ko"
+    llm_languages: tuple[str, ...] = ("en",)
+    """Languages the LLM may answer in; SmolLM2-135M is English-only."""
+    search_k: int = 4
+    example_facts: bool = True
+    """Speak operator placeholders (`example: true`) with a spoken warning; False: treat them
+    as missing (no information). Demos need True; a station in service replaces them anyway."""
+
+
+EXAMPLE_WARNING = {
+    "ko": "안내: 아래는 예시 데이터로, 확인되지 않은 정보입니다.",
+    "en": "Note: this is example data, not verified.",
+    "zh": "注意：以下是示例数据，未经核实。",
+    "ja": "ご注意：以下は例示データで、確認されていません。",
+}
+
+
+class AnswerStream:
+    """Iterate for sentences as soon as each is ready; `.answer` is complete once exhausted."""
+
+    def __init__(self, gen: Iterator[str]) -> None:
+        self._gen = gen
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._gen
+
+    def result(self) -> Answer:
+        for _ in self._gen:
+            pass
+        assert self.answer is not None
+        return self.answer
+
+
+@dataclass(slots=True)
+class _Turn:
+    question: str
+    lang: str
+    t0: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def mark(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[name] = round((now - since) * 1000, 3)
+        return now
+
+
+class Answerer:
+    def __init__(
+        self,
+        kb: Any,
+        settings: AnswerSettings | None = None,
+        llm: LlmAnswerer | None = None,
+    ) -> None:
+        self.kb = kb
+        self.settings = settings or AnswerSettings()
+        self.llm = llm
+        self.understander = Understander(kb)
+        self.composer = StructuredComposer(kb)
+        self.grounding = GroundingChecker(
+            kb, self.understander.lines, self.understander.scanner
+        )
+        self._here_cache: dict[str, StationComplex | None] = {}
+
+    def here(self, station: str | None) -> StationComplex | None:
+        name = station or self.settings.station
+        if not name:
+            return None
+        key = f"{getattr(self.kb, 'version', 0)}:{name}"
+        if key not in self._here_cache:
+            matches = self.kb.resolve_station(unicodedata.normalize("NFC", name))
+            self._here_cache[key] = matches[0].complex if matches else None
+        return self._here_cache[key]
+
+    # -- public API -------------------------------------------------------------------------
+    def answer(
+        self,
+        question: str,
+        *,
+        station: str | None = None,
+        lang: str | None = None,
+        stt_language: str | None = None,
+        stt_confidence: float | None = None,
+        context: Context | None = None,
+        now: datetime | None = None,
+    ) -> Answer:
+        return self.stream(
+            question, station=station, lang=lang, stt_language=stt_language,
+            stt_confidence=stt_confidence, context=context, now=now,
+        ).result()  # fmt: skip
+
+    def stream(
+        self,
+        question: str,
+        *,
+        station: str | None = None,
+        lang: str | None = None,
+        stt_language: str | None = None,
+        stt_confidence: float | None = None,
+        context: Context | None = None,
+        now: datetime | None = None,
+    ) -> AnswerStream:
+        """Sentences for TTS as they are ready (the daemon starts speaking on the first)."""
+        stream = AnswerStream(iter(()))
+        stream._gen = self._run(
+            stream, question, station, lang, stt_language, stt_confidence, context, now
+        )
+        return stream
+
+    # -- the turn -----------------------------------------------------------------------------
+    def _run(
+        self,
+        stream: AnswerStream,
+        question: str,
+        station: str | None,
+        lang: str | None,
+        stt_language: str | None,
+        stt_confidence: float | None,
+        context: Context | None,
+        now: datetime | None,
+    ) -> Iterator[str]:
+        t0 = time.perf_counter()
+        question = unicodedata.normalize("NFC", question).strip()
+        if lang in LANGS:
+            language = lang
+        else:
+            language = detect_language(
+                question, stt_language=stt_language, stt_confidence=stt_confidence,
+                default=self.settings.default_lang,
+            ).lang  # fmt: skip
+        turn = _Turn(question, language, t0)
+        here = self.here(station)
+        t = turn.mark("language", t0)
+        understood = self.understander.understand(question, language, here, context)
+        t = turn.mark("understand", t)
+        now = now or datetime.now(timezone.utc)
+        answer: Answer | None = None
+        if understood.intent is Intent.REPEAT:
+            answer = self._repeat(turn, understood, context)
+        elif understood.intent is Intent.REFUSED:
+            answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
+        elif understood.intent is Intent.OUT_OF_SCOPE:
+            answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
+        elif understood.unresolved_place and understood.intent is not Intent.UNKNOWN:
+            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "unknown_station")
+        elif understood.intent is not Intent.UNKNOWN:
+            answer = self._structured(turn, understood, now)
+        elif not understood.in_scope:
+            answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
+        if answer is None and understood.intent is Intent.UNKNOWN and self._llm_ok(language):
+            sentences: list[str] = []
+            sources: list[Source] = []
+            for sentence in self._generate(turn, understood, here, sources):
+                sentences.append(sentence)
+                yield sentence
+            if sentences:
+                answer = self._finish(turn, understood, Outcome.ANSWERED, sentences, sources, "llm")
+                stream.answer = answer
+                self._remember(context, answer, understood)
+                return
+        if answer is None:
+            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
+        yield from answer.sentences
+        answer.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 3)
+        stream.answer = answer
+        self._remember(context, answer, understood)
+
+    def _remember(self, context: Context | None, answer: Answer, understood: Understood) -> None:
+        if context is not None and understood.intent is not Intent.REPEAT:
+            context.remember(answer, understood)
+
+    def _finish(
+        self,
+        turn: _Turn,
+        understood: Understood,
+        outcome: Outcome,
+        sentences: list[str],
+        sources: list[Source],
+        path: str,
+    ) -> Answer:
+        turn.timings["total"] = round((time.perf_counter() - turn.t0) * 1000, 3)
+        return Answer(
+            question=turn.question,
+            language=turn.lang,
+            outcome=outcome,
+            text=" ".join(sentences) if turn.lang in ("en", "ko") else "".join(sentences),
+            sentences=sentences,
+            sources=sources if outcome is Outcome.ANSWERED else [],
+            timings_ms=turn.timings,
+            intent=understood.intent.value,
+            path=path,
+        )
+
+    def _canned(self, turn: _Turn, understood: Understood, outcome: Outcome, key: str) -> Answer:
+        sentences = _split_canned(say(key, turn.lang))
+        return self._finish(turn, understood, outcome, sentences, [], "canned")
+
+    def _repeat(self, turn: _Turn, understood: Understood, context: Context | None) -> Answer:
+        last = context.last_answer if context is not None else None
+        if last is None:
+            sentences = [say("nothing_to_repeat", turn.lang)]
+            return self._finish(turn, understood, Outcome.NO_INFORMATION, sentences, [], "repeat")
+        rate = SLOW_RATE if understood.slower else NORMAL_RATE
+        turn.timings["total"] = round((time.perf_counter() - turn.t0) * 1000, 3)
+        return replace(
+            last, question=turn.question, timings_ms=turn.timings, speech_rate=rate,
+            sentences=list(last.sentences), sources=list(last.sources), path="repeat",
+        )  # fmt: skip
+
+    def _structured(self, turn: _Turn, understood: Understood, now: datetime) -> Answer | None:
+        t = time.perf_counter()
+        composed = self.composer.compose(understood, now)
+        t = turn.mark("compose", t)
+        if composed is None:
+            return None
+        composed = self._examples(composed, understood)
+        if composed is None:
+            return None
+        here = understood.subject.key if understood.subject is not None else None
+        result = self.grounding.check(
+            " ".join(composed.sentences), composed.sources, turn.lang,
+            derived=composed.derived, lines=composed.lines, allowed_stations=[here] if here else [],
+        )  # fmt: skip
+        turn.mark("grounding", t)
+        if not result.ok:
+            logger.warning("structured answer failed grounding (%s): %s", understood.intent,
+                           ",".join(result.unsupported))  # fmt: skip
+            return None
+        answer = self._finish(
+            turn, understood, Outcome.ANSWERED, composed.sentences, composed.sources, "structured"
+        )
+        answer.derived = [*composed.derived, *(f"line:{ln}" for ln in composed.lines)]
+        return answer
+
+    def _examples(self, composed: Composed, understood: Understood) -> Composed | None:
+        """Placeholder operator facts are either announced as examples or not used at all."""
+        ids = {s.id for s in composed.sources}
+        example = any(_is_example(self.kb, understood, sid) for sid in ids)
+        if not example:
+            return composed
+        if not self.settings.example_facts:
+            return None
+        return Composed([EXAMPLE_WARNING[understood.lang], *composed.sentences],
+                        composed.sources, composed.derived, composed.lines)  # fmt: skip
+
+    # -- retrieval + LLM -----------------------------------------------------------------------
+    def _llm_ok(self, lang: str) -> bool:
+        if self.llm is None:
+            return False
+        if lang not in self.settings.llm_languages or not self.llm.supports(lang):
+            logger.info("llm not used: language %s not in llm_languages", lang)
+            return False
+        return True
+
+    def _generate(
+        self,
+        turn: _Turn,
+        understood: Understood,
+        here: StationComplex | None,
+        sources: list[Source],
+    ) -> Iterator[str]:
+        """Yield only grounded sentences; stop at the first that is not grounded."""
+        assert self.llm is not None
+        t = time.perf_counter()
+        station = understood.subject or here
+        passages = self.kb.search(turn.question, turn.lang, station=station, k=self.settings.search_k)
+        t = turn.mark("retrieve", t)
+        if not passages:
+            return
+        found = [Source(p.source_id, p.text) for p in passages]
+        passages_text = " ".join(p.text for p in passages)
+        allowed = [station.key] if station is not None else []
+        first = True
+        for sentence in self.llm.sentences(turn.question, [p.text for p in passages]):
+            if NO_INFO in sentence:
+                logger.info("llm answered no-info")
+                break
+            if not _plausible(sentence, passages_text):
+                logger.warning("llm sentence shares no content word with the passages")
+                break
+            check = self.grounding.check(
+                sentence, found, turn.lang, allowed_stations=allowed, thorough=True
+            )
+            if not check.ok:
+                logger.warning("llm sentence failed grounding: %s", ",".join(check.unsupported))
+                break
+            if first:
+                turn.mark("llm_first_sentence", t)
+                first = False
+                sources.extend(found)
+            yield sentence
+        turn.mark("llm", t)
+
+
+def _is_example(kb: Any, understood: Understood, source_id: str) -> bool:
+    if not source_id.startswith("op:") or understood.subject is None:
+        return False
+    facts = kb.operator_facts(understood.subject, understood.lang).all()
+    return any(f.source_id == source_id and f.data.get("example") for f in facts)
+
+
+_STOP = frozenset("the and for you your this that there with from have here what where when "
+                  "which station please sorry can".split())
+
+
+def _plausible(sentence: str, passages: str) -> bool:
+    """A small model can emit grounded nonsense ("PARSING: [1]"); a useful sentence is mostly
+    words and shares at least one content word with the passages it was given."""
+    words = re.findall(r"[^\W\d_]{4,}", sentence.lower())
+    if not words or re.search(r"\[\d+\]", sentence):
+        return False
+    source = passages.lower()
+    return any(w not in _STOP and w in source for w in words)
+
+
+def _split_canned(text: str) -> list[str]:
+    return list(split_sentences([text]))

@@ -1,0 +1,113 @@
+"""Value types of the answer path: what a turn produces and what a follow-up turn remembers.
+
+An `Answer` is the one thing the daemon, the CLI and the evaluation read; `sources` are the KB
+records whose texts the grounding check compared against, so an answer can always be traced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+LANGS: tuple[str, ...] = ("ko", "en", "zh", "ja")
+NORMAL_RATE = 1.0
+SLOW_RATE = 0.8
+"""Speaking rate for "slower, please": many passengers asking are elderly."""
+
+
+class Outcome(StrEnum):
+    ANSWERED = "answered"
+    NO_INFORMATION = "no_information"
+    OUT_OF_SCOPE = "out_of_scope"
+    REFUSED = "refused"
+
+
+class Intent(StrEnum):
+    """What a passenger asks; each answerable intent has a structured composer."""
+
+    LINES = "lines"
+    ROUTE = "route"
+    ELEVATOR = "elevator"
+    TOILET = "toilet"
+    EXIT = "exit"
+    TRANSFER = "transfer"
+    FIRST_LAST = "first_last_train"
+    FARE = "fare"
+    LOST_FOUND = "lost_and_found"
+    LOCKER = "locker"
+    PHONE = "phone"
+    NOTICES = "notices"
+    REPEAT = "repeat"
+    OUT_OF_SCOPE = "out_of_scope"
+    REFUSED = "refused"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A KB record an answer used: its stable id and the text the grounding check read."""
+
+    id: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "text": self.text}
+
+
+@dataclass(slots=True)
+class Answer:
+    question: str
+    language: str
+    outcome: Outcome
+    text: str
+    sentences: list[str]
+    sources: list[Source] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    speech_rate: float = NORMAL_RATE
+    intent: str = Intent.UNKNOWN.value
+    path: str = "structured"
+    """How the text was made: structured | llm | canned | repeat."""
+    derived: list[str] = field(default_factory=list)
+    """Numbers/line ids computed from the sources (stop counts), so a later check can verify."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The exact shape `kiosk ask --json` prints; sources only when answered."""
+        sources = [s.as_dict() for s in self.sources] if self.outcome is Outcome.ANSWERED else []
+        return {
+            "question": self.question,
+            "language": self.language,
+            "outcome": self.outcome.value,
+            "answer": self.text,
+            "sources": sources,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+@dataclass(slots=True)
+class Context:
+    """What one conversation at the kiosk remembers between turns.
+
+    The daemon keeps one per passenger session and resets it on idle; `last_answer` serves
+    "say that again", `station`/`line`/`intent` serve follow-ups such as "and the last train?".
+    """
+
+    last_answer: Answer | None = None
+    station: str | None = None
+    """Complex key of the last station the passenger asked about (not the kiosk's own)."""
+    line: str | None = None
+    intent: Intent | None = None
+    destination: str | None = None
+
+    def remember(self, answer: Answer, understood: Any | None = None) -> None:
+        if answer.outcome is Outcome.REFUSED:
+            return
+        self.last_answer = answer
+        if understood is None:
+            return
+        if understood.stations:
+            self.station = understood.stations[-1].complex.key
+        if understood.lines:
+            self.line = understood.lines[0].id
+        if understood.intent not in (Intent.REPEAT, Intent.UNKNOWN, Intent.OUT_OF_SCOPE):
+            self.intent = understood.intent

@@ -1,0 +1,334 @@
+"""Question understanding: intent, stations (origin/destination), lines and details, per language.
+
+Keyword tables live in `lexicon.py`; station mentions come from the KB (`find_stations`), so
+mis-heard names are resolved by the same code the rest of the kiosk uses. Nothing here answers:
+it produces an `Understood` that the structured composers and the retrieval path consume.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.answers.lexicon import (
+    FIRST_WORDS,
+    FOLLOW_UP,
+    IN_SCOPE_HINTS,
+    INTENT_ORDER,
+    KEYWORDS,
+    LAST_WORDS,
+    SLOWER,
+)
+from knowledge.answers.mentions import StationScanner
+from knowledge.answers.types import Context, Intent
+from knowledge.lines import Line, LineRegistry, line_key
+from knowledge.records import StationComplex, StationMatch
+
+MIN_STATION_CONFIDENCE = 0.74
+"""Below this a fuzzy station match is a guess; we would rather say "no information"."""
+SURE_STATION = 0.74
+"""When one mention is this sure, weaker fuzzy mentions are ordinary words, not stations."""
+
+_NOT_NAME = r"(?!the\b|a\b|an\b|this\b|that\b|here\b|me\b|my\b|your\b)"
+_STATION_MARK = {
+    "en": r"\b(?:at|in|from|to|near|for)\s+" + _NOT_NAME + r"(\w{3,}(?:\s\w+)?)"
+    r"|\b" + _NOT_NAME + r"(\w{3,})\s+station\b",
+    "ko": r"(\S+)역(?:\s|$|에|은|는|이|으로|까지|에서)",
+    "zh": r"([^\s车本这该此个，。？]{2,})站",
+    "ja": r"([^\sのこそあどの、。？]{2,})駅",
+}
+"""A station seems to be named: worth the slower fuzzy search when no exact name was found."""
+
+_DEST_CHUNK = {
+    "en": r"\b(?:to|for|towards?)\s+(?:the\s+)?(.+?)(?:\s+station)?\s*[?.!]*$",
+    "ko": r"(\S+(?:\s\S+)?)\s*(?:역)?(?:까지|으로|로|에|가는|가려면|가고)",
+    "zh": r"(?:到|去|往)(.+?)(?:站)?(?:怎么|要|坐|需要|的|[？?]|$)",
+    "ja": r"(?:から)?([^\sから]+?)(?:駅)?(?:まで|へ|に行)",
+}
+
+_NUMBERED_LINE = {
+    "ko": r"(\d{1,2})\s*호선",
+    "en": r"line\s*(?:no\.?\s*)?(\d{1,2})\b",
+    "zh": r"(\d{1,2})\s*号线",
+    "ja": r"(\d{1,2})\s*号線",
+}
+_EXIT_NUMBER = {
+    "ko": r"(\d{1,2})\s*번\s*(?:출구|출입구)",
+    "en": r"exit\s*(?:no\.?|number)?\s*(\d{1,2})\b",
+    "zh": r"(\d{1,2})\s*号?\s*出口|出口\s*(\d{1,2})",
+    "ja": r"(\d{1,2})\s*番?\s*出口|出口\s*(\d{1,2})",
+}
+_ORIGIN_MARK = {"ko": ("에서", "부터"), "en": (), "zh": (), "ja": ("から",)}
+_ORIGIN_BEFORE = {"ko": (), "en": ("from",), "zh": ("从", "由"), "ja": ()}
+
+
+def _destination_chunk(question: str, lang: str) -> str | None:
+    """The words naming the destination ("to Hongik University"), for single-name resolution."""
+    text = unicodedata.normalize("NFKC", question).strip()
+    m = None
+    for m in re.finditer(_DEST_CHUNK[lang], text, flags=re.IGNORECASE):
+        pass
+    return m.group(1).strip() if m else None
+
+
+def latin_word_match(m: StationMatch, text: str) -> bool:
+    """A Latin-script exact/alias match must cover whole words of the question: `Oido` is not
+    in "how do i transfer" even though the letters run together without spaces."""
+    alias = re.sub(r"[^a-z0-9 ]+", " ", normalise(m.matched)).split()
+    if not alias or m.method == "fuzzy" or not "".join(alias).isascii():
+        return True
+    words = re.sub(r"[^a-z0-9 ]+", " ", text).split()
+    joined = "".join(alias)
+    for i in range(len(words)):
+        acc = ""
+        for w in words[i:]:
+            acc += w
+            if acc == joined or acc == joined + "station":
+                return True
+            if not joined.startswith(acc):
+                break
+    return False
+
+
+@dataclass(slots=True)
+class Understood:
+    intent: Intent
+    lang: str
+    stations: list[StationMatch] = field(default_factory=list)
+    origin: StationComplex | None = None
+    destination: StationComplex | None = None
+    subject: StationComplex | None = None
+    """The station the question is about (here, or one named)."""
+    lines: list[Line] = field(default_factory=list)
+    exit_number: str | None = None
+    facility: str | None = None
+    which_train: str = "both"  # first | last | both
+    slower: bool = False
+    in_scope: bool = False
+    follow_up: bool = False
+    matched: dict[str, list[str]] = field(default_factory=dict)
+    text: str = ""
+    """The normalised question (for landmark look-ups); never logged."""
+    unresolved_place: bool = False
+    """A station seems named ("at Sadnag") but none was recognised: do not answer for here."""
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and Latin to ASCII), NFC Hangul, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+
+
+def matches(text: str, lang: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+    """Keywords of `table[lang]` found in normalised `text` (regex for en, substring otherwise)."""
+    out: list[str] = []
+    for kw in table.get(lang, ()):
+        if lang == "en":
+            if re.search(r"\b" + kw, text):
+                out.append(kw)
+        elif kw.lower() in text:
+            out.append(kw)
+    return out
+
+
+class LineFinder:
+    """Finds line mentions (`2호선`, `Line 2`, `신분당선`, `Shinbundang`) in a question."""
+
+    def __init__(self, registry: LineRegistry | None = None) -> None:
+        self.registry = registry or LineRegistry()
+        names: list[tuple[str, Line]] = []
+        for line in self.registry.all():
+            if line.id.isdigit():
+                continue  # numbered lines are found by the per-language patterns
+            for name in line.names.values():
+                names.append((line_key(name), line))
+                for suffix in ("선", "line", "线", "線"):
+                    short = line_key(name)
+                    if short.endswith(suffix) and len(short) - len(suffix) >= 3:
+                        names.append((short[: -len(suffix)], line))
+        self._named = sorted({(k, ln.id): (k, ln) for k, ln in names if k}.values(),
+                             key=lambda kv: -len(kv[0]))  # fmt: skip
+
+    def find(self, text: str, lang: str) -> list[Line]:
+        found: list[tuple[int, Line]] = []
+        for pattern in {_NUMBERED_LINE[lang], _NUMBERED_LINE["en"]}:
+            for m in re.finditer(pattern, text):
+                line_id = str(int(m.group(1)))
+                if line_id.isdigit() and 1 <= int(line_id) <= 9:
+                    found.append((m.start(), self.registry.get(line_id)))
+        key = line_key(text)
+        taken: list[tuple[int, int]] = []
+        for name, line in self._named:
+            start = key.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    found.append((start * 1000, line))  # positions in the key: order only
+                start = key.find(name, end)
+        seen: dict[str, Line] = {}
+        for _, line in sorted(found, key=lambda x: x[0]):
+            seen.setdefault(line.id, line)
+        return list(seen.values())
+
+
+class Understander:
+    """Turns a question into an `Understood`, with the kiosk's own station as the default."""
+
+    def __init__(
+        self, kb: Any, lines: LineFinder | None = None, scanner: StationScanner | None = None
+    ) -> None:
+        self.kb = kb
+        self.lines = lines or LineFinder(getattr(kb, "lines", None))
+        self.scanner = scanner or StationScanner(kb)
+        self._unresolved = False
+
+    def understand(
+        self,
+        question: str,
+        lang: str,
+        here: StationComplex | None,
+        context: Context | None = None,
+    ) -> Understood:
+        text = normalise(question)
+        hits = {intent: matches(text, lang, KEYWORDS[intent]) for intent in KEYWORDS}
+        u = Understood(Intent.UNKNOWN, lang, matched={k.value: v for k, v in hits.items() if v})
+        u.text = text
+        if hits[Intent.REFUSED]:
+            u.intent = Intent.REFUSED
+            return u
+        u.stations = self._stations(question, text, lang, hits)
+        u.unresolved_place = self._unresolved
+        u.lines = self.lines.find(text, lang)
+        u.slower = bool(matches(text, lang, SLOWER))
+        if (hits[Intent.REPEAT] or u.slower) and not u.stations and not u.lines:
+            u.intent = Intent.REPEAT
+            return u
+        if m := re.search(_EXIT_NUMBER[lang], text) or re.search(_EXIT_NUMBER["en"], text):
+            u.exit_number = str(int(next(g for g in m.groups() if g)))
+        first, last = matches(text, lang, FIRST_WORDS), matches(text, lang, LAST_WORDS)
+        u.which_train = "first" if first and not last else "last" if last and not first else "both"
+        u.follow_up = bool(matches(text, lang, FOLLOW_UP))
+        u.in_scope = bool(u.stations or u.lines or matches(text, lang, IN_SCOPE_HINTS))
+        self._places(u, text, here)
+        u.intent = self._intent(u, hits, here)
+        if context is not None:
+            self._follow_up(u, context, here)
+        if u.intent in (Intent.ELEVATOR, Intent.TOILET, Intent.EXIT, Intent.NOTICES):
+            u.facility = u.facility or {
+                Intent.ELEVATOR: "elevator",
+                Intent.TOILET: "toilet",
+                Intent.EXIT: "exit",
+            }.get(u.intent)
+        return u
+
+    def _stations(
+        self, question: str, text: str, lang: str, hits: dict[Intent, list[str]]
+    ) -> list[StationMatch]:
+        found = self.scanner.scan(question)
+        mark = re.search(_STATION_MARK[lang], text)
+        if not found and (hits[Intent.ROUTE] or mark):
+            found = self.kb.find_stations(question, lang)  # fuzzy: a mis-heard name
+        if not found and mark:
+            chunk = next(g for g in mark.groups() if g)
+            found = [m for m in self.kb.resolve_station(chunk, lang)[:1]]
+        found = [
+            m
+            for m in found
+            if m.confidence >= MIN_STATION_CONFIDENCE
+            and not self._is_line_name(m, text)
+            and latin_word_match(m, text)
+        ]
+        if any(m.confidence >= SURE_STATION for m in found):
+            found = [m for m in found if m.confidence >= SURE_STATION]
+        if hits[Intent.ROUTE] and len(found) < 2:
+            # A sentence search stops at exact hits; the destination may be the mis-heard one.
+            chunk = _destination_chunk(question, lang)
+            if chunk:
+                best = next(iter(self.kb.resolve_station(chunk, lang)), None)
+                if best and best.confidence >= SURE_STATION and all(
+                    best.complex.key != m.complex.key for m in found
+                ):
+                    found.append(best)
+        self._unresolved = bool(mark) and not found
+        return found
+
+    def _is_line_name(self, m: StationMatch, text: str) -> bool:
+        """`의정부` inside `의정부경전철` or `분당` inside `수인분당선` is a line, not a station."""
+        alias = line_key(m.matched)
+        key = line_key(text)
+        for name, _line in self.lines._named:
+            if alias in name and name in key and len(name) > len(alias):
+                return True
+        return False
+
+    def _places(self, u: Understood, text: str, here: StationComplex | None) -> None:
+        others = [m.complex for m in u.stations if here is None or m.complex.key != here.key]
+        named = [m.complex for m in u.stations]
+        origin = None
+        for m in u.stations:
+            if self._marked_origin(m, text, u.lang):
+                origin = m.complex
+        if len(named) >= 2:
+            origin = origin or named[0]
+            dest = next((c for c in reversed(named) if c.key != origin.key), None)
+            u.origin, u.destination = origin, dest
+        elif others:
+            u.origin, u.destination = here, others[0]
+        u.subject = named[-1] if len(named) == 1 else here
+        if origin is not None and len(named) >= 2:
+            u.subject = origin
+
+    @staticmethod
+    def _marked_origin(m: StationMatch, text: str, lang: str) -> bool:
+        alias = normalise(m.matched)
+        pos = text.find(alias)
+        if pos < 0:
+            return False
+        after = text[pos + len(alias) : pos + len(alias) + 4].lstrip("역站駅 ")
+        before = text[max(0, pos - 6) : pos].strip()
+        return any(after.startswith(p) for p in _ORIGIN_MARK[lang]) or any(
+            before.endswith(p) for p in _ORIGIN_BEFORE[lang]
+        )
+
+    def _intent(
+        self, u: Understood, hits: dict[Intent, list[str]], here: StationComplex | None
+    ) -> Intent:
+        first = next((i for i in INTENT_ORDER[2:] if hits[i]), None)
+        moving = u.destination is not None and (here is None or u.destination.key != here.key)
+        if hits[Intent.NOTICES] and first in (None, Intent.ELEVATOR, Intent.LINES, Intent.EXIT):
+            if first is Intent.ELEVATOR or first is None or not moving:
+                u.facility = "elevator" if first is Intent.ELEVATOR else None
+                return Intent.NOTICES
+        if first is Intent.TRANSFER and moving and len(u.lines) < 1:
+            return Intent.ROUTE  # "where do I transfer to get to X" is a route question
+        if first in (Intent.LINES, None) and hits[Intent.ROUTE] and moving:
+            return Intent.ROUTE
+        if first is Intent.ROUTE and not moving:
+            return Intent.UNKNOWN if not u.stations else Intent.LINES
+        if first is not None:
+            if first is Intent.OUT_OF_SCOPE:
+                return Intent.OUT_OF_SCOPE
+            return first
+        if hits[Intent.OUT_OF_SCOPE]:
+            return Intent.OUT_OF_SCOPE
+        if moving:
+            return Intent.ROUTE  # a bare station name at a kiosk means "how do I get there"
+        return Intent.UNKNOWN
+
+    def _follow_up(self, u: Understood, context: Context, here: StationComplex | None) -> None:
+        """"And the last train?" after a question about Jamsil keeps Jamsil and its line;
+        "what about Sadang?" after a route question asks the same thing about Sadang."""
+        if context.intent is None:
+            return
+        if u.intent is Intent.UNKNOWN and (u.follow_up or u.stations) and not u.lines:
+            u.intent = context.intent
+            if u.intent is Intent.ROUTE and u.destination is None and u.stations:
+                u.destination = u.stations[-1].complex
+                u.origin = u.origin or here
+        if not u.stations and context.station and (u.follow_up or u.intent is Intent.UNKNOWN):
+            u.subject = self.kb.complex(context.station) or u.subject
+            if not u.lines and context.line:
+                u.lines = [self.lines.registry.get(context.line)]

@@ -1,0 +1,136 @@
+"""Line graph: nodes are station codes (one per line), edges are published line edges plus
+transfers between codes of the same complex. Routes are Dijkstra with a transfer penalty."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from knowledge.lines import Line
+from knowledge.records import Leg, Route, StationComplex
+
+PENALTY = {"fewest_stops": 1.0, "fewest_transfers": 1000.0}
+"""Cost of one transfer in stops. `fewest_stops` still charges one stop per transfer (a walk is
+not free), `fewest_transfers` makes any transfer dearer than any number of stops."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    code: str
+    line_id: str
+    complex: str
+
+
+class LineGraph:
+    def __init__(
+        self,
+        nodes: list[tuple[str, str, str]],
+        edges: list[tuple[str, str, str, str]],
+        complex_of: Callable[[str], StationComplex],
+        line_of: Callable[[str], Line],
+    ) -> None:
+        """`nodes` are (code, line_id, complex key); `edges` are (line_id, a, b, source_id)."""
+        self._nodes = {code: _Node(code, line_id, cx) for code, line_id, cx in nodes}
+        self._adj: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for _line_id, a, b, sid in edges:
+            if a in self._nodes and b in self._nodes:
+                self._adj[a].append((b, sid))
+                self._adj[b].append((a, sid))
+        self._by_complex: dict[str, list[str]] = defaultdict(list)
+        for node in self._nodes.values():
+            self._by_complex[node.complex].append(node.code)
+        self._complex_of = complex_of
+        self._line_of = line_of
+
+    def codes(self, complex_key: str) -> list[str]:
+        return list(self._by_complex.get(complex_key, []))
+
+    def line_ids(self, complex_key: str) -> list[str]:
+        return [self._nodes[c].line_id for c in self._by_complex.get(complex_key, [])]
+
+    def neighbours(self, complex_key: str, line_id: str | None = None) -> list[tuple[str, str]]:
+        """(line_id, neighbour complex key) for each direction out of the complex."""
+        out = []
+        for code in self._by_complex.get(complex_key, []):
+            if line_id and self._nodes[code].line_id != line_id:
+                continue
+            for nxt, _ in self._adj.get(code, []):
+                out.append((self._nodes[code].line_id, self._nodes[nxt].complex))
+        return out
+
+    def route(self, a: str, b: str, prefer: str = "fewest_transfers") -> Route | None:
+        if prefer not in PENALTY:
+            raise ValueError(f"prefer must be one of {sorted(PENALTY)}")
+        starts, goals = self.codes(a), set(self.codes(b))
+        if not starts or not goals:
+            return None
+        if a == b:
+            return Route(())
+        penalty = PENALTY[prefer]
+        dist: dict[str, float] = {}
+        prev: dict[str, tuple[str, str | None]] = {}
+        heap = [(0.0, code) for code in starts]
+        for code in starts:
+            dist[code] = 0.0
+        heapq.heapify(heap)
+        end = None
+        while heap:
+            d, code = heapq.heappop(heap)
+            if d > dist.get(code, float("inf")):
+                continue
+            if code in goals:
+                end = code
+                break
+            node = self._nodes[code]
+            steps = [(n, sid, 1.0) for n, sid in self._adj.get(code, [])]
+            steps += [(n, None, penalty) for n in self._by_complex[node.complex] if n != code]
+            for nxt, sid, cost in steps:
+                if node.complex == a and sid is None:
+                    continue  # starting line is free to choose; no transfer at the origin
+                nd = d + cost
+                if nd < dist.get(nxt, float("inf")):
+                    dist[nxt] = nd
+                    prev[nxt] = (code, sid)
+                    heapq.heappush(heap, (nd, nxt))
+        if end is None:
+            return None
+        path: list[tuple[str, str | None]] = [(end, None)]
+        while path[-1][0] in prev:
+            path.append(prev[path[-1][0]])
+        path.reverse()  # [(code, edge sid used to leave it), ...]
+        return Route(tuple(self._legs(path)))
+
+    def _legs(self, path: list[tuple[str, str | None]]) -> list[Leg]:
+        legs: list[Leg] = []
+        i = 0
+        while i < len(path) - 1:
+            code, sid = path[i]
+            if sid is None:  # a transfer walk between codes of one complex
+                i += 1
+                continue
+            start = code
+            sids = [f"station:{start}"]
+            j = i
+            while j < len(path) - 1 and path[j][1] is not None:
+                sids.append(path[j][1] or "")
+                j += 1
+            stop = path[j][0]
+            sids.append(f"station:{stop}")
+            nxt = path[i + 1][0]
+            line = self._line_of(self._nodes[start].line_id)
+            nxt_cx = self._complex_of(self._nodes[nxt].complex)
+            legs.append(
+                Leg(
+                    line=line,
+                    from_station=self._complex_of(self._nodes[start].complex),
+                    to_station=self._complex_of(self._nodes[stop].complex),
+                    stops=j - i,
+                    toward=nxt_cx.names["ko"],
+                    source_ids=tuple(sids),
+                    next_station=nxt_cx,
+                )
+            )
+            i = j
+        return legs

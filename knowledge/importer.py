@@ -1,0 +1,138 @@
+"""From a path an operator hands us to a validated Dataset.
+
+An import is layered on the serving version: its raw files are kept inside every snapshot
+(`sources` table), so importing only `operator/강남.yaml` keeps the base data and the other
+stations' files. Importing base data (Seoul CSVs or a GTFS feed) replaces all previous base data.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+import zipfile
+from pathlib import Path
+
+from knowledge import db
+from knowledge.dataset import Dataset, group_complexes
+from knowledge.gtfs import GTFS_FILES, parse_gtfs_dir
+from knowledge.operator import load_yaml, parse_notices_file, parse_station_file
+from knowledge.records import Issue
+from knowledge.seoul import parse_seoul_dir
+
+logger = logging.getLogger(__name__)
+
+BUNDLED = Path(__file__).parent / "data"
+SEOUL_FILES = (
+    "stations.csv",
+    "edges.csv",
+    "elevators_seoulmetro.csv",
+    "transfer_walk_steps.csv",
+    "station_convenience_kric.csv",
+    "SOURCES.md",
+    "QUALITY.md",
+)
+BASE_PREFIXES = ("seoul/", "gtfs/")
+
+
+def collect(path: Path) -> dict[str, bytes]:
+    """Logical name -> bytes for every file we understand under `path`."""
+    path = Path(path)
+    out: dict[str, bytes] = {}
+    if not path.exists():
+        raise FileNotFoundError(path)
+    if path.is_file():
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    if Path(name).name in GTFS_FILES:
+                        out[f"gtfs/{Path(name).name}"] = zf.read(name)
+        elif path.suffix in (".yaml", ".yml"):
+            out[_yaml_slot(path)] = path.read_bytes()
+        elif path.name in SEOUL_FILES:
+            out.update(_seoul(path.parent))
+        elif path.name in GTFS_FILES:
+            out.update(_gtfs(path.parent))
+        return out
+    for folder in (path, path / "seoul"):
+        if (folder / "stations.csv").exists():
+            out.update(_seoul(folder))
+    for folder in (path, path / "gtfs"):
+        if (folder / "stops.txt").exists():
+            out.update(_gtfs(folder))
+    for folder in (path, path / "operator", path / "notices"):
+        if folder.is_dir():
+            for f in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+                out[_yaml_slot(f)] = f.read_bytes()
+    return out
+
+
+def _seoul(folder: Path) -> dict[str, bytes]:
+    return {f"seoul/{n}": (folder / n).read_bytes() for n in SEOUL_FILES if (folder / n).exists()}
+
+
+def _gtfs(folder: Path) -> dict[str, bytes]:
+    return {f"gtfs/{n}": (folder / n).read_bytes() for n in GTFS_FILES if (folder / n).exists()}
+
+
+def _yaml_slot(path: Path) -> str:
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    is_notices = any(line.startswith("notices:") for line in head.splitlines())
+    return f"{'notices' if is_notices else 'operator'}/{path.name}"
+
+
+def previous_sources(snapshot: Path | None) -> dict[str, bytes]:
+    if snapshot is None:
+        return {}
+    conn = db.connect(snapshot, readonly=True)
+    try:
+        return {p: bytes(c) for p, c in conn.execute("SELECT path, content FROM sources")}
+    finally:
+        conn.close()
+
+
+def merge(previous: dict[str, bytes], new: dict[str, bytes]) -> dict[str, bytes]:
+    """New base data replaces all old base data; operator files replace files of the same name."""
+    keep = dict(previous)
+    if any(k.startswith(BASE_PREFIXES) for k in new):
+        keep = {k: v for k, v in keep.items() if not k.startswith(BASE_PREFIXES)}
+    keep.update({k: v for k, v in new.items() if not k.startswith("notices/")})
+    return keep
+
+
+def parse(sources: dict[str, bytes], notices: dict[str, bytes] | None = None) -> Dataset:
+    """Parse a complete source set; `ds.issues` lists every problem (nothing raised)."""
+    ds = Dataset()
+    with tempfile.TemporaryDirectory(prefix="kb-parse-") as tmp:
+        root = Path(tmp)
+        for name, content in {**sources, **(notices or {})}.items():
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        has_seoul = (root / "seoul" / "stations.csv").exists()
+        has_gtfs = (root / "gtfs" / "stops.txt").exists()
+        if has_seoul:
+            parse_seoul_dir(root / "seoul", ds)
+        if has_gtfs:
+            parse_gtfs_dir(root / "gtfs", ds)
+        if not has_seoul and not has_gtfs:
+            ds.issues.append(
+                Issue("(import)", 0, "base", "no station data (stations.csv or stops.txt)")
+            )
+        keys = set(group_complexes(ds.stations))
+        for f in sorted((root / "operator").glob("*.y*ml")) if (root / "operator").exists() else []:
+            parse_station_file(f, ds, keys)
+        for f in sorted((root / "notices").glob("*.y*ml")) if (root / "notices").exists() else []:
+            parse_notices_file(f, ds)
+    return ds
+
+
+def read_zip_member(data: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read(name)
+
+
+def is_yaml_ok(path: Path) -> bool:
+    issues: list[Issue] = []
+    load_yaml(path, issues)
+    return not issues

@@ -1,0 +1,198 @@
+"""The manifest database: which snapshot serves, the import history, the audit log, live notices.
+
+Publishing a version is one transaction here (insert version row + move `state.current`), so a
+reader sees either the old or the new version, never a half. Snapshot files are written and
+renamed before that transaction; files the manifest does not reference are leftovers of a killed
+import and are removed by `cleanup` under the import lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from knowledge import db
+from knowledge.builder import apply_migrations
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "manifest"
+TMP_PREFIX = ".tmp-"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Manifest:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.versions_dir = self.root / "versions"
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        self.conn = db.connect(self.root / "manifest.sqlite")
+        self.conn.execute("PRAGMA busy_timeout = 5000")
+        with self.conn:
+            apply_migrations(self.conn, MIGRATIONS, 0)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- reading ------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        """Changes whenever another connection committed: a cheap 'anything new?' check."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def current(self) -> tuple[int, Path] | None:
+        row = self.conn.execute(
+            "SELECT v.version, v.file FROM state s JOIN versions v ON v.version = s.current"
+        ).fetchone()
+        return (row[0], self.versions_dir / row[1]) if row else None
+
+    def history(self) -> list[dict[str, Any]]:
+        cols = (
+            "version",
+            "file",
+            "created_at",
+            "actor",
+            "source",
+            "counts",
+            "parent",
+            "embed_model",
+            "seconds",
+        )
+        rows = self.conn.execute(
+            f"SELECT {', '.join(cols)} FROM versions ORDER BY version"
+        ).fetchall()
+        out = [dict(zip(cols, r, strict=True)) for r in rows]
+        for r in out:
+            r["counts"] = json.loads(r["counts"])
+        return out
+
+    def audit(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [{"at": a, "actor": b, "action": c, "detail": json.loads(d)} for a, b, c, d in rows]
+
+    def notices(self) -> list[tuple[dict, str | None]]:
+        rows = self.conn.execute("SELECT body, expired_at FROM notices ORDER BY id").fetchall()
+        return [(json.loads(b), e) for b, e in rows]
+
+    # -- writing ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def import_lock(self) -> Iterator[None]:
+        """One writer at a time across processes; stale temp files are safe to delete inside."""
+        with (self.root / "import.lock").open("w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                self.cleanup()
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def cleanup(self) -> list[str]:
+        """Delete temp files and unreferenced snapshots of a killed import (call under lock)."""
+        known = {r[0] for r in self.conn.execute("SELECT file FROM versions")}
+        removed = []
+        for path in self.versions_dir.iterdir():
+            base = path.name.split(".sqlite")[0] + ".sqlite"  # v000003.sqlite-wal -> v000003.sqlite
+            if path.name.startswith(TMP_PREFIX) or (".sqlite" in path.name and base not in known):
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        if removed:
+            logger.warning("removed %d leftover file(s) of an interrupted import", len(removed))
+        return removed
+
+    def next_version(self) -> int:
+        return (self.conn.execute("SELECT max(version) FROM versions").fetchone()[0] or 0) + 1
+
+    def temp_path(self) -> Path:
+        return self.versions_dir / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}.sqlite"
+
+    def publish(
+        self,
+        tmp: Path,
+        version: int,
+        *,
+        actor: str,
+        source: str,
+        counts: dict[str, int],
+        embed_model: str,
+        seconds: float,
+        notices: list[dict],
+    ) -> Path:
+        """Rename the finished temp file into place, then switch `current` in one transaction."""
+        final = self.versions_dir / f"v{version:06d}.sqlite"
+        os.replace(tmp, final)
+        _fsync_dir(self.versions_dir)
+        parent = self.current()
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version,
+                    final.name,
+                    now_iso(),
+                    actor,
+                    source,
+                    json.dumps(counts),
+                    parent[0] if parent else None,
+                    embed_model,
+                    seconds,
+                ),
+            )
+            self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (version, now_iso()))
+            for body in notices:
+                self._upsert_notice(body, actor)
+            self._audit(actor, "import", {"version": version, "source": source, "counts": counts})
+        return final
+
+    def set_current(self, version: int, actor: str, action: str) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (version, now_iso()))
+            self._audit(actor, action, {"version": version})
+
+    def add_notice(self, body: dict, actor: str) -> None:
+        with self.conn:
+            self._upsert_notice(body, actor)
+            self._audit(actor, "notice-add", {"id": body["id"]})
+
+    def expire_notice(self, notice_id: str, actor: str) -> bool:
+        with self.conn:
+            cur = self.conn.execute(
+                "UPDATE notices SET expired_at = ? WHERE id = ? AND expired_at IS NULL",
+                (now_iso(), notice_id),
+            )
+            if cur.rowcount:
+                self._audit(actor, "notice-expire", {"id": notice_id})
+        return bool(cur.rowcount)
+
+    def _upsert_notice(self, body: dict, actor: str) -> None:
+        self.conn.execute(
+            "INSERT INTO notices (id, body, created_at, actor, expired_at) "
+            "VALUES (?, ?, ?, ?, NULL) "
+            "ON CONFLICT(id) DO UPDATE SET body = excluded.body, actor = excluded.actor, "
+            "expired_at = NULL",
+            (body["id"], json.dumps(body, ensure_ascii=False), now_iso(), actor),
+        )
+
+    def _audit(self, actor: str, action: str, detail: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+            (now_iso(), actor, action, json.dumps(detail, ensure_ascii=False)),
+        )
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,218 @@
+"""Operator files: per-station YAML (exits, toilets, lockers, ...) and notices, JSON-Schema checked.
+
+Every value must say where it comes from: `source:` (a public record) or `example: true` (a
+placeholder an operator must replace). The schema enforces it, so nothing unsourced slips in.
+Errors point at file, line and field using the YAML node marks. Format: knowledge/data/FORMAT.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from knowledge.dataset import Dataset, FactRec
+from knowledge.lines import LANGS
+from knowledge.records import Issue, Notice
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+_KIND_WORDS = {
+    "exit": ("출구", "exit", "出口", "出口"),
+    "toilet": ("화장실", "toilet", "厕所", "トイレ"),
+    "locker": ("물품보관함", "lockers", "储物柜", "コインロッカー"),
+    "lost_and_found": ("유실물센터", "lost and found", "失物招领处", "遺失物センター"),
+    "phone": ("역 전화번호", "station phone", "车站电话", "駅の電話番号"),
+    "first_last_train": ("첫차/막차", "first/last train", "首末班车", "始発/終電"),
+    "fare": ("운임", "fare", "票价", "運賃"),
+    "accessibility": ("교통약자 안내", "accessibility", "无障碍信息", "バリアフリー案内"),
+}
+_SECTIONS = {
+    "exits": "exit",
+    "toilets": "toilet",
+    "lockers": "locker",
+    "lost_and_found": "lost_and_found",
+    "phone": "phone",
+    "first_last_trains": "first_last_train",
+    "fares": "fare",
+    "accessibility": "accessibility",
+}
+
+
+def _schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 surprises: `05:30` stays a string (not 330, base 60) and
+    timestamps stay strings, so JSON Schema sees what the operator typed."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
+    _Loader.yaml_implicit_resolvers[_first] = [
+        (tag, rx)
+        for tag, rx in _resolvers
+        if tag != "tag:yaml.org,2002:int" or rx.pattern.startswith("^[-+]?(0|")
+    ]
+
+
+def load_yaml(path: Path, issues: list[Issue]) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML keeping the node tree for line numbers; syntax errors become issues."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        issues.append(Issue(path.name, (mark.line + 1) if mark else 1, "-", f"YAML: {err}"))
+        return None, None
+    return data, node
+
+
+def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
+    """1-based line of the node at `path` (JSON-pointer-like), or of its nearest parent."""
+    line = (node.start_mark.line + 1) if node is not None else 1
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == step), None)
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value)
+        ):
+            child = node.value[step]
+        else:
+            child = None
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def validate_doc(path: Path, data: Any, node: yaml.Node | None, schema: dict) -> list[Issue]:
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    issues = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        where = list(err.absolute_path)
+        field = ".".join(str(p) for p in where) or "(document)"
+        issues.append(Issue(path.name, _line_of(node, where), field, err.message))
+    return issues
+
+
+def _texts(value: dict[str, str] | str) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"ko": value}
+    return {k: v for k, v in value.items() if k in LANGS and v}
+
+
+def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
+    """Add the facts of one operator station file to `ds` (or issues, and nothing else)."""
+    data, node = load_yaml(path, ds.issues)
+    if data is None:
+        return
+    problems = validate_doc(path, data, node, _schema("operator_station.schema.json"))
+    if data.get("station") not in complex_keys and not problems:
+        problems.append(Issue(path.name, _line_of(node, ["station"]), "station", "unknown station"))
+    if problems:
+        ds.issues.extend(problems)
+        return
+    station, slug = data["station"], data["id"]
+    for lang, names in (data.get("aliases") or {}).items():
+        ds.aliases.extend((station, lang, a) for a in names)
+    for section, kind in _SECTIONS.items():
+        items = data.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            items = [items]
+        for n, item in enumerate(items, 1):
+            ds.facts.append(_operator_fact(path, station, slug, kind, n, item, data))
+
+
+def _operator_fact(
+    path: Path, station: str, slug: str, kind: str, n: int, item: Any, doc: dict
+) -> FactRec:
+    words = dict(zip(LANGS, _KIND_WORDS[kind], strict=True))
+    texts = _texts(item.get("text", "")) if isinstance(item, dict) else {"ko": str(item)}
+    if kind == "exit":
+        texts = {
+            lang: f"{item['number']}{'번 출구' if lang == 'ko' else ''}: {t}"
+            for lang, t in _texts(item["landmarks"]).items()
+        }
+        if "ko" not in texts:
+            texts["ko"] = f"{item['number']}번 출구"
+    elif kind == "first_last_train":
+        times = ", ".join(f"{day} {v['first']}–{v['last']}" for day, v in item["times"].items())
+        texts = {"ko": f"{item['line']} {item['direction']}: {times}"}
+        texts["en"] = f"Line {item['line']} toward {item['direction']}: {times}"
+    full = {lang: f"{station} {words[lang]}: {t}" for lang, t in texts.items()}
+    example = (
+        bool(item.get("example", doc.get("example", False))) if isinstance(item, dict) else False
+    )
+    data = {"item": item, "example": example, "file": path.name}
+    if isinstance(item, dict) and item.get("source"):
+        data["source"] = item["source"]
+    line_id = str(item.get("line")) if isinstance(item, dict) and item.get("line") else None
+    return FactRec(f"op:{slug}:{kind}:{n}", kind, None, line_id, full, data, complex_key=station)
+
+
+def _dt(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def parse_notices_file(path: Path, ds: Dataset) -> None:
+    data, node = load_yaml(path, ds.issues)
+    if data is None:
+        return
+    problems = validate_doc(path, data, node, _schema("notices.schema.json"))
+    if problems:
+        ds.issues.extend(problems)
+        return
+    for i, body in enumerate(data["notices"]):
+        try:
+            notice_from_dict(body)
+        except ValueError as err:
+            ds.issues.append(
+                Issue(path.name, _line_of(node, ["notices", i]), "active_period", str(err))
+            )
+            continue
+        ds.notices.append(body)
+
+
+def validate_notice(body: dict) -> list[Issue]:
+    return validate_doc(Path("notice"), {"notices": [body]}, None, _schema("notices.schema.json"))
+
+
+def notice_from_dict(body: dict) -> Notice:
+    """A Notice from its validated dict; datetimes without a zone are rejected (ambiguous)."""
+    periods = body.get("active_period") or [{}]
+    starts = [_dt(p.get("start")) for p in periods]
+    ends = [_dt(p.get("end")) for p in periods]
+    for t in (*starts, *ends):
+        if t is not None and t.tzinfo is None:
+            raise ValueError("times need a UTC offset, e.g. 2026-05-01T18:00:00+09:00")
+    start = None if any(s is None for s in starts) else min(starts)  # type: ignore[type-var]
+    end = None if any(e is None for e in ends) else max(ends)  # type: ignore[type-var]
+    return Notice(
+        id=str(body["id"]),
+        cause=body.get("cause", "UNKNOWN_CAUSE"),
+        effect=body.get("effect", "UNKNOWN_EFFECT"),
+        start=start,
+        end=end,
+        informed=tuple({k: str(v) for k, v in e.items()} for e in body["informed_entity"]),
+        header=_texts(body["header_text"]),
+        spoken=_texts(body.get("tts_header_text") or body["header_text"]),
+        example=bool(body.get("example", False)),
+    )

@@ -1,0 +1,333 @@
+"""`KnowledgeBase`: the one object the kiosk, the answerer, the CLI and the admin API use.
+
+Reads go to the serving snapshot, opened read-only. Before each query a cheap `PRAGMA
+data_version` on the manifest tells whether anything was published; only then is the current
+version re-read and, when it moved, the new snapshot opened and swapped in (no restart).
+Writes (import, rollback, notices) go through the manifest under an inter-process lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from knowledge import importer
+from knowledge.builder import build_snapshot
+from knowledge.embeddings import Embedder
+from knowledge.errors import ImportRejected, KnowledgeError, NotFound
+from knowledge.lines import Line
+from knowledge.manifest import Manifest
+from knowledge.operator import _SECTIONS, notice_from_dict, validate_notice
+from knowledge.records import (
+    Fact,
+    ImportReport,
+    Notice,
+    OperatorFacts,
+    Passage,
+    Route,
+    StationComplex,
+    StationMatch,
+    ValidationReport,
+)
+from knowledge.search import hybrid_search
+from knowledge.snapshot import Snapshot
+
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    def __init__(self, root: Path, embedder: Embedder | None) -> None:
+        self.root = Path(root)
+        self.embedder = embedder
+        self._manifest = Manifest(self.root)
+        self._lock = threading.RLock()
+        self._snap: Snapshot | None = None
+        self._seen_data_version = -1
+        self._notices: list[Notice] = []
+
+    @classmethod
+    def open(cls, root: Path, embedder: Embedder | None = None) -> KnowledgeBase:
+        kb = cls(root, embedder)
+        kb._refresh(force=True)
+        return kb
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snap:
+                self._snap.close()
+            self._manifest.close()
+
+    # -- version tracking ---------------------------------------------------------------------
+    def _changed(self) -> None:
+        """Our own commits do not move PRAGMA data_version on our connection: force a re-read."""
+        self._seen_data_version = -1
+
+    def _refresh(self, force: bool = False) -> Snapshot:
+        with self._lock:
+            dv = self._manifest.data_version()
+            if force or dv != self._seen_data_version:
+                self._seen_data_version = dv
+                cur = self._manifest.current()
+                if cur and (self._snap is None or self._snap.version != cur[0]):
+                    old, self._snap = self._snap, Snapshot(*cur)
+                    logger.info("knowledge version %d now serving", cur[0])
+                    if old:
+                        old.close()
+                self._notices = [
+                    notice_from_dict(b) for b, exp in self._manifest.notices() if not exp
+                ]
+            if self._snap is None:
+                raise KnowledgeError(
+                    "kb-empty", f"no knowledge version in {self.root}; run kb import"
+                )
+            return self._snap
+
+    @property
+    def version(self) -> int:
+        return self._refresh().version
+
+    # -- stations ------------------------------------------------------------------------------
+    def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:
+        return self._refresh().names.resolve(text, lang)
+
+    def find_stations(self, question: str, lang: str | None = None) -> list[StationMatch]:
+        return self._refresh().names.find(question, lang)
+
+    def complex(self, key: str | StationComplex) -> StationComplex:
+        return self._refresh().complex(key)
+
+    def complexes(self) -> list[StationComplex]:
+        return list(self._refresh().complexes.values())
+
+    def lines_at(self, complex: str | StationComplex) -> list[Line]:
+        snap = self._refresh()
+        return [snap.line(lid) for lid in snap.complex(complex).line_ids]
+
+    def line(self, line_id: str) -> Line:
+        return self._refresh().line(line_id)
+
+    def route(
+        self, a: str | StationComplex, b: str | StationComplex, prefer: str = "fewest_transfers"
+    ) -> Route | None:
+        snap = self._refresh()
+        return snap.graph.route(snap.complex(a).key, snap.complex(b).key, prefer)
+
+    def neighbours(
+        self, complex: str | StationComplex, line: str | None = None
+    ) -> list[tuple[Line, StationComplex]]:
+        """(line, adjacent complex) per direction; empty for stations without published edges."""
+        snap = self._refresh()
+        return [
+            (snap.line(lid), snap.complex(cx))
+            for lid, cx in snap.graph.neighbours(snap.complex(complex).key, line)
+        ]
+
+    # -- facts ---------------------------------------------------------------------------------
+    def elevators(self, complex: str | StationComplex, lang: str = "ko") -> list[Fact]:
+        snap = self._refresh()
+        return snap.facts(snap.complex(complex).key, ("elevator",), lang)
+
+    def toilets(self, complex: str | StationComplex, lang: str = "ko") -> list[Fact]:
+        snap = self._refresh()
+        return snap.facts(snap.complex(complex).key, ("toilet",), lang)
+
+    def transfer_steps(
+        self, complex: str | StationComplex, from_line: str, to_line: str, lang: str = "ko"
+    ) -> list[Fact]:
+        """One fact per published transfer route (direction pair) from one line to the other."""
+        snap = self._refresh()
+        facts = snap.facts(snap.complex(complex).key, ("transfer",), lang)
+        return [
+            f
+            for f in facts
+            if f.data.get("from_line") == from_line and f.data.get("to_line") == to_line
+        ]
+
+    def operator_facts(self, complex: str | StationComplex, lang: str = "ko") -> OperatorFacts:
+        snap = self._refresh()
+        key = snap.complex(complex).key
+        kinds = tuple(_SECTIONS.values())
+        facts = [f for f in snap.facts(key, kinds, lang) if f.source_id.startswith("op:")]
+        grouped: dict[str, list[Fact]] = {s: [] for s in _SECTIONS}
+        by_kind = {v: k for k, v in _SECTIONS.items()}
+        for f in facts:
+            grouped[by_kind[f.kind]].append(f)
+        return OperatorFacts(key, **grouped)
+
+    def active_notices(self, complex: str | StationComplex | None, now: datetime) -> list[Notice]:
+        """Notices active at `now` (timezone-aware) that name the complex, one of its lines, or
+        (when complex is None) all of them. Expired ones drop out by time alone."""
+        snap = self._refresh()
+        out = [n for n in self._notices if n.active(now)]
+        if complex is None:
+            return out
+        cx = snap.complex(complex)
+        return [
+            n
+            for n in out
+            if any(
+                e.get("station") == cx.key
+                or (e.get("line") in cx.line_ids and not e.get("station"))
+                for e in n.informed
+            )
+        ]
+
+    def search(
+        self,
+        query: str,
+        lang: str = "ko",
+        station: str | StationComplex | None = None,
+        line: str | None = None,
+        k: int = 5,
+    ) -> list[Passage]:
+        snap = self._refresh()
+        key = snap.complex(station).key if station is not None else None
+        return hybrid_search(snap, self.embedder, query, lang, key, line, k)
+
+    def source_text(self, source_id: str, lang: str = "ko") -> str | None:
+        snap = self._refresh()
+        if source_id.startswith("notice:"):
+            for b, _ in self._manifest.notices():
+                if f"notice:{b['id']}" == source_id:
+                    return notice_from_dict(b).text_in(lang)
+            return None
+        if source_id.startswith("complex:"):
+            key = source_id.split(":", 1)[1]
+            return snap.source_text(source_id, lang) if key in snap.complexes else None
+        return snap.source_text(source_id, lang)
+
+    # -- writes ---------------------------------------------------------------------------------
+    def validate(self, path: Path) -> ValidationReport:
+        """Parse `path` layered on the serving version, exactly as import would; publish nothing."""
+        new = importer.collect(Path(path))
+        cur = self._manifest.current()
+        sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
+        notices = {k: v for k, v in new.items() if k.startswith("notices/")}
+        ds = importer.parse(sources, notices)
+        return ValidationReport(str(path), ds.issues, ds.counts())
+
+    def import_path(self, path: Path | None = None, actor: str = "operator") -> ImportReport:
+        """Validate, build a new snapshot and publish it; raises ImportRejected on bad input."""
+        path = Path(path) if path is not None else importer.BUNDLED
+        t0 = time.perf_counter()
+        with self._manifest.import_lock():
+            new = importer.collect(path)
+            if not new:
+                raise KnowledgeError("kb-import-empty", f"no known data files in {path}")
+            cur = self._manifest.current()
+            sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
+            notices = {k: v for k, v in new.items() if k.startswith("notices/")}
+            ds = importer.parse(sources, notices)
+            if ds.issues:
+                raise ImportRejected(ds.issues)
+            version = self._manifest.next_version()
+            tmp = self._manifest.temp_path()
+            try:
+                counts = build_snapshot(ds, tmp, sources, self.embedder, cur[1] if cur else None)
+                seconds = time.perf_counter() - t0
+                counts["notices"] = len(ds.notices)
+                self._manifest.publish(
+                    tmp,
+                    version,
+                    actor=actor,
+                    source=str(path),
+                    counts=counts,
+                    embed_model=self.embedder.model_id if self.embedder else "",
+                    seconds=round(seconds, 2),
+                    notices=ds.notices,
+                )
+            finally:
+                tmp.unlink(missing_ok=True)
+                self._changed()
+        embedded, reused = counts.pop("embedded"), counts.pop("reused_embeddings")
+        return ImportReport(
+            version, cur[0] if cur else None, counts, seconds, embedded, reused, str(path)
+        )
+
+    def rollback(self, actor: str = "operator") -> int:
+        """Serve the version before the current one (by number); returns the version now serving."""
+        with self._manifest.import_lock():
+            cur = self._manifest.current()
+            if cur is None:
+                raise KnowledgeError("kb-empty", "nothing to roll back")
+            older = [h["version"] for h in self._manifest.history() if h["version"] < cur[0]]
+            if not older:
+                raise KnowledgeError("kb-no-previous", f"version {cur[0]} is the oldest")
+            self._manifest.set_current(older[-1], actor, "rollback")
+            self._changed()
+        return older[-1]
+
+    def add_notice(self, notice: dict[str, Any], actor: str = "operator") -> Notice:
+        issues = validate_notice(notice)
+        if issues:
+            raise ImportRejected(issues)
+        parsed = notice_from_dict(notice)
+        self._manifest.add_notice(notice, actor)
+        self._changed()
+        return parsed
+
+    def expire_notice(self, notice_id: str, actor: str = "operator") -> None:
+        if not self._manifest.expire_notice(notice_id, actor):
+            raise NotFound("active notice", notice_id)
+        self._changed()
+
+    def status(self) -> dict[str, Any]:
+        history = self._manifest.history()
+        cur = self._manifest.current()
+        entry = next((h for h in history if cur and h["version"] == cur[0]), None)
+        notices = self._manifest.notices()
+        return {
+            "root": str(self.root),
+            "version": cur[0] if cur else None,
+            "versions": [h["version"] for h in history],
+            "counts": {
+                **(entry["counts"] if entry else {}),
+                "notices_active": sum(1 for _, e in notices if not e),
+            },
+            "imported_at": entry["created_at"] if entry else None,
+            "imported_by": entry["actor"] if entry else None,
+            "source": entry["source"] if entry else None,
+            "embed_model": entry["embed_model"] if entry else None,
+            "history": history,
+            "audit": self._manifest.audit(10),
+        }
+
+    def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:
+        """What changed from version a to b (default: parent of current -> current)."""
+        history = {h["version"]: h for h in self._manifest.history()}
+        cur = self._manifest.current()
+        b = b if b is not None else (cur[0] if cur else None)
+        if b is None or b not in history:
+            raise NotFound("version", str(b))
+        a = a if a is not None else history[b]["parent"]
+        if a is None or a not in history:
+            raise NotFound("version", str(a))
+        sa = _source_hashes(self.root / "versions" / history[a]["file"])
+        sb = _source_hashes(self.root / "versions" / history[b]["file"])
+        ca, cb = history[a]["counts"], history[b]["counts"]
+        return {
+            "from": a,
+            "to": b,
+            "counts": {
+                k: {"from": ca.get(k), "to": cb.get(k)}
+                for k in sorted(set(ca) | set(cb))
+                if ca.get(k) != cb.get(k)
+            },
+            "files_added": sorted(set(sb) - set(sa)),
+            "files_removed": sorted(set(sa) - set(sb)),
+            "files_changed": sorted(k for k in set(sa) & set(sb) if sa[k] != sb[k]),
+        }
+
+
+def _source_hashes(path: Path) -> dict[str, str]:
+    from knowledge import db
+
+    conn = db.connect(path, readonly=True)
+    try:
+        return dict(conn.execute("SELECT path, sha256 FROM sources"))
+    finally:
+        conn.close()

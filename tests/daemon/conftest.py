@@ -1,0 +1,122 @@
+"""A real kiosk HTTP server on 127.0.0.1:0, in its own event-loop thread, per test."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kiosk.admin import AdminAuth
+from kiosk.config import DataSettings, HttpSettings, Settings
+from kiosk.events import EventBus, EventType
+from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
+from kiosk.http import KioskServer
+from tests.daemon.fakes import FakeKnowledgeAdmin
+
+TOKEN = "s3cret-operator-token"
+
+
+class LoopThread:
+    """An asyncio loop in a daemon thread, like the kiosk's own loop but drivable from tests."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+
+@dataclasses.dataclass
+class Harness:
+    server: KioskServer
+    bus: EventBus
+    health: Health
+    admin: Any
+    settings: Settings
+    loop: LoopThread
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10.0, **kwargs)
+
+    def admin_client(self) -> httpx.Client:
+        return self.client(headers={"Authorization": f"Bearer {TOKEN}", "X-Operator": "Kim"})
+
+    def emit(self, type: EventType, **data: Any) -> None:
+        """Publish from the test thread (the bus hands it to the server's loop)."""
+        self.bus.emit(type, **data)
+
+    def all_up(self) -> None:
+        for name in (MODELS, KNOWLEDGE_BASE, AUDIO_INPUT, AUDIO_OUTPUT):
+            self.health.set_ok(name)
+
+
+def make_settings(tmp_path: Path, **http: Any) -> Settings:
+    return dataclasses.replace(
+        Settings(),
+        http=dataclasses.replace(HttpSettings(), **{"admin_token": TOKEN, **http}),
+        data=DataSettings(dir=tmp_path / "var"),
+    )
+
+
+@pytest.fixture
+def make_harness(tmp_path: Path) -> Iterator[Callable[..., Harness]]:
+    """Build and start a server with custom settings; everything is stopped afterwards."""
+    started: list[Harness] = []
+
+    def build(
+        *,
+        auth: AdminAuth | None = None,
+        with_kb: bool = True,
+        admin: Any = None,
+        **http: Any,
+    ) -> Harness:
+        settings = make_settings(tmp_path, **http)
+        loop = LoopThread()
+        bus, health = EventBus(), Health()
+        admin = admin if admin is not None else FakeKnowledgeAdmin()
+        for name in (MODELS, KNOWLEDGE_BASE, AUDIO_INPUT, AUDIO_OUTPUT):
+            health.register(name)
+
+        async def start() -> KioskServer:
+            server = KioskServer(
+                settings,
+                bus,
+                health,
+                admin=admin if with_kb else None,
+                auth=auth,
+                port=0,
+                versions={"stt": "test"},
+            )
+            await server.start()
+            return server
+
+        harness = Harness(loop.run(start()), bus, health, admin, settings, loop)
+        started.append(harness)
+        return harness
+
+    yield build
+    for h in started:
+        h.loop.run(h.server.stop(), timeout=15)
+        h.loop.close()
+
+
+@pytest.fixture
+def harness(make_harness: Callable[..., Harness]) -> Harness:
+    return make_harness()

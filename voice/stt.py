@@ -1,0 +1,354 @@
+"""Speech recognition with faster-whisper, restricted to the kiosk's languages, with guards.
+
+Whisper is a strong recogniser with two habits a kiosk cannot afford: it invents text on
+silence and noise (YouTube outros such as "시청해주셔서 감사합니다") and it can loop on one phrase.
+So every transcript passes through `guard_transcript`, which rejects or repairs it and says why.
+
+The model runs in its own single worker thread and the lazy `segments` generator is drained
+inside that thread: iterating it on the event loop would block the loop for the whole decode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from voice.audio import SAMPLE_RATE
+from voice.errors import SttError
+from voice.vad import rms_dbfs
+
+logger = logging.getLogger(__name__)
+
+Vocabulary = Callable[[str], Sequence[str]] | Mapping[str, Sequence[str]]
+BiasMode = Literal["none", "hotwords", "prompt"]
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What was heard; `rejected_reason` is set (text kept for debugging) when a guard fired."""
+
+    text: str
+    language: str
+    language_probability: float
+    avg_logprob: float
+    no_speech_prob: float
+    duration_s: float
+    rejected_reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected_reason is None and bool(self.text)
+
+
+class Transcriber(Protocol):
+    """Speech to text; `language` forces a language, otherwise it is detected."""
+
+    languages: tuple[str, ...]
+
+    def transcribe(self, audio: bytes | np.ndarray, language: str | None = None) -> Transcript: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GuardConfig:
+    """Thresholds of the hallucination guards (measured on the vendored real recordings)."""
+
+    min_level_dbfs: float = -50.0
+    """Audio quieter than this (RMS of the loudest 0.5 s) is not decoded at all."""
+    min_avg_logprob: float = -1.0
+    """Below this mean token log-probability Whisper is guessing."""
+    max_no_speech_prob: float = 0.6
+    """Above this the model itself thinks there was no speech..."""
+    no_speech_logprob: float = -0.5
+    """...unless the decode is also confident (avg_logprob above this), as Whisper itself does."""
+
+
+# Phrases Whisper emits on silence/noise, learnt from subtitled video. Matched on a key without
+# spaces and punctuation, so "Thanks for watching!" and "thanks for watching" are one phrase.
+PHANTOM_PHRASES: dict[str, tuple[str, ...]] = {
+    "ko": (
+        "시청해주셔서감사합니다",
+        "시청해주셔서고맙습니다",
+        "구독과좋아요부탁드립니다",
+        "구독과좋아요",
+        "다음영상에서만나요",
+        "오늘도시청해주셔서감사합니다",
+    ),
+    "en": (
+        "thanksforwatching",
+        "thankyouforwatching",
+        "thankyouverymuchforwatching",
+        "pleasesubscribe",
+        "likeandsubscribe",
+        "subtitlesbytheamaraorgcommunity",
+        "seeyouinthenextvideo",
+    ),
+    "ja": (
+        "ご視聴ありがとうございました",
+        "ご視聴ありがとうございます",
+        "チャンネル登録お願いします",
+        "チャンネル登録よろしくお願いします",
+        "最後までご視聴いただきありがとうございました",
+    ),
+    "zh": (
+        "谢谢观看",
+        "感谢观看",
+        "请不吝点赞订阅转发打赏支持明镜与点点栏目",
+        "字幕由amaraorg社区提供",
+        "明镜与点点栏目",
+    ),
+}
+PHANTOM_PATTERNS = (
+    re.compile(r"^mbc뉴스\w{2,4}입니다$"),  # "MBC 뉴스 홍길동입니다"
+    re.compile(r"^字幕(由|提供|制作|志愿者|by)"),  # "字幕由…提供", "字幕志愿者 …"
+    re.compile(r"^(中文)?字幕"),
+    re.compile(r"^(작성자|자막)\S*"),
+)
+_KEY_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+_REPEAT = re.compile(r"(.{2,40}?)(?:\s*\1){2,}", re.DOTALL)
+
+
+def phrase_key(text: str) -> str:
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def is_phantom(text: str) -> bool:
+    """True when the whole transcript is a known phantom phrase (any language)."""
+    key = phrase_key(text)
+    if not key:
+        return False
+    for phrases in PHANTOM_PHRASES.values():
+        if any(key == p or (key.startswith(p) and len(key) <= len(p) + 4) for p in phrases):
+            return True
+    return any(p.search(key) for p in PHANTOM_PATTERNS)
+
+
+def strip_phantom_tail(text: str) -> str:
+    """Remove a phantom outro appended to real speech ("… 가나요? 시청해주셔서 감사합니다")."""
+    for phrases in PHANTOM_PHRASES.values():
+        for phrase in phrases:
+            pattern = r"[\s\W]*".join(re.escape(ch) for ch in phrase)
+            match = re.search(rf"[\s,、]*{pattern}[\s.!?。！？]*$", text, re.IGNORECASE)
+            if match and match.start() > 0:
+                return text[: match.start()].rstrip()
+    return text
+
+
+def cut_repetitions(text: str) -> str:
+    """Collapse a unit repeated three or more times in a row to one occurrence (decoder loops)."""
+    return _REPEAT.sub(lambda m: m[1], text).strip()
+
+
+def guard_transcript(t: Transcript, config: GuardConfig) -> Transcript:
+    """Apply the text and score guards; returns the (possibly repaired) transcript."""
+    if t.rejected_reason:
+        return t
+    text = cut_repetitions(t.text)
+    if text != t.text:
+        logger.info("stt repetition loop cut (%d -> %d chars)", len(t.text), len(text))
+    text = strip_phantom_tail(text)
+    reason = None
+    if not phrase_key(text):
+        reason = "empty"
+    elif is_phantom(text):
+        reason = "phantom-phrase"
+    elif t.avg_logprob < config.min_avg_logprob:
+        reason = "low-confidence"
+    elif t.no_speech_prob > config.max_no_speech_prob and t.avg_logprob < config.no_speech_logprob:
+        reason = "no-speech"
+    if reason:
+        logger.info(
+            "stt transcript rejected: %s (logprob %.2f, no_speech %.2f)",
+            reason,
+            t.avg_logprob,
+            t.no_speech_prob,
+        )
+    return replace(t, text=text, rejected_reason=reason)
+
+
+def peak_window_dbfs(audio: np.ndarray, window_s: float = 0.5) -> float:
+    """Level of the loudest window: a short question in a long quiet clip still counts."""
+    size = int(window_s * SAMPLE_RATE)
+    if len(audio) <= size:
+        return rms_dbfs(audio)
+    usable = len(audio) - len(audio) % size
+    blocks = audio[:usable].astype(np.float64).reshape(-1, size)
+    loudest = int(np.argmax(np.mean(np.square(blocks), axis=1)))
+    return rms_dbfs(audio[loudest * size : (loudest + 1) * size])
+
+
+def _as_int16(audio: bytes | np.ndarray) -> np.ndarray:
+    if isinstance(audio, bytes | bytearray | memoryview):
+        return np.frombuffer(bytes(audio), dtype=np.int16)
+    return audio.astype(np.int16) if audio.dtype != np.int16 else audio
+
+
+class WhisperTranscriber:
+    """faster-whisper in one worker thread, languages limited to `languages`.
+
+    `vocabulary` maps a language to station names; with `bias="prompt"` they become a short
+    initial prompt, with `bias="hotwords"` Whisper's hotword prefix. The prompt is capped at
+    `max_prompt_chars` because a long prompt slows every decode and invites it to be echoed.
+    """
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        languages: Sequence[str],
+        *,
+        compute_type: str = "int8",
+        cpu_threads: int = 2,
+        beam_size: int = 1,
+        max_new_tokens: int = 160,
+        vocabulary: Vocabulary | None = None,
+        bias: BiasMode = "prompt",
+        max_prompt_chars: int = 120,
+        guards: GuardConfig | None = None,
+        model: Any = None,
+    ) -> None:
+        if not languages:
+            raise SttError("stt-config", "at least one recognition language is required")
+        self.model_dir = Path(model_dir)
+        self.languages = tuple(languages)
+        self.compute_type = compute_type
+        self.cpu_threads = cpu_threads
+        self.beam_size = beam_size
+        self.max_new_tokens = max_new_tokens
+        self.vocabulary = vocabulary
+        self.bias = bias
+        self.max_prompt_chars = max_prompt_chars
+        self.guards = guards or GuardConfig()
+        self._model = model  # injected fake in tests; loaded lazily in the worker otherwise
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+
+    # -- lifecycle --
+
+    def load(self) -> None:
+        """Load the model now (in the worker), so the first passenger does not wait for it."""
+        self._executor.submit(self._ensure_model).result()
+
+    def _ensure_model(self) -> Any:
+        if self._model is None:
+            started = time.perf_counter()
+            try:
+                from faster_whisper import WhisperModel
+
+                self._model = WhisperModel(
+                    str(self.model_dir),
+                    device="cpu",
+                    compute_type=self.compute_type,
+                    cpu_threads=self.cpu_threads,
+                    num_workers=1,
+                )
+            except ImportError as err:
+                raise SttError("dependency-missing", "faster-whisper is not installed") from err
+            except (RuntimeError, ValueError, OSError) as err:
+                raise SttError(
+                    "model-missing", f"cannot load Whisper from {self.model_dir}: {err}"
+                ) from err
+            logger.info("whisper loaded in %.1f s", time.perf_counter() - started)
+        return self._model
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- recognition --
+
+    def transcribe(self, audio: bytes | np.ndarray, language: str | None = None) -> Transcript:
+        """Blocking call from any thread; the work itself runs in the worker thread."""
+        return self._executor.submit(self._transcribe, _as_int16(audio), language).result()
+
+    async def transcribe_async(
+        self, audio: bytes | np.ndarray, language: str | None = None
+    ) -> Transcript:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, self._transcribe, _as_int16(audio), language
+        )
+
+    def _transcribe(self, pcm: np.ndarray, language: str | None) -> Transcript:
+        duration = len(pcm) / SAMPLE_RATE
+        level = peak_window_dbfs(pcm)
+        if level < self.guards.min_level_dbfs:
+            logger.info("stt skipped near-silent audio (%.1f dBFS)", level)
+            lang = language or self.languages[0]
+            return Transcript("", lang, 0.0, 0.0, 1.0, duration, "silence")
+        model = self._ensure_model()
+        audio = pcm.astype(np.float32) / 32768.0
+        try:
+            lang, lang_prob = self._pick_language(model, audio, language)
+            kwargs = self._bias_kwargs(lang)
+            segments, _info = model.transcribe(
+                audio,
+                language=lang,
+                task="transcribe",
+                beam_size=self.beam_size,
+                temperature=0.0,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                vad_filter=False,
+                max_new_tokens=self.max_new_tokens,
+                **kwargs,
+            )
+            segments = list(segments)  # drain the lazy generator here, in the worker
+        except SttError:
+            raise
+        except Exception as err:  # any decoder failure is one stage error
+            raise SttError("stt-failed", f"whisper failed: {type(err).__name__}: {err}") from err
+        text = unicodedata.normalize("NFC", "".join(s.text for s in segments).strip())
+        if segments:
+            weights = [max(1, len(s.tokens)) for s in segments]
+            avg_logprob = float(np.average([s.avg_logprob for s in segments], weights=weights))
+            no_speech = float(max(s.no_speech_prob for s in segments))
+        else:
+            avg_logprob, no_speech = -10.0, 1.0
+        raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration)
+        return guard_transcript(raw, self.guards)
+
+    def _pick_language(
+        self, model: Any, audio: np.ndarray, language: str | None
+    ) -> tuple[str, float]:
+        """Detect among the configured languages only; a forced or single language skips it."""
+        if language:
+            return language, 1.0
+        if len(self.languages) == 1:
+            return self.languages[0], 1.0
+        _top, _p, all_probs = model.detect_language(audio=audio)
+        allowed = [(lang, p) for lang, p in all_probs if lang in self.languages]
+        if not allowed:
+            return self.languages[0], 0.0
+        return max(allowed, key=lambda item: item[1])
+
+    def names_for(self, lang: str) -> list[str]:
+        if self.vocabulary is None:
+            return []
+        if callable(self.vocabulary):
+            return list(self.vocabulary(lang))
+        return list(self.vocabulary.get(lang, ()))
+
+    def _bias_kwargs(self, lang: str) -> dict[str, str]:
+        if self.bias == "none":
+            return {}
+        names = self.names_for(lang)
+        if not names:
+            return {}
+        sep = "、" if lang in ("zh", "ja") else ", "
+        text = ""
+        for name in names:
+            candidate = f"{text}{sep}{name}" if text else name
+            if len(candidate) > self.max_prompt_chars:
+                break
+            text = candidate
+        if not text:
+            return {}
+        text = unicodedata.normalize("NFC", text)
+        return {"hotwords": text} if self.bias == "hotwords" else {"initial_prompt": text}

@@ -1,0 +1,165 @@
+"""Speech synthesis: Piper voices where installed, espeak-ng for every other language.
+
+All voices implement `Synthesizer`: `synthesize(text, lang, rate)` yields one `AudioChunk` per
+sentence, so playback can start as soon as the first sentence is ready. Text is normalised for
+speech (`voice.speechnorm`) before it reaches a voice. `MultiVoice` picks the voice per language
+so the kiosk always answers in the passenger's language, and resamples to the sink's rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from voice.audio import AudioChunk, decode_wav, resample
+from voice.errors import TtsError
+from voice.speechnorm import normalize, split_sentences
+
+logger = logging.getLogger(__name__)
+
+ESPEAK_VOICES = {"ko": "ko", "en": "en-us", "zh": "cmn", "ja": "ja"}
+"""espeak-ng voice per kiosk language (`cmn` is Mandarin; plain `zh` is an alias)."""
+ESPEAK_WPM = 165
+"""espeak-ng speed at rate 1.0 (its default of 175 wpm is hurried for a station)."""
+
+
+class Synthesizer(Protocol):
+    """Text to audio, one chunk per sentence, at `sample_rate`."""
+
+    sample_rate: int
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]: ...
+
+
+def _sentences(text: str, lang: str) -> list[str]:
+    return split_sentences(normalize(text, lang), lang)
+
+
+class PiperVoice:
+    """A Piper (onnx) voice; `rate` < 1 speaks slower (Piper's length_scale is its inverse)."""
+
+    def __init__(self, model_path: str | Path, config_path: str | Path | None = None) -> None:
+        self.model_path = Path(model_path)
+        self.config_path = Path(config_path) if config_path else None
+        try:
+            from piper import PiperVoice as _Piper
+        except ImportError as err:
+            raise TtsError("dependency-missing", "piper-tts is not installed") from err
+        if not self.model_path.is_file():
+            raise TtsError("voice-missing", f"Piper voice not found: {self.model_path}")
+        try:
+            self._voice: Any = _Piper.load(self.model_path, config_path=self.config_path)
+        except (OSError, ValueError, KeyError) as err:
+            raise TtsError("voice-missing", f"cannot load Piper voice {model_path}: {err}") from err
+        self.sample_rate: int = int(self._voice.config.sample_rate)
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=1.0 / max(0.3, rate))
+        for sentence in _sentences(text, lang):
+            # Piper splits further on its own phonemizer's sentence ends; join those parts so
+            # one of our sentences is one chunk (a natural unit for barge-in and timing).
+            parts = [c.audio_int16_bytes for c in self._voice.synthesize(sentence, config)]
+            if parts:
+                yield AudioChunk(b"".join(parts), rate=self.sample_rate)
+
+
+class EspeakVoice:
+    """espeak-ng as a subprocess (`--stdout` WAV), the voice for languages Piper lacks."""
+
+    def __init__(self, lang: str, *, binary: str = "espeak-ng", voice: str | None = None) -> None:
+        path = shutil.which(binary)
+        if path is None:
+            raise TtsError("dependency-missing", f"espeak-ng not found (looked for {binary!r})")
+        self.binary = path
+        self.lang = lang
+        self.voice = voice or ESPEAK_VOICES.get(lang, lang)
+        self.sample_rate = 22_050
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        wpm = str(max(80, round(ESPEAK_WPM * rate)))
+        for sentence in _sentences(text, lang):
+            cmd = [self.binary, "-v", self.voice, "-s", wpm, "--stdout", "--", sentence]
+            try:
+                proc = subprocess.run(cmd, capture_output=True, timeout=30, check=True)
+            except (subprocess.SubprocessError, OSError) as err:
+                raise TtsError("tts-failed", f"espeak-ng failed for voice {self.voice}") from err
+            samples = decode_wav(proc.stdout, rate=self.sample_rate)
+            if len(samples):
+                yield AudioChunk(samples, rate=self.sample_rate)
+
+
+class MultiVoice:
+    """One voice per language, output at `sample_rate` (the sink's rate).
+
+    Languages without a configured voice get an `EspeakVoice`, created on first use, so an answer
+    is never silent just because a Piper voice is missing.
+    """
+
+    def __init__(
+        self,
+        voices: Mapping[str, Synthesizer] | None = None,
+        *,
+        sample_rate: int = 16_000,
+        espeak_binary: str = "espeak-ng",
+    ) -> None:
+        self.voices: dict[str, Synthesizer] = dict(voices or {})
+        self.sample_rate = sample_rate
+        self.espeak_binary = espeak_binary
+
+    def voice_for(self, lang: str) -> Synthesizer:
+        if lang not in self.voices:
+            logger.info("no voice configured for %s, using espeak-ng", lang)
+            self.voices[lang] = EspeakVoice(lang, binary=self.espeak_binary)
+        return self.voices[lang]
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        for chunk in self.voice_for(lang).synthesize(text, lang, rate):
+            if chunk.rate != self.sample_rate:
+                chunk = AudioChunk(
+                    resample(chunk.array, chunk.rate, self.sample_rate), rate=self.sample_rate
+                )
+            yield chunk
+
+
+class SpeechWorker:
+    """Runs a `Synthesizer` in its own thread and streams its sentences to async code.
+
+    Each `next()` of the sentence generator (the blocking synthesis) runs in the worker, so
+    the event loop stays free to play the previous sentence or to notice a barge-in.
+    """
+
+    def __init__(self, synthesizer: Synthesizer) -> None:
+        self.synthesizer = synthesizer
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
+
+    @property
+    def sample_rate(self) -> int:
+        return self.synthesizer.sample_rate
+
+    async def stream(self, text: str, lang: str, rate: float = 1.0) -> AsyncIterator[AudioChunk]:
+        loop = asyncio.get_running_loop()
+        sentences = iter(self.synthesizer.synthesize(text, lang, rate))
+        done = object()
+        while True:
+            chunk = await loop.run_in_executor(self._executor, next, sentences, done)
+            if chunk is done:
+                return
+            yield chunk  # type: ignore[misc]
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def is_audible(samples: np.ndarray, min_peak: int = 1000) -> bool:
+    """A quick check that a voice produced sound, used by start-up self-tests."""
+    return bool(len(samples)) and int(np.max(np.abs(samples.astype(np.int32)))) >= min_peak
