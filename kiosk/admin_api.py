@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.admin import (
     AdminAuth,
@@ -53,9 +53,18 @@ class Texts(BaseModel):
 
 
 class Period(BaseModel):
+    """When a notice is active; times must carry a zone (a bare time is ambiguous)."""
+
     model_config = ConfigDict(extra="forbid")
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        # A notice that ends before it starts would silently never be spoken.
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
 
 
 class Entity(BaseModel):

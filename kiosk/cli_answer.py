@@ -43,29 +43,56 @@ def add_answer_commands(
         help="score the answerer on a question set (accuracy, hallucination, refusals, latency)",
         description="Run a question set; exit 3 when a metric is below its threshold.",
     )
-    ev.add_argument("--set", type=Path, default=None, metavar="FILE",
-                    help="question set (.yaml or .jsonl; default: the bundled set)")  # fmt: skip
+    ev.add_argument(
+        "--set",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="question set (.yaml or .jsonl; default: the bundled set)",
+    )
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
     ev.add_argument("--lang", choices=["ko", "en", "zh", "ja"], help="only this language")
     ev.add_argument("--failures", action="store_true", help="list every wrong item")
-    ev.add_argument("--min-accuracy", type=float, default=0.9,
-                    help="minimum answerable accuracy per language (default 0.9)")  # fmt: skip
-    ev.add_argument("--max-hallucination", type=float, default=0.0,
-                    help="maximum hallucination rate per language (default 0)")  # fmt: skip
-    ev.add_argument("--min-refusal", type=float, default=0.9,
-                    help="minimum refusal precision and recall (default 0.9)")  # fmt: skip
+    ev.add_argument(
+        "--min-accuracy",
+        type=float,
+        default=0.9,
+        help="minimum answerable accuracy per language (default 0.9)",
+    )
+    ev.add_argument(
+        "--max-hallucination",
+        type=float,
+        default=0.0,
+        help="maximum hallucination rate per language (default 0)",
+    )
+    ev.add_argument(
+        "--min-refusal",
+        type=float,
+        default=0.9,
+        help="minimum refusal precision and recall (default 0.9)",
+    )
     _answerer_flags(ev)
     ev.set_defaults(func=cmd_eval)
 
 
 def _answerer_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--station", default=None, help="the station the kiosk stands in")
-    p.add_argument("--kb-dir", type=Path, default=None, help=f"knowledge base (default {DEFAULT_KB_DIR})")
-    p.add_argument("--llm", type=Path, default=None, metavar="GGUF",
-                   help="LLM for free-form questions (default: bundled SmolLM2)")  # fmt: skip
+    p.add_argument(
+        "--kb-dir", type=Path, default=None, help=f"knowledge base (default {DEFAULT_KB_DIR})"
+    )
+    p.add_argument(
+        "--llm",
+        type=Path,
+        default=None,
+        metavar="GGUF",
+        help="LLM for free-form questions (default: bundled SmolLM2)",
+    )
     p.add_argument("--no-llm", action="store_true", help="structured answers and retrieval only")
-    p.add_argument("--semantic", action="store_true",
-                   help="load the embedder for vector search (default: full-text search only)")  # fmt: skip
+    p.add_argument(
+        "--semantic",
+        action="store_true",
+        help="load the embedder for vector search (default: full-text search only)",
+    )
 
 
 def build_answerer_from_args(args: argparse.Namespace) -> Any:
@@ -93,12 +120,14 @@ def _settings(args: argparse.Namespace) -> Any:
         from kiosk.cli_common import settings_from_args
 
         return settings_from_args(args)
-    except Exception as err:  # noqa: BLE001 - flags alone are enough to answer
+    except Exception as err:
         logger.info("settings not loaded (%s); using flags only", type(err).__name__)
         return None
 
 
-def _llm(args: argparse.Namespace, settings: Any, station: str | None, langs: tuple[str, ...]) -> Any:
+def _llm(
+    args: argparse.Namespace, settings: Any, station: str | None, langs: tuple[str, ...]
+) -> Any:
     from knowledge.answers.llm import LlamaGenerator, LlmAnswerer
 
     path = args.llm
@@ -107,14 +136,16 @@ def _llm(args: argparse.Namespace, settings: Any, station: str | None, langs: tu
 
         try:
             path = llm_path(settings)
-        except Exception as err:  # noqa: BLE001 - no LLM: structured answers still work
+        except Exception as err:
             logger.warning("no LLM (%s); structured answers only", err)
             return None
     if path is None:
         return None
     try:
-        generator = LlamaGenerator(Path(path), n_threads=getattr(settings.models, "threads", 2)
-                                   if settings is not None else 2)  # fmt: skip
+        generator = LlamaGenerator(
+            Path(path),
+            n_threads=getattr(settings.models, "threads", 2) if settings is not None else 2,
+        )
     except (RuntimeError, FileNotFoundError, ValueError) as err:
         logger.warning("LLM unavailable (%s); structured answers only", err)
         return None
@@ -137,7 +168,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from knowledge.answers.evaluation import DEFAULT_SET, Thresholds, load_set, run, summarise, table
+    from knowledge.answers.evaluation import (
+        DEFAULT_SET,
+        Thresholds,
+        load_set,
+        run,
+        summarise,
+        table,
+    )
 
     answerer = build_answerer_from_args(args)
     items = load_set(args.set or DEFAULT_SET)
@@ -145,13 +183,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         items = [i for i in items if i.lang == args.lang]
     results = run(answerer.answer, items, answerer.grounding)
     summary = summarise(results)
-    thresholds = Thresholds(args.min_accuracy, args.max_hallucination, args.min_refusal,
-                            args.min_refusal)  # fmt: skip
+    thresholds = Thresholds(
+        args.min_accuracy, args.max_hallucination, args.min_refusal, args.min_refusal
+    )
     failures = thresholds.failures(summary)
     wrong = [r for r in results if not r.correct or r.hallucinated]
     if args.json:
-        payload = {"summary": summary, "failed_thresholds": failures,
-                   "wrong": [_wrong(r) for r in wrong]}  # fmt: skip
+        payload = {
+            "summary": summary,
+            "failed_thresholds": failures,
+            "wrong": [_wrong(r) for r in wrong],
+        }
         print_json(payload)
     else:
         print(table(summary))

@@ -330,7 +330,7 @@ class KioskServer:
 
     async def start(self, timeout: float = 10.0) -> int:
         """Start serving on the running loop; returns the bound port."""
-        self._task = asyncio.create_task(self._server.serve(), name="kiosk-http")
+        self._task = asyncio.create_task(self._serve(), name="kiosk-http")
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if self._task.done():
@@ -344,6 +344,14 @@ class KioskServer:
             self._port = sockets[0].getsockname()[1]
         logger.info("HTTP serving on %s", self.url)
         return self._port
+
+    async def _serve(self) -> None:
+        try:
+            await self._server.serve()
+        except SystemExit:
+            # uvicorn calls sys.exit() when it cannot bind; inside the daemon's loop that would
+            # take the whole kiosk down, so it becomes an ordinary error for start() to raise.
+            raise OSError(f"cannot listen on {self.host}:{self._port} (see log)") from None
 
     async def stop(self) -> None:
         """End caption streams, stop accepting, wait for the server task."""

@@ -7,7 +7,6 @@ stations' files. Importing base data (Seoul CSVs or a GTFS feed) replaces all pr
 
 from __future__ import annotations
 
-import io
 import logging
 import tempfile
 import zipfile
@@ -16,7 +15,7 @@ from pathlib import Path
 from knowledge import db
 from knowledge.dataset import Dataset, group_complexes
 from knowledge.gtfs import GTFS_FILES, parse_gtfs_dir
-from knowledge.operator import load_yaml, parse_notices_file, parse_station_file
+from knowledge.operator import parse_notices_file, parse_station_file
 from knowledge.records import Issue
 from knowledge.seoul import parse_seoul_dir
 
@@ -125,14 +124,3 @@ def parse(sources: dict[str, bytes], notices: dict[str, bytes] | None = None) ->
         for f in sorted((root / "notices").glob("*.y*ml")) if (root / "notices").exists() else []:
             parse_notices_file(f, ds)
     return ds
-
-
-def read_zip_member(data: bytes, name: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return zf.read(name)
-
-
-def is_yaml_ok(path: Path) -> bool:
-    issues: list[Issue] = []
-    load_yaml(path, issues)
-    return not issues

@@ -31,7 +31,7 @@ _KIND_WORDS = {
     "fare": ("운임", "fare", "票价", "運賃"),
     "accessibility": ("교통약자 안내", "accessibility", "无障碍信息", "バリアフリー案内"),
 }
-_SECTIONS = {
+SECTIONS = {
     "exits": "exit",
     "toilets": "toilet",
     "lockers": "locker",
@@ -129,7 +129,7 @@ def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
     station, slug = data["station"], data["id"]
     for lang, names in (data.get("aliases") or {}).items():
         ds.aliases.extend((station, lang, a) for a in names)
-    for section, kind in _SECTIONS.items():
+    for section, kind in SECTIONS.items():
         items = data.get(section)
         if items is None:
             continue

@@ -21,7 +21,7 @@ from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError, NotFound
 from knowledge.lines import Line
 from knowledge.manifest import Manifest
-from knowledge.operator import _SECTIONS, notice_from_dict, validate_notice
+from knowledge.operator import SECTIONS, notice_from_dict, validate_notice
 from knowledge.records import (
     Fact,
     ImportReport,
@@ -150,10 +150,10 @@ class KnowledgeBase:
     def operator_facts(self, complex: str | StationComplex, lang: str = "ko") -> OperatorFacts:
         snap = self._refresh()
         key = snap.complex(complex).key
-        kinds = tuple(_SECTIONS.values())
+        kinds = tuple(SECTIONS.values())
         facts = [f for f in snap.facts(key, kinds, lang) if f.source_id.startswith("op:")]
-        grouped: dict[str, list[Fact]] = {s: [] for s in _SECTIONS}
-        by_kind = {v: k for k, v in _SECTIONS.items()}
+        grouped: dict[str, list[Fact]] = {s: [] for s in SECTIONS}
+        by_kind = {v: k for k, v in SECTIONS.items()}
         for f in facts:
             grouped[by_kind[f.kind]].append(f)
         return OperatorFacts(key, **grouped)

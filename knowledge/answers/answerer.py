@@ -15,7 +15,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from knowledge.answers.grounding import GroundingChecker
@@ -102,9 +102,7 @@ class Answerer:
         self.llm = llm
         self.understander = Understander(kb)
         self.composer = StructuredComposer(kb)
-        self.grounding = GroundingChecker(
-            kb, self.understander.lines, self.understander.scanner
-        )
+        self.grounding = GroundingChecker(kb, self.understander.lines, self.understander.scanner)
         self._here_cache: dict[str, StationComplex | None] = {}
 
     def here(self, station: str | None) -> StationComplex | None:
@@ -130,9 +128,14 @@ class Answerer:
         now: datetime | None = None,
     ) -> Answer:
         return self.stream(
-            question, station=station, lang=lang, stt_language=stt_language,
-            stt_confidence=stt_confidence, context=context, now=now,
-        ).result()  # fmt: skip
+            question,
+            station=station,
+            lang=lang,
+            stt_language=stt_language,
+            stt_confidence=stt_confidence,
+            context=context,
+            now=now,
+        ).result()
 
     def stream(
         self,
@@ -165,20 +168,22 @@ class Answerer:
         now: datetime | None,
     ) -> Iterator[str]:
         t0 = time.perf_counter()
-        question = unicodedata.normalize("NFC", question).strip()
+        question = _join_cjk(unicodedata.normalize("NFC", question).strip())
         if lang in LANGS:
             language = lang
         else:
             language = detect_language(
-                question, stt_language=stt_language, stt_confidence=stt_confidence,
+                question,
+                stt_language=stt_language,
+                stt_confidence=stt_confidence,
                 default=self.settings.default_lang,
-            ).lang  # fmt: skip
+            ).lang
         turn = _Turn(question, language, t0)
         here = self.here(station)
         t = turn.mark("language", t0)
         understood = self.understander.understand(question, language, here, context)
         t = turn.mark("understand", t)
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         answer: Answer | None = None
         if understood.intent is Intent.REPEAT:
             answer = self._repeat(turn, understood, context)
@@ -248,9 +253,14 @@ class Answerer:
         rate = SLOW_RATE if understood.slower else NORMAL_RATE
         turn.timings["total"] = round((time.perf_counter() - turn.t0) * 1000, 3)
         return replace(
-            last, question=turn.question, timings_ms=turn.timings, speech_rate=rate,
-            sentences=list(last.sentences), sources=list(last.sources), path="repeat",
-        )  # fmt: skip
+            last,
+            question=turn.question,
+            timings_ms=turn.timings,
+            speech_rate=rate,
+            sentences=list(last.sentences),
+            sources=list(last.sources),
+            path="repeat",
+        )
 
     def _structured(self, turn: _Turn, understood: Understood, now: datetime) -> Answer | None:
         t = time.perf_counter()
@@ -263,13 +273,20 @@ class Answerer:
             return None
         here = understood.subject.key if understood.subject is not None else None
         result = self.grounding.check(
-            " ".join(composed.sentences), composed.sources, turn.lang,
-            derived=composed.derived, lines=composed.lines, allowed_stations=[here] if here else [],
-        )  # fmt: skip
+            " ".join(composed.sentences),
+            composed.sources,
+            turn.lang,
+            derived=composed.derived,
+            lines=composed.lines,
+            allowed_stations=[here] if here else [],
+        )
         turn.mark("grounding", t)
         if not result.ok:
-            logger.warning("structured answer failed grounding (%s): %s", understood.intent,
-                           ",".join(result.unsupported))  # fmt: skip
+            logger.warning(
+                "structured answer failed grounding (%s): %s",
+                understood.intent,
+                ",".join(result.unsupported),
+            )
             return None
         answer = self._finish(
             turn, understood, Outcome.ANSWERED, composed.sentences, composed.sources, "structured"
@@ -285,8 +302,12 @@ class Answerer:
             return composed
         if not self.settings.example_facts:
             return None
-        return Composed([EXAMPLE_WARNING[understood.lang], *composed.sentences],
-                        composed.sources, composed.derived, composed.lines)  # fmt: skip
+        return Composed(
+            [EXAMPLE_WARNING[understood.lang], *composed.sentences],
+            composed.sources,
+            composed.derived,
+            composed.lines,
+        )
 
     # -- retrieval + LLM -----------------------------------------------------------------------
     def _llm_ok(self, lang: str) -> bool:
@@ -308,7 +329,9 @@ class Answerer:
         assert self.llm is not None
         t = time.perf_counter()
         station = understood.subject or here
-        passages = self.kb.search(turn.question, turn.lang, station=station, k=self.settings.search_k)
+        passages = self.kb.search(
+            turn.question, turn.lang, station=station, k=self.settings.search_k
+        )
         t = turn.mark("retrieve", t)
         if not passages:
             return
@@ -344,8 +367,21 @@ def _is_example(kb: Any, understood: Understood, source_id: str) -> bool:
     return any(f.source_id == source_id and f.data.get("example") for f in facts)
 
 
-_STOP = frozenset("the and for you your this that there with from have here what where when "
-                  "which station please sorry can".split())
+_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])\s+(?=[\u3040-\u30ff\u3400-\u9fff])")
+
+
+def _join_cjk(text: str) -> str:
+    """Speech recognisers sometimes space out Chinese/Japanese characters ("舍 堂 站"); the
+    languages use no spaces, so spaces between two CJK characters carry nothing."""
+    return _CJK_GAP.sub("", text)
+
+
+_STOP = frozenset(
+    (
+        "the", "and", "for", "you", "your", "this", "that", "there", "with", "from", "have",
+        "here", "what", "where", "when", "which", "station", "please", "sorry", "can",
+    )
+)  # fmt: skip
 
 
 def _plausible(sentence: str, passages: str) -> bool:

@@ -95,9 +95,14 @@ def score(item: EvalItem, answer: Answer, checker: GroundingChecker) -> ItemResu
         lines = [d.split(":", 1)[1] for d in answer.derived if d.startswith("line:")]
         here = [answer_here] if (answer_here := _here_key(checker, item.station)) else []
         result = checker.check(
-            answer.text, answer.sources, answer.language, derived=numbers, lines=lines,
-            allowed_stations=here, thorough=answer.path == "llm",
-        )  # fmt: skip
+            answer.text,
+            answer.sources,
+            answer.language,
+            derived=numbers,
+            lines=lines,
+            allowed_stations=here,
+            thorough=answer.path == "llm",
+        )
         hallucinated = not result.ok
     return ItemResult(item, answer, correct, hallucinated, missing)
 
@@ -185,11 +190,15 @@ class Thresholds:
         out = []
         for name, m in summary.items():
             if m["answerable"] and m["answerable_accuracy"] < self.min_answerable_accuracy:
-                out.append(f"{name}: answerable accuracy {m['answerable_accuracy']:.3f} "
-                           f"< {self.min_answerable_accuracy}")  # fmt: skip
+                out.append(
+                    f"{name}: answerable accuracy {m['answerable_accuracy']:.3f} "
+                    f"< {self.min_answerable_accuracy}"
+                )
             if m["hallucination_rate"] > self.max_hallucination_rate:
-                out.append(f"{name}: hallucination rate {m['hallucination_rate']:.3f} "
-                           f"> {self.max_hallucination_rate}")  # fmt: skip
+                out.append(
+                    f"{name}: hallucination rate {m['hallucination_rate']:.3f} "
+                    f"> {self.max_hallucination_rate}"
+                )
             if name == "overall":
                 if m["refusal_precision"] < self.min_refusal_precision:
                     out.append(f"overall: refusal precision {m['refusal_precision']:.3f}")
@@ -200,13 +209,35 @@ class Thresholds:
 
 def table(summary: dict[str, Any]) -> str:
     """A Markdown table of the summary (for the README and the terminal)."""
-    head = ("set", "items", "accuracy", "answerable acc.", "hallucination", "refusal P",
-            "refusal R", "p50 ms", "p95 ms")  # fmt: skip
+    head = (
+        "set",
+        "items",
+        "accuracy",
+        "answerable acc.",
+        "hallucination",
+        "refusal P",
+        "refusal R",
+        "p50 ms",
+        "p95 ms",
+    )
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, m in summary.items():
-        rows.append("| " + " | ".join(str(v) for v in (
-            name, m["items"], f"{m['accuracy']:.3f}", f"{m['answerable_accuracy']:.3f}",
-            f"{m['hallucination_rate']:.3f}", f"{m['refusal_precision']:.3f}",
-            f"{m['refusal_recall']:.3f}", m["latency_ms_p50"], m["latency_ms_p95"],
-        )) + " |")  # fmt: skip
+        rows.append(
+            "| "
+            + " | ".join(
+                str(v)
+                for v in (
+                    name,
+                    m["items"],
+                    f"{m['accuracy']:.3f}",
+                    f"{m['answerable_accuracy']:.3f}",
+                    f"{m['hallucination_rate']:.3f}",
+                    f"{m['refusal_precision']:.3f}",
+                    f"{m['refusal_recall']:.3f}",
+                    m["latency_ms_p50"],
+                    m["latency_ms_p95"],
+                )
+            )
+            + " |"
+        )
     return "\n".join(rows)

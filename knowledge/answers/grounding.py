@@ -20,25 +20,70 @@ from knowledge.answers.mentions import StationScanner
 from knowledge.answers.types import Source
 from knowledge.answers.understand import LineFinder, latin_word_match, normalise
 
-GROUNDED_STATION_CONFIDENCE = 0.9
-"""Only exact and alias matches count as a station *named* in an answer; fuzzy ones would flag
-ordinary words that happen to resemble a station."""
+GROUNDED_STATION_CONFIDENCE = 0.8
+"""Exact, alias and abbreviation matches (`Hongdae`) count as a station *named* in generated
+text; fuzzy ones would flag ordinary words that happen to resemble a station."""
 
-_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-               "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
-_CJK_NUMBER = re.compile(r"([〇零一二两兩三四五六七八九十]+)(?=\s*(?:号|號|番|站|个|個|駅|つ|回|次|分|時|点|部|か所))")
-_KO_NUMBER = re.compile(r"(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?=(?:번째|정거장|개|곳|번\s*갈아|정류장))")
-_KO_WORDS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
-             "아홉": 9, "열": 10}  # fmt: skip
-_EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
-_EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b(?=\s+(?:stops?|exits?|stations?|transfers?|elevators?|minutes?))")  # fmt: skip
+_CJK_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CJK_NUMBER = re.compile(
+    r"([〇零一二两兩三四五六七八九十]+)(?=\s*(?:号|號|番|站|个|個|駅|つ|回|次|分|時|点|部|か所))"
+)
+_KO_NUMBER = re.compile(
+    r"(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?=(?:번째|정거장|개|곳|번\s*갈아|정류장))"
+)
+_KO_WORDS = {
+    "한": 1,
+    "두": 2,
+    "세": 3,
+    "네": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+}
+_EN_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_EN_NUMBER = re.compile(
+    r"\b("
+    + "|".join(_EN_WORDS)
+    + r")\b(?=\s+(?:stops?|exits?|stations?|transfers?|elevators?|minutes?))"
+)
 
 
 def _cjk_value(text: str) -> int:
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return (_CJK_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CJK_DIGITS.get(ones, 0) if ones else 0)
+        return (_CJK_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CJK_DIGITS.get(ones, 0) if ones else 0
+        )
     value = 0
     for ch in text:
         value = value * 10 + _CJK_DIGITS.get(ch, 0)
@@ -91,12 +136,12 @@ class GroundingChecker:
         keys: set[str] = set()
         for s in sources:
             kind, _, rest = s.id.partition(":")
-            if kind == "station":
-                codes.add(rest)
-            elif kind == "edge":
+            if kind == "edge":
                 codes.update(rest.rpartition(":")[2].split("-"))
             elif kind == "complex":
                 keys.add(rest)
+            else:  # station:0426, elevator:0222:1, transfer:0426:7 name their station code
+                codes.add(rest.split(":")[0])
         if codes:
             if self._code_index is None:
                 self._code_index = {
@@ -108,7 +153,7 @@ class GroundingChecker:
     def _named_in(self, key: str, text: str) -> bool:
         try:
             names = set(self.kb.complex(key).names.values())
-        except Exception:  # noqa: BLE001 - an unknown key is simply not named
+        except Exception:
             names = {key}
         return any(name and name in text for name in names)
 
@@ -130,8 +175,9 @@ class GroundingChecker:
         allowed_stations: Iterable[str] = (),
         thorough: bool = False,
     ) -> GroundingResult:
-        """`lines` are line ids from the sources' structured fields; `allowed_stations` are complex keys the answer may name without a source (the
-        kiosk's own station when it says "you are here")."""
+        """`lines` are line ids from the sources' structured fields; `allowed_stations` are
+        complex keys the answer may name without a source (the kiosk's own station when it
+        says "you are here")."""
         srcs = list(sources)
         joined = "\n".join(s.text for s in srcs)
         problems: list[str] = []

@@ -1,4 +1,4 @@
-"""Free-form answers from retrieved passages with a small local Llama, streamed sentence by sentence.
+"""Free-form answers from retrieved passages with a small local Llama, streamed by sentence.
 
 The station's system prompt is evaluated once and its KV state saved; each turn restores that
 state, so llama.cpp's prefix match leaves only the question and passages to evaluate (the
@@ -88,7 +88,9 @@ class LlamaGenerator:
             raise RuntimeError("llama-cpp-python is not installed (scripts/setup.sh)") from err
         if not Path(model_path).is_file():
             raise FileNotFoundError(f"LLM model not found: {model_path}")
-        self.llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        self.llm = Llama(
+            model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False
+        )
         self.temperature = temperature
         self.stats = GenerationStats()
         self._system: str | None = None

@@ -15,7 +15,6 @@ from typing import Any
 
 from knowledge.records import StationComplex, StationMatch
 
-
 _KO_AFTER = re.compile(
     r"^(역)?(에서는|에서도|에서|까지|부터|으로는|으로|로는|로|에는|에도|에|은|는|이|가|을|를|의|도|과|와|"
     r"하고|이랑|랑|요|이요|인가요|이에요|예요|입니다|방면|방향|쪽|앞|근처|역)*$"

@@ -27,46 +27,127 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 _STEP_RULES: list[tuple[str, dict[str, str]]] = [
-    (r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장 하차$",
-     {"en": "Get off at the {L} platform toward {X}", "zh": "在{L}往{X}方向站台下车",
-      "ja": "{L}の{X}方面ホームで降ります"}),
-    (r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장으로 이동$",
-     {"en": "Go to the {L} platform toward {X}", "zh": "前往{L}往{X}方向站台",
-      "ja": "{L}の{X}方面ホームへ移動します"}),
-    (r"^(?P<X>\S+) 방면 승강장으로 이동$",
-     {"en": "Go to the platform toward {X}", "zh": "前往往{X}方向站台", "ja": "{X}方面ホームへ移動します"}),
-    (r"^(?P<L>\S+) (?P<X>\S+) 방면 엘리베이터 탑승$",
-     {"en": "Take the elevator for {L} toward {X}", "zh": "乘坐{L}往{X}方向的电梯",
-      "ja": "{L}の{X}方面行きエレベーターに乗ります"}),
-    (r"^(?P<X>\S+) 방면 엘리베이터 탑승$",
-     {"en": "Take the elevator toward {X}", "zh": "乘坐往{X}方向的电梯", "ja": "{X}方面行きエレベーターに乗ります"}),
-    (r"^대합실 방향 엘리베이터 탑승$",
-     {"en": "Take the elevator to the concourse", "zh": "乘坐去站厅的电梯", "ja": "コンコース行きエレベーターに乗ります"}),
-    (r"^(?P<L>\S+) 대합실 방향 엘리베이터 탑승$",
-     {"en": "Take the elevator to the {L} concourse", "zh": "乘坐去{L}站厅的电梯",
-      "ja": "{L}コンコース行きエレベーターに乗ります"}),
-    (r"^(?P<L>\S+) 승강장 방향 엘리베이터 탑승$",
-     {"en": "Take the elevator to the {L} platform", "zh": "乘坐去{L}站台的电梯", "ja": "{L}ホーム行きエレベーターに乗ります"}),
-    (r"^(?P<L>\S+) 방향 (?:환승 )?엘리베이터 탑승$",
-     {"en": "Take the elevator toward {L}", "zh": "乘坐往{L}方向的电梯", "ja": "{L}方向のエレベーターに乗ります"}),
-    (r"^환승 엘리베이터 탑승$",
-     {"en": "Take the transfer elevator", "zh": "乘坐换乘电梯", "ja": "乗り換え用エレベーターに乗ります"}),
-    (r"^(?:(?P<L>\S+) )?대합실로 이동$",
-     {"en": "Go to the {L} concourse", "zh": "前往{L}站厅", "ja": "{L}コンコースへ移動します"}),
-    (r"^(?:(?P<L>\S+) )?(?:방향 )?환승 ?(?:통로|대합실)로 이동$",
-     {"en": "Go through the transfer passage {L}", "zh": "经换乘通道{L}", "ja": "乗り換え通路{L}へ移動します"}),
-    (r"^(?P<L>\S+) 방향 환승통로로 이동$",
-     {"en": "Go through the transfer passage toward {L}", "zh": "经换乘通道前往{L}",
-      "ja": "{L}方向の乗り換え通路へ移動します"}),
-    (r"^승차\s*(?:\(휠체어칸\))?$",
-     {"en": "Board the train (wheelchair car)", "zh": "上车（轮椅车厢）", "ja": "乗車します（車いすスペース）"}),
-    (r"^표 내는 곳 통과$",
-     {"en": "Pass through the ticket gates", "zh": "通过检票口", "ja": "改札を通ります"}),
-    (r"^지하 ?(?P<N>\d+)층으로 이동$",
-     {"en": "Go to basement level {N}", "zh": "前往地下{N}层", "ja": "地下{N}階へ移動します"}),
-    (r"^지상 ?(?P<N>\d+)층으로 이동$",
-     {"en": "Go to floor {N}", "zh": "前往地上{N}层", "ja": "地上{N}階へ移動します"}),
-]  # fmt: skip
+    (
+        r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장 하차$",
+        {
+            "en": "Get off at the {L} platform toward {X}",
+            "zh": "在{L}往{X}方向站台下车",
+            "ja": "{L}の{X}方面ホームで降ります",
+        },
+    ),
+    (
+        r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장으로 이동$",
+        {
+            "en": "Go to the {L} platform toward {X}",
+            "zh": "前往{L}往{X}方向站台",
+            "ja": "{L}の{X}方面ホームへ移動します",
+        },
+    ),
+    (
+        r"^(?P<X>\S+) 방면 승강장으로 이동$",
+        {
+            "en": "Go to the platform toward {X}",
+            "zh": "前往往{X}方向站台",
+            "ja": "{X}方面ホームへ移動します",
+        },
+    ),
+    (
+        r"^(?P<L>\S+) (?P<X>\S+) 방면 엘리베이터 탑승$",
+        {
+            "en": "Take the elevator for {L} toward {X}",
+            "zh": "乘坐{L}往{X}方向的电梯",
+            "ja": "{L}の{X}方面行きエレベーターに乗ります",
+        },
+    ),
+    (
+        r"^(?P<X>\S+) 방면 엘리베이터 탑승$",
+        {
+            "en": "Take the elevator toward {X}",
+            "zh": "乘坐往{X}方向的电梯",
+            "ja": "{X}方面行きエレベーターに乗ります",
+        },
+    ),
+    (
+        r"^대합실 방향 엘리베이터 탑승$",
+        {
+            "en": "Take the elevator to the concourse",
+            "zh": "乘坐去站厅的电梯",
+            "ja": "コンコース行きエレベーターに乗ります",
+        },
+    ),
+    (
+        r"^(?P<L>\S+) 대합실 방향 엘리베이터 탑승$",
+        {
+            "en": "Take the elevator to the {L} concourse",
+            "zh": "乘坐去{L}站厅的电梯",
+            "ja": "{L}コンコース行きエレベーターに乗ります",
+        },
+    ),
+    (
+        r"^(?P<L>\S+) 승강장 방향 엘리베이터 탑승$",
+        {
+            "en": "Take the elevator to the {L} platform",
+            "zh": "乘坐去{L}站台的电梯",
+            "ja": "{L}ホーム行きエレベーターに乗ります",
+        },
+    ),
+    (
+        r"^(?P<L>\S+) 방향 (?:환승 )?엘리베이터 탑승$",
+        {
+            "en": "Take the elevator toward {L}",
+            "zh": "乘坐往{L}方向的电梯",
+            "ja": "{L}方向のエレベーターに乗ります",
+        },
+    ),
+    (
+        r"^환승 엘리베이터 탑승$",
+        {
+            "en": "Take the transfer elevator",
+            "zh": "乘坐换乘电梯",
+            "ja": "乗り換え用エレベーターに乗ります",
+        },
+    ),
+    (
+        r"^(?:(?P<L>\S+) )?대합실로 이동$",
+        {"en": "Go to the {L} concourse", "zh": "前往{L}站厅", "ja": "{L}コンコースへ移動します"},
+    ),
+    (
+        r"^(?:(?P<L>\S+) )?(?:방향 )?환승 ?(?:통로|대합실)로 이동$",
+        {
+            "en": "Go through the transfer passage {L}",
+            "zh": "经换乘通道{L}",
+            "ja": "乗り換え通路{L}へ移動します",
+        },
+    ),
+    (
+        r"^(?P<L>\S+) 방향 환승통로로 이동$",
+        {
+            "en": "Go through the transfer passage toward {L}",
+            "zh": "经换乘通道前往{L}",
+            "ja": "{L}方向の乗り換え通路へ移動します",
+        },
+    ),
+    (
+        r"^승차\s*(?:\(휠체어칸\))?$",
+        {
+            "en": "Board the train (wheelchair car)",
+            "zh": "上车（轮椅车厢）",
+            "ja": "乗車します（車いすスペース）",
+        },
+    ),
+    (
+        r"^표 내는 곳 통과$",
+        {"en": "Pass through the ticket gates", "zh": "通过检票口", "ja": "改札を通ります"},
+    ),
+    (
+        r"^지하 ?(?P<N>\d+)층으로 이동$",
+        {"en": "Go to basement level {N}", "zh": "前往地下{N}层", "ja": "地下{N}階へ移動します"},
+    ),
+    (
+        r"^지상 ?(?P<N>\d+)층으로 이동$",
+        {"en": "Go to floor {N}", "zh": "前往地上{N}层", "ja": "地上{N}階へ移動します"},
+    ),
+]
 _FLOOR = re.compile(r"^\((?P<F>B?\d+F?|\d+층|지하\d+층)\)\s*")
 _NUMBER = re.compile(r"^\d+\)\s*")
 

@@ -8,13 +8,12 @@ composer returns None and the caller says "no information" (never a guess).
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from knowledge.answers.facts import MAX_ITEMS, Composed, OperatorComposers, fact_text
 from knowledge.answers.phrases import render_location, render_step
-from knowledge.answers.templates import DAYS, join, ko_topic, say
+from knowledge.answers.templates import join, ko_topic, say
 from knowledge.answers.types import Intent, Source
 from knowledge.answers.understand import Understood
 from knowledge.lines import Line
@@ -22,31 +21,8 @@ from knowledge.records import Fact, StationComplex
 
 logger = logging.getLogger(__name__)
 
-MAX_ITEMS = 4
-"""Spoken lists longer than this lose the listener; the rest stays on the screen via sources."""
 
-
-@dataclass(slots=True)
-class Composed:
-    sentences: list[str]
-    sources: list[Source] = field(default_factory=list)
-    derived: list[str] = field(default_factory=list)
-    """Numbers computed from the sources (stop and item counts), declared for grounding."""
-    lines: list[str] = field(default_factory=list)
-    """Line ids read from the sources' structured fields (a timetable row's `line: "2"`)."""
-
-
-def fact_text(fact: Any, lang: str) -> str:
-    """The fact's text in `lang` when the KB carries translations, else its (Korean) text."""
-    texts = getattr(fact, "texts", None) or (getattr(fact, "data", None) or {}).get("texts")
-    if isinstance(texts, dict):
-        for candidate in (lang, "en" if lang in ("zh", "ja") else lang, "ko"):
-            if texts.get(candidate):
-                return str(texts[candidate])
-    return str(fact.text)
-
-
-class StructuredComposer:
+class StructuredComposer(OperatorComposers):
     def __init__(self, kb: Any) -> None:
         self.kb = kb
 
@@ -101,7 +77,7 @@ class StructuredComposer:
             Intent.LOCKER: lambda u: self.operator(u, "lockers"),
             Intent.PHONE: lambda u: self.operator(u, "phone"),
         }.get(u.intent)
-        if handler is None or u.subject is None and u.intent is not Intent.ROUTE:
+        if handler is None or (u.subject is None and u.intent is not Intent.ROUTE):
             return None
         return handler(u)
 
@@ -112,9 +88,12 @@ class StructuredComposer:
             return None
         names = [ln.name(u.lang) for ln in lines]
         text = say(
-            "lines", u.lang, station=cx.name(u.lang), lines=join(names, u.lang),
+            "lines",
+            u.lang,
+            station=cx.name(u.lang),
+            lines=join(names, u.lang),
             josa=ko_topic(names[-1]),
-        )  # fmt: skip
+        )
         return Composed([text], self._station_sources(cx, u.lang))
 
     def route(self, u: Understood) -> Composed | None:
@@ -122,8 +101,10 @@ class StructuredComposer:
         if a is None or b is None:
             return None
         if a.key == b.key:
-            return Composed([say("same_station", u.lang, station=a.name(u.lang))],
-                            [Source(a.source_id, a.name(u.lang))])  # fmt: skip
+            return Composed(
+                [say("same_station", u.lang, station=a.name(u.lang))],
+                [Source(a.source_id, a.name(u.lang))],
+            )
         route = self.kb.route(a, b)
         if route is None or not route.legs:
             return None
@@ -133,21 +114,46 @@ class StructuredComposer:
         toward = [self._toward(leg, lang) for leg in legs]
         if len(legs) == 1:
             leg = legs[0]
-            text = say("route_direct", lang, line=leg.line.name(lang), toward=toward[0],
-                       stops=leg.stops, dest=leg.to_station.name(lang))  # fmt: skip
+            text = say(
+                "route_direct",
+                lang,
+                line=leg.line.name(lang),
+                toward=toward[0],
+                stops=leg.stops,
+                dest=leg.to_station.name(lang),
+            )
             return Composed([text], sources, [str(leg.stops)])
         derived = [str(route.transfers), str(route.total_stops), *(str(lg.stops) for lg in legs)]
         sentences = [
-            say("route_summary", lang, origin=a.name(lang), dest=b.name(lang),
-                transfers=route.transfers, stops=route.total_stops),
-            say("route_first_leg", lang, line=legs[0].line.name(lang), toward=toward[0],
-                stops=legs[0].stops, to=legs[0].to_station.name(lang)),
-        ]  # fmt: skip
+            say(
+                "route_summary",
+                lang,
+                origin=a.name(lang),
+                dest=b.name(lang),
+                transfers=route.transfers,
+                stops=route.total_stops,
+            ),
+            say(
+                "route_first_leg",
+                lang,
+                line=legs[0].line.name(lang),
+                toward=toward[0],
+                stops=legs[0].stops,
+                to=legs[0].to_station.name(lang),
+            ),
+        ]
         for leg, tw in zip(legs[1:], toward[1:], strict=True):
             sentences.append(
-                say("route_next_leg", lang, at=leg.from_station.name(lang), line=leg.line.name(lang),
-                    toward=tw, stops=leg.stops, to=leg.to_station.name(lang))
-            )  # fmt: skip
+                say(
+                    "route_next_leg",
+                    lang,
+                    at=leg.from_station.name(lang),
+                    line=leg.line.name(lang),
+                    toward=tw,
+                    stops=leg.stops,
+                    to=leg.to_station.name(lang),
+                )
+            )
         return Composed(sentences, sources, derived)
 
     def _toward(self, leg: Any, lang: str) -> str:
@@ -168,7 +174,9 @@ class StructuredComposer:
                     cx = ends["from"] if sid == leg.source_ids[0] else ends["to"]
                     fallback = f"{cx.name(lang)} {leg.line.name(lang)}"
                 elif nxt is not None and sid == leg.source_ids[1]:
-                    fallback = f"{leg.line.name(lang)} {leg.from_station.name(lang)} - {nxt.name(lang)}"
+                    fallback = (
+                        f"{leg.line.name(lang)} {leg.from_station.name(lang)} - {nxt.name(lang)}"
+                    )
                 else:
                     fallback = f"{leg.line.name(lang)} {sid}"
                 out.append(self.source(sid, lang, fallback))
@@ -210,65 +218,6 @@ class StructuredComposer:
     def _names(self, lang: str):
         return lambda ko: self.station_name(ko, lang)
 
-    def toilet(self, u: Understood) -> Composed | None:
-        cx = u.subject
-        # Operator entries summarise the public rows; use the rows only when there are none.
-        facts = [*self.kb.operator_facts(cx, u.lang).toilets] or self._kind_facts(cx, "toilet", u.lang)
-        if not facts:
-            return None
-        lang = u.lang
-        sentences = []
-        for f in _dedupe_by_location(facts)[:MAX_ITEMS]:
-            where = self._where(f, lang)
-            sentences.append(say("toilet_item", lang, station=cx.name(lang), where=where))
-        sources = [Source(f.source_id, fact_text(f, lang)) for f in facts[:MAX_ITEMS]]
-        return Composed(sentences, sources)
-
-    def _kind_facts(self, cx: StationComplex, kind: str, lang: str) -> list[Fact]:
-        getter = getattr(self.kb, f"{kind}s", None)  # kb.toilets(complex, lang)
-        return list(getter(cx, lang)) if getter is not None else []
-
-    def _where(self, f: Fact, lang: str) -> str:
-        item = f.data.get("item")
-        if isinstance(item, dict) and isinstance(item.get("text"), dict):
-            texts = item["text"]
-            return texts.get(lang) or (lang in ("zh", "ja") and texts.get("en")) or texts["ko"]
-        loc = f.data.get("location")
-        if loc:
-            return render_location(str(loc), lang, self._names(lang))
-        return fact_text(f, lang)
-
-    def exit(self, u: Understood) -> Composed | None:
-        cx = u.subject
-        exits = self.kb.operator_facts(cx, u.lang).exits
-        if not exits:
-            return None
-        lang = u.lang
-        chosen = [f for f in exits if _exit_no(f) == u.exit_number] if u.exit_number else []
-        if not chosen:
-            chosen = [f for f in exits if self._landmark_hit(f, u)]
-        if not chosen:
-            return None
-        sentences = []
-        for f in chosen[:MAX_ITEMS]:
-            key = "exit_for" if len(chosen) == 1 else "exit_item"
-            sentences.append(say(key, lang, number=_exit_no(f), landmarks=_landmarks(f, lang)))
-        return Composed(sentences, [Source(f.source_id, fact_text(f, lang)) for f in chosen])
-
-    @staticmethod
-    def _landmark_hit(f: Fact, u: Understood) -> bool:
-        """A landmark word of the exit (a Latin word of 3+ letters, a CJK/Hangul word of 2+
-        characters, minus generic words) occurs in the question."""
-        item = f.data.get("item") or {}
-        for text in (item.get("landmarks") or {}).values():
-            for word in re.split(r"[\s,，、/·:：()（）.]+", text.lower()):
-                word = word.rstrip("의을를이가은는에로으")
-                if word in _GENERIC or len(word) < (3 if word.isascii() else 2):
-                    continue
-                if (re.search(r"\b" + re.escape(word), u.text) if word.isascii() else word in u.text):
-                    return True
-        return False
-
     def transfer(self, u: Understood) -> Composed | None:
         cx = u.subject
         here_lines = self.kb.lines_at(cx)
@@ -293,57 +242,40 @@ class StructuredComposer:
         lang = u.lang
         steps = f.data.get("steps") or [f.text]
         sentences = [
-            say("transfer_head", lang, station=cx.name(lang), from_line=from_line.name(lang),
-                to_line=to_line.name(lang))
-        ]  # fmt: skip
+            say(
+                "transfer_head",
+                lang,
+                station=cx.name(lang),
+                from_line=from_line.name(lang),
+                to_line=to_line.name(lang),
+            )
+        ]
         for step in steps:
             rendered = render_step(str(step), lang, self._names(lang)).rstrip(".。")
             sentences.append(rendered + ("." if lang in ("en", "ko") else "。"))
         return Composed(sentences, [Source(f.source_id, fact_text(f, lang))])
-
-    def first_last(self, u: Understood) -> Composed | None:
-        cx = u.subject
-        facts = self.kb.operator_facts(cx, u.lang).first_last_trains
-        if u.lines:
-            facts = [f for f in facts if str((f.data.get("item") or {}).get("line")) in
-                     {ln.id for ln in u.lines}] or facts  # fmt: skip
-        if not facts:
-            return None
-        lang = u.lang
-        key = {"first": "first_only", "last": "last_only"}.get(u.which_train, "first_last")
-        sentences = []
-        lines = {ln.id: ln for ln in self.kb.lines_at(cx)}
-        for f in facts[:MAX_ITEMS]:
-            item = f.data.get("item") or {}
-            line = lines.get(str(item.get("line")))
-            day, times = next(iter(item.get("times", {}).items()), (None, None))
-            if line is None or not times:
-                continue
-            direction = self.station_name(str(item.get("direction", "")), lang)
-            sentences.append(say(key, lang, line=line.name(lang), direction=direction,
-                                 day=DAYS.get(day, {}).get(lang, day), first=times["first"],
-                                 last=times["last"]))  # fmt: skip
-        if not sentences:
-            return None
-        shown = facts[:MAX_ITEMS]
-        line_ids = [str((f.data.get("item") or {}).get("line")) for f in shown]
-        return Composed(sentences, [Source(f.source_id, fact_text(f, lang)) for f in shown], [], line_ids)
 
     def notices(self, u: Understood, now: datetime) -> Composed | None:
         cx = u.subject
         lang = u.lang
         notices = self.kb.active_notices(cx, now)
         if u.facility == "elevator":
-            notices = [n for n in notices if any("elevator" in str(e.get("facility", ""))
-                                                 for e in n.informed)] or notices  # fmt: skip
+            notices = [
+                n
+                for n in notices
+                if any("elevator" in str(e.get("facility", "")) for e in n.informed)
+            ] or notices
         if notices:
             shown = notices[:MAX_ITEMS]
-            return Composed([n.text_in(lang) for n in shown],
-                            [Source(n.source_id, n.text_in(lang)) for n in shown])  # fmt: skip
+            return Composed(
+                [n.text_in(lang) for n in shown],
+                [Source(n.source_id, n.text_in(lang)) for n in shown],
+            )
         if u.facility == "elevator":
             return self._elevator_status(u)
-        return Composed([say("no_notices", lang, station=cx.name(lang))],
-                        self._station_sources(cx, lang)[:1])  # fmt: skip
+        return Composed(
+            [say("no_notices", lang, station=cx.name(lang))], self._station_sources(cx, lang)[:1]
+        )
 
     def _elevator_status(self, u: Understood) -> Composed | None:
         cx = u.subject
@@ -357,51 +289,13 @@ class StructuredComposer:
             text = say("elevators_ok", lang, date=date, station=cx.name(lang))
             return Composed([text], [Source(f.source_id, fact_text(f, lang)) for f in facts])
         sentences = [
-            say("elevator_repair", lang, line=self._line_name(cx, f, lang), date=date,
-                where=render_location(str(f.data.get("location", "")), lang, self._names(lang)))
+            say(
+                "elevator_repair",
+                lang,
+                line=self._line_name(cx, f, lang),
+                date=date,
+                where=render_location(str(f.data.get("location", "")), lang, self._names(lang)),
+            )
             for f in repair[:MAX_ITEMS]
-        ]  # fmt: skip
+        ]
         return Composed(sentences, [Source(f.source_id, fact_text(f, lang)) for f in repair])
-
-    def operator(self, u: Understood, section: str) -> Composed | None:
-        facts = getattr(self.kb.operator_facts(u.subject, u.lang), section)
-        if not facts:
-            return None
-        lang = u.lang
-        shown = facts[:MAX_ITEMS]
-        sentences = [_sentence(self._where(f, lang), lang) for f in shown]
-        return Composed(sentences, [Source(f.source_id, fact_text(f, lang)) for f in shown])
-
-
-_GENERIC = {"example", "toward", "towards", "the", "this", "exit", "here", "near", "nearby", "and",
-            "go", "goes", "of", "예시", "방향", "출구", "주변", "시설", "정보를", "여기에", "적습니다"}
-
-
-def _sentence(text: str, lang: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "。", "!", "?", "！", "？")) else text + (
-        "。" if lang in ("zh", "ja") else "."
-    )
-
-
-def _exit_no(f: Fact) -> str:
-    item = f.data.get("item") or {}
-    return str(item.get("number") or f.data.get("number") or "")
-
-
-def _landmarks(f: Fact, lang: str) -> str:
-    item = f.data.get("item") or {}
-    marks = item.get("landmarks") or {}
-    fallback = marks.get("en") if lang in ("zh", "ja") else None
-    return str(marks.get(lang) or fallback or marks.get("ko") or fact_text(f, lang))
-
-
-def _dedupe_by_location(facts: list[Fact]) -> list[Fact]:
-    seen: set[str] = set()
-    out = []
-    for f in facts:
-        key = str(f.data.get("location") or f.text)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out

@@ -20,6 +20,7 @@ from knowledge.answers.lexicon import (
     KEYWORDS,
     LAST_WORDS,
     SLOWER,
+    WEAK_ROUTE,
 )
 from knowledge.answers.mentions import StationScanner
 from knowledge.answers.types import Context, Intent
@@ -35,7 +36,8 @@ _NOT_NAME = r"(?!the\b|a\b|an\b|this\b|that\b|here\b|me\b|my\b|your\b)"
 _STATION_MARK = {
     "en": r"\b(?:at|in|from|to|near|for)\s+" + _NOT_NAME + r"(\w{3,}(?:\s\w+)?)"
     r"|\b" + _NOT_NAME + r"(\w{3,})\s+station\b",
-    "ko": r"(\S+)역(?:\s|$|에|은|는|이|으로|까지|에서)",
+    # 역 after a final consonant is heard (and transcribed) as 녁/력: 사당역 -> "사당녁".
+    "ko": r"(\S{2,}?)[역녁력](?:\s|$|에|은|는|이|으로|까지|에서)",
     "zh": r"([^\s车本这该此个，。？]{2,})站",
     "ja": r"([^\sのこそあどの、。？]{2,})駅",
 }
@@ -67,10 +69,8 @@ _ORIGIN_BEFORE = {"ko": (), "en": ("from",), "zh": ("从", "由"), "ja": ()}
 def _destination_chunk(question: str, lang: str) -> str | None:
     """The words naming the destination ("to Hongik University"), for single-name resolution."""
     text = unicodedata.normalize("NFKC", question).strip()
-    m = None
-    for m in re.finditer(_DEST_CHUNK[lang], text, flags=re.IGNORECASE):
-        pass
-    return m.group(1).strip() if m else None
+    found = list(re.finditer(_DEST_CHUNK[lang], text, flags=re.IGNORECASE))
+    return found[-1].group(1).strip() if found else None
 
 
 def latin_word_match(m: StationMatch, text: str) -> bool:
@@ -148,8 +148,9 @@ class LineFinder:
                     short = line_key(name)
                     if short.endswith(suffix) and len(short) - len(suffix) >= 3:
                         names.append((short[: -len(suffix)], line))
-        self._named = sorted({(k, ln.id): (k, ln) for k, ln in names if k}.values(),
-                             key=lambda kv: -len(kv[0]))  # fmt: skip
+        self._named = sorted(
+            {(k, ln.id): (k, ln) for k, ln in names if k}.values(), key=lambda kv: -len(kv[0])
+        )
 
     def find(self, text: str, lang: str) -> list[Line]:
         found: list[tuple[int, Line]] = []
@@ -227,32 +228,41 @@ class Understander:
     def _stations(
         self, question: str, text: str, lang: str, hits: dict[Intent, list[str]]
     ) -> list[StationMatch]:
-        found = self.scanner.scan(question)
+        found = self._filter(self.scanner.scan(question), text)
         mark = re.search(_STATION_MARK[lang], text)
         if not found and (hits[Intent.ROUTE] or mark):
-            found = self.kb.find_stations(question, lang)  # fuzzy: a mis-heard name
+            found = self._filter(self.kb.find_stations(question, lang), text)  # mis-heard name
         if not found and mark:
             chunk = next(g for g in mark.groups() if g)
-            found = [m for m in self.kb.resolve_station(chunk, lang)[:1]]
-        found = [
-            m
-            for m in found
-            if m.confidence >= MIN_STATION_CONFIDENCE
-            and not self._is_line_name(m, text)
-            and latin_word_match(m, text)
-        ]
-        if any(m.confidence >= SURE_STATION for m in found):
-            found = [m for m in found if m.confidence >= SURE_STATION]
+            found = self._filter(self.kb.resolve_station(chunk, lang)[:1], text, words=False)
         if hits[Intent.ROUTE] and len(found) < 2:
             # A sentence search stops at exact hits; the destination may be the mis-heard one.
             chunk = _destination_chunk(question, lang)
             if chunk:
                 best = next(iter(self.kb.resolve_station(chunk, lang)), None)
-                if best and best.confidence >= SURE_STATION and all(
-                    best.complex.key != m.complex.key for m in found
+                if (
+                    best
+                    and best.confidence >= SURE_STATION
+                    and all(best.complex.key != m.complex.key for m in found)
                 ):
                     found.append(best)
         self._unresolved = bool(mark) and not found
+        return found
+
+    def _filter(
+        self, found: list[StationMatch], text: str, words: bool = True
+    ) -> list[StationMatch]:
+        """Drop weak, line-name and (for sentence search) non-word matches. `words=False` for a
+        name resolved from a chunk, whose matched alias is a spelling the passenger did not say."""
+        found = [
+            m
+            for m in found
+            if m.confidence >= MIN_STATION_CONFIDENCE
+            and not self._is_line_name(m, text)
+            and (not words or latin_word_match(m, text))
+        ]
+        if any(m.confidence >= SURE_STATION for m in found):
+            found = [m for m in found if m.confidence >= SURE_STATION]
         return found
 
     def _is_line_name(self, m: StationMatch, text: str) -> bool:
@@ -298,12 +308,16 @@ class Understander:
     ) -> Intent:
         first = next((i for i in INTENT_ORDER[2:] if hits[i]), None)
         moving = u.destination is not None and (here is None or u.destination.key != here.key)
-        if hits[Intent.NOTICES] and first in (None, Intent.ELEVATOR, Intent.LINES, Intent.EXIT):
+        status_of = (None, Intent.ELEVATOR, Intent.LINES, Intent.EXIT)
+        if hits[Intent.NOTICES] and first in status_of:  # noqa: SIM102 - two separate reasons
             if first is Intent.ELEVATOR or first is None or not moving:
                 u.facility = "elevator" if first is Intent.ELEVATOR else None
                 return Intent.NOTICES
         if first is Intent.TRANSFER and moving and len(u.lines) < 1:
             return Intent.ROUTE  # "where do I transfer to get to X" is a route question
+        strong_route = [k for k in hits[Intent.ROUTE] if k not in WEAK_ROUTE.get(u.lang, ())]
+        if hits[Intent.LINES] and first in (Intent.ROUTE, Intent.LINES) and not strong_route:
+            return Intent.LINES  # "왕십리역 지나가는 호선": 가는 is not a trip here
         if first in (Intent.LINES, None) and hits[Intent.ROUTE] and moving:
             return Intent.ROUTE
         if first is Intent.ROUTE and not moving:
@@ -319,7 +333,7 @@ class Understander:
         return Intent.UNKNOWN
 
     def _follow_up(self, u: Understood, context: Context, here: StationComplex | None) -> None:
-        """"And the last train?" after a question about Jamsil keeps Jamsil and its line;
+        """ "And the last train?" after a question about Jamsil keeps Jamsil and its line;
         "what about Sadang?" after a route question asks the same thing about Sadang."""
         if context.intent is None:
             return

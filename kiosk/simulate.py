@@ -1,0 +1,159 @@
+"""Whole turns from WAV files: file source -> VAD -> STT -> answer -> TTS -> WAV sink.
+
+This is how the kiosk is run and measured without a microphone (`kiosk simulate`, `kiosk demo`,
+`kiosk bench`). Latency follows one definition everywhere: **speech end to first audio** is the
+time from the end of the passenger's last speech frame to the first reply audio being ready.
+Fed in real time, that is wall time (the VAD hangover is lived through). Fed as fast as possible,
+it is the hangover duration plus the wall time from the endpoint to the first audio.
+
+Recognition starts speculatively at the first silence frame: if the passenger does not resume
+speaking before the endpoint, that transcript is used and the hangover has hidden the STT time;
+if they do, it is discarded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.hardware import VadProfile
+from kiosk.pipeline import TurnRunner
+from knowledge.answers.types import Context
+from voice.audio import WavFileSink, WavFileSource
+from voice.stt import Transcript
+from voice.vad import EndpointEvent, EndpointEventType, SegmenterConfig, VadEndpointer
+
+
+def segmenter_config(vad: VadProfile) -> SegmenterConfig:
+    """The hardware profile's VAD section as the segmenter's settings."""
+    return SegmenterConfig(
+        aggressiveness=vad.aggressiveness,
+        start_s=vad.start_seconds,
+        hangover_s=vad.hangover_seconds,
+        min_utterance_s=vad.min_seconds,
+        max_utterance_s=vad.max_seconds,
+        energy_floor_dbfs=vad.energy_floor_dbfs,
+    )
+
+
+@dataclass(slots=True)
+class _Speculation:
+    """A transcription started at the first silence frame, valid for that exact audio."""
+
+    speech_end_ms: int
+    task: asyncio.Task[Transcript]
+
+
+async def simulate_file(
+    runner: TurnRunner,
+    path: Path,
+    *,
+    vad: SegmenterConfig,
+    realtime: bool = False,
+    reply_wav: Path | None = None,
+    station: str | None = None,
+    context: Context | None = None,
+    speculative: bool = True,
+) -> list[dict[str, Any]]:
+    """Run every utterance in `path` as a turn; one JSON-ready dict per turn.
+
+    A file with no speech yields a single `no_speech` record, so silence and noise are reported
+    rather than silently skipped.
+    """
+    source = WavFileSource(path, realtime=realtime)
+    endpointer = VadEndpointer(vad)
+    context = context if context is not None else Context()
+    records: list[dict[str, Any]] = []
+    speculation: _Speculation | None = None
+    loop = asyncio.get_running_loop()
+    fed_from = loop.time()
+    async for event in endpointer.events(source.chunks()):
+        if event.type is EndpointEventType.FIRST_SILENCE and speculative:
+            if speculation is not None:
+                speculation.task.cancel()
+            speculation = _Speculation(
+                event.speech_end_ms,
+                asyncio.create_task(runner.transcriber.transcribe_async(event.audio)),
+            )
+            continue
+        if event.type is not EndpointEventType.UTTERANCE:
+            if event.type is EndpointEventType.STARTED and speculation is not None:
+                speculation.task.cancel()
+                speculation = None
+            continue
+        endpoint_at = loop.time()
+        transcript = None
+        if speculation is not None and speculation.speech_end_ms == event.speech_end_ms:
+            transcript = await speculation.task
+        elif speculation is not None:
+            speculation.task.cancel()
+        speculation = None
+        index = len(records) + 1
+        out = _reply_path(reply_wav, path, index)
+        sink = WavFileSink(out or Path("/dev/null"))
+        result = await runner.run(
+            event.audio, sink, context=context, station=station, transcript=transcript
+        )
+        await sink.drain()
+        if out is not None and sink.played:
+            sink.close()
+        record = result.as_json()
+        timings = record["timings_ms"]
+        timings["vad_hangover"] = event.end_ms - event.speech_end_ms
+        if "first_audio" in timings:
+            if realtime:
+                speech_end_wall = fed_from + event.speech_end_ms / 1000
+                first_audio_wall = endpoint_at + timings["first_audio"] / 1000
+                latency = (first_audio_wall - speech_end_wall) * 1000
+            else:
+                latency = timings["vad_hangover"] + timings["first_audio"]
+            timings["speech_end_to_first_audio"] = round(latency, 1)
+        timings["stt_speculative"] = transcript is not None
+        record.update(
+            input=str(path),
+            reply_wav=str(out) if out is not None and sink.played else None,
+            utterance_s=round(event.seconds, 2),
+        )
+        records.append(record)
+    if not records:
+        records.append(_no_speech_record(path))
+    return records
+
+
+def _reply_path(reply_wav: Path | None, source: Path, index: int) -> Path | None:
+    if reply_wav is None:
+        return None
+    if reply_wav.suffix.lower() != ".wav":  # a folder: one reply per input and turn
+        reply_wav.mkdir(parents=True, exist_ok=True)
+        name = f"{source.stem}-reply.wav" if index == 1 else f"{source.stem}-reply-{index}.wav"
+        return reply_wav / name
+    if index == 1:
+        return reply_wav
+    return reply_wav.with_name(f"{reply_wav.stem}-{index}{reply_wav.suffix}")
+
+
+def _no_speech_record(path: Path) -> dict[str, Any]:
+    return {
+        "input": str(path),
+        "transcript": "",
+        "language": None,
+        "outcome": "no_speech",
+        "answer": "",
+        "sources": [],
+        "reply_wav": None,
+        "timings_ms": {},
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile, enough for latency summaries of tens of turns."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+__all__ = ["EndpointEvent", "percentile", "segmenter_config", "simulate_file"]

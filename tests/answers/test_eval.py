@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.answers.evaluation import (
+    DEFAULT_SET,
+    Thresholds,
+    load_set,
+    run,
+    summarise,
+    table,
+)
+
+
+def test_bundled_set_is_large_balanced_and_well_formed() -> None:
+    items = load_set(DEFAULT_SET)
+    assert len(items) >= 150
+    per_lang = {lang: sum(i.lang == lang for i in items) for lang in ("ko", "en", "zh", "ja")}
+    assert min(per_lang.values()) >= 0.2 * len(items)
+    outcomes = {i.expected_outcome for i in items}
+    assert outcomes == {"answered", "no_information", "out_of_scope", "refused"}
+    assert len({i.id for i in items}) == len(items)
+    assert {"lines", "route", "elevator", "transfer", "operator", "misheard", "injection"} <= {
+        i.intent for i in items
+    }
+
+
+def test_fast_subset_scores(answerer) -> None:
+    items = load_set(DEFAULT_SET)[::8]
+    summary = summarise(run(answerer.answer, items, answerer.grounding))
+    assert summary["overall"]["hallucination_rate"] == 0.0
+    assert summary["overall"]["answerable_accuracy"] >= 0.9
+
+
+def test_a_wrong_answer_is_scored_wrong(answerer, tmp_path: Path) -> None:
+    bad = {
+        "items": [
+            {
+                "id": "x",
+                "lang": "en",
+                "question": "Which lines stop at Sadang?",
+                "station": "Gangnam",
+                "expected_outcome": "answered",
+                "expected_facts": ["Line 9"],
+            }
+        ]
+    }
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    results = run(answerer.answer, load_set(path), answerer.grounding)
+    assert not results[0].correct and results[0].missing == ["Line 9"]
+    summary = summarise(results)
+    assert Thresholds().failures(summary)
+    assert "| overall | 1 |" in table(summary)
+
+
+def test_jsonl_sets_load(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    row = {"id": "a", "lang": "ko", "question": "강남", "expected_outcome": "answered"}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert load_set(path)[0].question == "강남"
+    path.write_text('{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="missing"):
+        load_set(path)
+
+
+def test_full_set_meets_the_ci_thresholds(answerer) -> None:
+    """The CI gate: hallucination 0 and answerable accuracy >= 0.9 in every language."""
+    results = run(answerer.answer, load_set(DEFAULT_SET), answerer.grounding)
+    summary = summarise(results)
+    assert Thresholds().failures(summary) == [], table(summary)
