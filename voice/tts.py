@@ -9,10 +9,11 @@ so the kiosk always answers in the passenger's language, and resamples to the si
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,8 +26,9 @@ from voice.speechnorm import normalize, split_sentences
 
 logger = logging.getLogger(__name__)
 
-ESPEAK_VOICES = {"ko": "ko", "en": "en-us", "zh": "cmn", "ja": "ja"}
-"""espeak-ng voice per kiosk language (`cmn` is Mandarin; plain `zh` is an alias)."""
+ESPEAK_VOICES = {"ko": "ko", "en": "en-us", "zh": "cmn-latn-pinyin", "ja": "ja"}
+"""espeak-ng voice per kiosk language. Mandarin uses `cmn-latn-pinyin`: Debian's plain `cmn`
+voice (1.51) reads the tone digit of each syllable's pinyin aloud in English ("ni three")."""
 ESPEAK_WPM = 165
 """espeak-ng speed at rate 1.0 (its default of 175 wpm is hurried for a station)."""
 
@@ -88,6 +90,8 @@ class EspeakVoice:
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         wpm = str(max(80, round(ESPEAK_WPM * rate)))
         for sentence in _sentences(text, lang):
+            if lang == "ja":
+                sentence = kanji_to_kana(sentence)
             cmd = [self.binary, "-v", self.voice, "-s", wpm, "--stdout", "--", sentence]
             try:
                 proc = subprocess.run(cmd, capture_output=True, timeout=30, check=True)
@@ -96,6 +100,24 @@ class EspeakVoice:
             samples = decode_wav(proc.stdout, rate=self.sample_rate)
             if len(samples):
                 yield AudioChunk(samples, rate=self.sample_rate)
+
+
+@functools.cache
+def _kakasi() -> Any:
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def kanji_to_kana(text: str) -> str:
+    """Kanji as hiragana, everything else unchanged: espeak-ng's Japanese voice reads kana only
+    and says "Japanese letter" for each kanji (駅, 出口, 号線 are in every answer)."""
+    if not any("\u3400" <= ch <= "\u9fff" for ch in text):
+        return text
+    return "".join(
+        part["hira"] if any("\u3400" <= ch <= "\u9fff" for ch in part["orig"]) else part["orig"]
+        for part in _kakasi().convert(text)
+    )
 
 
 class MultiVoice:
@@ -155,6 +177,18 @@ class SpeechWorker:
             if chunk is done:
                 return
             yield chunk  # type: ignore[misc]
+
+    def warm(self, languages: Iterable[str]) -> None:
+        """Speak one short word per language in the worker, so voices, their phonemizers and
+        the Japanese reading dictionary are loaded before the first passenger arrives."""
+        words = {"ko": "안녕하세요", "en": "Hello", "zh": "你好", "ja": "駅"}
+
+        def speak_all() -> None:
+            for lang in languages:
+                for _ in self.synthesizer.synthesize(words.get(lang, "ok"), lang):
+                    pass
+
+        self._executor.submit(speak_all).result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -124,3 +124,27 @@ def test_playback_of_a_reply_stops_at_once() -> None:
 
     sink = asyncio.run(run())
     assert sink.seconds < 3.0  # only the first sentence was played
+
+
+def test_japanese_kanji_are_given_kana_readings_for_espeak() -> None:
+    from voice.tts import kanji_to_kana
+
+    spoken = kanji_to_kana("カンナム駅のエレベーターは出口の近くです。")
+    assert spoken == "カンナムえきのエレベーターはでぐちのちかくです。"
+    assert kanji_to_kana("エレベーター") == "エレベーター"  # nothing to read: unchanged
+
+
+def test_the_mandarin_voice_reads_hanzi_without_switching_to_english() -> None:
+    import subprocess
+
+    from voice.tts import EspeakVoice
+
+    # Debian's plain `cmn` voice reads 你好 as "ni three hao three", switching to English.
+    voice = EspeakVoice("zh")
+    phonemes = subprocess.run(
+        [voice.binary, "-v", voice.voice, "-q", "-x", "你好，电梯在哪里"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "(en)" not in phonemes and phonemes.strip()
