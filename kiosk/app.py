@@ -50,7 +50,11 @@ def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = Tr
         from knowledge.answers.llm import LlamaGenerator, LlmAnswerer
 
         generator = LlamaGenerator(llm_path(settings), n_threads=settings.models.threads)
-        llm = LlmAnswerer(generator, station=settings.station.name)
+        llm = LlmAnswerer(
+            generator,
+            station_name=settings.station.name,
+            languages=settings.models.llm_languages,
+        )
     answer_settings = AnswerSettings(
         station=settings.station.name,
         default_lang=settings.languages.default,

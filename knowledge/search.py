@@ -17,7 +17,7 @@ RRF_K = 60
 _PARTICLE_TAIL = re.compile(r"(에서는|에서|으로|로|에는|에|은|는|이|가|을|를|의|도|요)$")
 
 
-def fts_query(text: str, limit: int = 48) -> str | None:
+def fts_query(text: str, limit: int = 16) -> str | None:
     """OR of the quoted trigrams of each word: typo-tolerant, needs no Korean segmenter."""
     grams: list[str] = []
     for word in unicodedata.normalize("NFC", text).split():
@@ -46,12 +46,17 @@ def hybrid_search(
     ranks: dict[int, float] = {}
     if embedder is not None and snap.embed_model == embedder.model_id:
         vec = np.asarray(embedder.embed_query(query), dtype=np.float32).tobytes()
-        sql = "SELECT fact_id FROM fact_vec WHERE embedding MATCH ? AND k = ?"
-        args: tuple = (vec, pool)
         if station:
-            sql += " AND complex = ?"
-            args += (station,)
-        for rank, (fact_id,) in enumerate(snap.conn.execute(sql + " ORDER BY distance", args)):
+            # A station has tens of facts: exact distances by primary key beat a filtered scan.
+            sql = (
+                "SELECT v.fact_id FROM facts f JOIN fact_vec v ON v.fact_id = f.id "
+                "WHERE f.complex = ? ORDER BY vec_distance_cosine(v.embedding, ?) LIMIT ?"
+            )
+            rows = snap.conn.execute(sql, (station, vec, pool))
+        else:
+            sql = "SELECT fact_id FROM fact_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance"
+            rows = snap.conn.execute(sql, (vec, pool))
+        for rank, (fact_id,) in enumerate(rows):
             ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
     match = fts_query(query)
     if match:

@@ -66,6 +66,10 @@ class AnswerStream:
     def __init__(self, gen: Iterator[str]) -> None:
         self._gen = gen
         self.answer: Answer | None = None
+        self.language: str | None = None
+        """Set before the first sentence, so speech can start in the right voice."""
+        self.speech_rate: float = NORMAL_RATE
+        """Set before the first sentence ("slower, please" repeats at SLOW_RATE)."""
 
     def __iter__(self) -> Iterator[str]:
         return self._gen
@@ -179,6 +183,7 @@ class Answerer:
                 default=self.settings.default_lang,
             ).lang
         turn = _Turn(question, language, t0)
+        stream.language = language
         here = self.here(station)
         t = turn.mark("language", t0)
         understood = self.understander.understand(question, language, here, context)
@@ -210,6 +215,8 @@ class Answerer:
                 return
         if answer is None:
             answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
+        stream.language = answer.language
+        stream.speech_rate = answer.speech_rate
         yield from answer.sentences
         answer.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 3)
         stream.answer = answer
