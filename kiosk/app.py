@@ -127,11 +127,15 @@ def build_kiosk(
     publish: Publish | None = None,
     warm: bool = True,
     languages: Sequence[str] | None = None,
+    kb: KnowledgeBase | None = None,
 ) -> Kiosk:
-    """Build the whole kiosk. `warm` loads every model now so the first passenger doesn't wait."""
+    """Build the whole kiosk. `warm` loads every model now so the first passenger doesn't wait.
+
+    `kb` injects an already open knowledge base (tests share one across a session).
+    """
     load_ms: dict[str, float] = {}
     t = time.perf_counter()
-    kb = open_knowledge(settings)
+    kb = kb if kb is not None else open_knowledge(settings)
     load_ms["knowledge"] = _ms_since(t)
 
     t = time.perf_counter()

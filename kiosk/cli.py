@@ -61,6 +61,8 @@ def _subcommand_modules():  # TODO(lead): plain imports once every module has la
         ("kiosk.cli_kb", "add_kb_commands"),
         ("kiosk.cli_answer", "add_answer_commands"),
         ("kiosk.cli_voice", "add_voice_commands"),
+        ("kiosk.cli_bench", "add_bench_commands"),
+        ("kiosk.cli_serve", "add_serve_commands"),
     ):
         with contextlib.suppress(ImportError):
             found.append(getattr(importlib.import_module(module), func))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -120,6 +121,12 @@ class TurnRunner:
     def close(self) -> None:
         self._answer_worker.shutdown(wait=False, cancel_futures=True)
 
+    def _abandon_answer_worker(self) -> None:
+        """Leave a busy answer thread to finish on its own and give later turns a fresh one."""
+        logger.warning("answer worker abandoned mid-answer; starting a fresh one")
+        self._answer_worker.shutdown(wait=False, cancel_futures=True)
+        self._answer_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+
     async def run(
         self,
         audio: bytes,
@@ -128,15 +135,21 @@ class TurnRunner:
         context: Context | None = None,
         station: str | None = None,
         transcript: Transcript | None = None,
+        publish: Publish | None = None,
     ) -> TurnResult:
-        """One turn from an endpointed utterance. `transcript` skips STT (speculative decode)."""
+        """One turn from an endpointed utterance. `transcript` skips STT (speculative decode).
+
+        `publish` overrides the runner's callback for this turn (the daemon tags each turn's
+        events with its own turn id).
+        """
+        emit = publish or self.publish
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         if transcript is None:
             transcript = await self.transcriber.transcribe_async(audio)
         timings["stt"] = _ms_since(t0)
         if not transcript.ok:
-            self.publish("transcript_rejected", {"reason": transcript.rejected_reason or "empty"})
+            emit("transcript_rejected", {"reason": transcript.rejected_reason or "empty"})
             timings["total"] = _ms_since(t0)
             return TurnResult(
                 transcript="",
@@ -146,7 +159,7 @@ class TurnRunner:
                 timings_ms=timings,
                 rejected_reason=transcript.rejected_reason or "empty",
             )
-        self.publish("transcript", {"transcript": transcript.text, "language": transcript.language})
+        emit("transcript", {"transcript": transcript.text, "language": transcript.language})
         return await self.answer_and_speak(
             transcript.text,
             sink,
@@ -155,6 +168,7 @@ class TurnRunner:
             station=station,
             t0=t0,
             timings=timings,
+            publish=emit,
         )
 
     async def answer_and_speak(
@@ -167,8 +181,15 @@ class TurnRunner:
         station: str | None = None,
         t0: float | None = None,
         timings: dict[str, float] | None = None,
+        publish: Publish | None = None,
     ) -> TurnResult:
-        """Answer `question` and speak it sentence by sentence as the sentences arrive."""
+        """Answer `question` and speak it sentence by sentence as the sentences arrive.
+
+        Cancelling the caller (barge-in, the turn budget) does not wait for the answer worker:
+        it is told to stop at its next sentence, and a worker still stuck in a model call is
+        abandoned for a fresh one, so the next turn is not queued behind it.
+        """
+        emit = publish or self.publish
         t0 = time.perf_counter() if t0 is None else t0
         timings = {} if timings is None else timings
         loop = asyncio.get_running_loop()
@@ -176,6 +197,7 @@ class TurnRunner:
         answer_started = time.perf_counter()
         holder: dict[str, Answer] = {}
         language = stt_language or self.default_language
+        stop = threading.Event()
 
         def produce() -> None:
             # Runs in the answer worker: drains the (possibly LLM-backed) sentence generator.
@@ -188,6 +210,8 @@ class TurnRunner:
                     context=context,
                 )
                 for sentence in stream:
+                    if stop.is_set():
+                        return
                     voice = (stream.language or language, stream.speech_rate)
                     loop.call_soon_threadsafe(sentences.put_nowait, (sentence, voice))
                 if stream.answer is not None:
@@ -207,14 +231,22 @@ class TurnRunner:
                 sentence, (lang, rate) = item
                 if first_sentence_ms is None:
                     first_sentence_ms = _ms_since(answer_started)
-                self.publish("answer_sentence", {"answer": sentence, "language": lang})
+                emit("answer_sentence", {"answer": sentence, "language": lang})
                 async for chunk in self.speaker.stream(sentence, lang, rate):
                     if first_audio_ms is None:
                         first_audio_ms = _ms_since(t0)
-                        self.publish("audio_started", {})
+                        emit("audio_started", {})
                     await sink.play(chunk)
-        finally:
+        except asyncio.CancelledError:
+            stop.set()
+            if not producer.done():
+                self._abandon_answer_worker()
+            raise
+        except BaseException:
+            stop.set()  # the answer's own error, or the sink's: the worker stops soon
             await producer
+            raise
+        await producer
         answer = holder.get("answer")
         timings["answer"] = _ms_since(answer_started)
         if first_sentence_ms is not None:
@@ -238,7 +270,7 @@ class TurnRunner:
             timings_ms={**{f"answer_{k}": v for k, v in answer.timings_ms.items()}, **timings},
             speech_rate=answer.speech_rate,
         )
-        self.publish(
+        emit(
             "answer_done",
             {
                 "answer": answer.text,

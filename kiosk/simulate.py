@@ -44,6 +44,15 @@ class _Speculation:
 
     speech_end_ms: int
     task: asyncio.Task[Transcript]
+    offset_ms: int
+    """How long after the speech end recognition started (the first silence frame)."""
+    started: float
+    """Loop time recognition started; `finished` is set when the transcript is ready."""
+    finished: float | None = None
+
+    def stt_ms(self) -> float:
+        """Wall time of the speculative recognition itself."""
+        return ((self.finished or self.started) - self.started) * 1000
 
 
 async def simulate_file(
@@ -73,23 +82,22 @@ async def simulate_file(
         if event.type is EndpointEventType.FIRST_SILENCE and speculative:
             if speculation is not None:
                 speculation.task.cancel()
-            speculation = _Speculation(
-                event.speech_end_ms,
-                asyncio.create_task(runner.transcriber.transcribe_async(event.audio)),
-            )
+            speculation = _start_speculation(runner, event, loop)
             continue
         if event.type is not EndpointEventType.UTTERANCE:
             if event.type is EndpointEventType.STARTED and speculation is not None:
                 speculation.task.cancel()
                 speculation = None
             continue
-        endpoint_at = loop.time()
         transcript = None
+        used = None
         if speculation is not None and speculation.speech_end_ms == event.speech_end_ms:
             transcript = await speculation.task
+            used = speculation
         elif speculation is not None:
             speculation.task.cancel()
         speculation = None
+        run_at = loop.time()
         index = len(records) + 1
         out = _reply_path(reply_wav, path, index)
         sink = WavFileSink(out or Path("/dev/null"))
@@ -101,14 +109,25 @@ async def simulate_file(
             sink.close()
         record = result.as_json()
         timings = record["timings_ms"]
-        timings["vad_hangover"] = event.end_ms - event.speech_end_ms
+        timings["vad_hangover"] = hangover = event.end_ms - event.speech_end_ms
+        # Time from speech end until the transcript was there: the hangover, or the
+        # speculative recognition if it outlasted the hangover (or STT after the endpoint).
+        if used is not None:
+            timings["stt"] = round(used.stt_ms(), 1)
+            ready_after_speech = max(hangover, used.offset_ms + used.stt_ms())
+        else:
+            ready_after_speech = hangover + timings.get("stt", 0.0)
+        timings["stt_wait"] = round(max(0.0, ready_after_speech - hangover), 1)
         if "first_audio" in timings:
             if realtime:
                 speech_end_wall = fed_from + event.speech_end_ms / 1000
-                first_audio_wall = endpoint_at + timings["first_audio"] / 1000
+                first_audio_wall = run_at + timings["first_audio"] / 1000
                 latency = (first_audio_wall - speech_end_wall) * 1000
             else:
-                latency = timings["vad_hangover"] + timings["first_audio"]
+                # Fed faster than real time, the endpoint arrives at once: add the hangover
+                # the passenger would live through, overlapping the speculative STT.
+                after_stt = timings["first_audio"] - (0.0 if used else timings.get("stt", 0.0))
+                latency = ready_after_speech + after_stt
             timings["speech_end_to_first_audio"] = round(latency, 1)
         timings["stt_speculative"] = transcript is not None
         record.update(
@@ -120,6 +139,21 @@ async def simulate_file(
     if not records:
         records.append(_no_speech_record(path))
     return records
+
+
+def _start_speculation(
+    runner: TurnRunner, event: EndpointEvent, loop: asyncio.AbstractEventLoop
+) -> _Speculation:
+    task = asyncio.create_task(runner.transcriber.transcribe_async(event.audio))
+    speculation = _Speculation(
+        event.speech_end_ms, task, event.end_ms - event.speech_end_ms, loop.time()
+    )
+
+    def finished(_task: asyncio.Task[Transcript]) -> None:
+        speculation.finished = loop.time()
+
+    task.add_done_callback(finished)
+    return speculation
 
 
 def _reply_path(reply_wav: Path | None, source: Path, index: int) -> Path | None:

@@ -33,6 +33,33 @@ def fts_query(text: str, limit: int = 16) -> str | None:
     return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
+def _grams(text: str) -> set[str]:
+    return {
+        g.strip('"').replace('""', '"') for g in (fts_query(text, limit=64) or "").split(" OR ")
+    }
+
+
+def _station_text_ranks(snap: Snapshot, station: str, query: str, ranks: dict[int, float]) -> None:
+    """Text ranking inside one station: its few dozen passages are scored by shared trigrams
+    directly. FTS5 MATCH would score every matching passage of every station first (measured:
+    260 ms on 100k passages against 1 ms for this)."""
+    want = _grams(query)
+    scored: dict[int, float] = {}
+    rows = snap.conn.execute(
+        "SELECT p.fact_id, p.text FROM passages p JOIN facts f ON f.id = p.fact_id "
+        "WHERE f.complex = ?",
+        (station,),
+    )
+    for fact_id, text in rows:
+        low = text.lower()
+        hits = sum(1 for g in want if g in low)
+        if hits:
+            score = hits - len(text) / 10_000  # more shared trigrams first, then shorter
+            scored[fact_id] = max(scored.get(fact_id, 0.0), score)
+    for rank, fact_id in enumerate(sorted(scored, key=lambda f: -scored[f])):
+        ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+
+
 def hybrid_search(
     snap: Snapshot,
     embedder: Embedder | None,
@@ -59,15 +86,14 @@ def hybrid_search(
         for rank, (fact_id,) in enumerate(rows):
             ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
     match = fts_query(query)
-    if match:
+    if match and station:
+        _station_text_ranks(snap, station, query, ranks)
+    elif match:
         sql = (
             "SELECT p.fact_id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
             "JOIN facts f ON f.id = p.fact_id WHERE passages_fts MATCH ?"
         )
         args = (match,)
-        if station:
-            sql += " AND f.complex = ?"
-            args += (station,)
         seen: set[int] = set()
         rank = 0
         for (fact_id,) in snap.conn.execute(sql + " ORDER BY rank LIMIT ?", (*args, pool * 2)):

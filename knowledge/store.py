@@ -73,10 +73,10 @@ class KnowledgeBase:
                 self._seen_data_version = dv
                 cur = self._manifest.current()
                 if cur and (self._snap is None or self._snap.version != cur[0]):
-                    old, self._snap = self._snap, Snapshot(*cur)
+                    # The old snapshot is not closed here: a query on another thread may still
+                    # hold it; its read-only connection closes when the last reference goes.
+                    self._snap = Snapshot(*cur)
                     logger.info("knowledge version %d now serving", cur[0])
-                    if old:
-                        old.close()
                 self._notices = [
                     notice_from_dict(b) for b, exp in self._manifest.notices() if not exp
                 ]

@@ -1,0 +1,309 @@
+"""`kiosk serve` as one object: HTTP first, then models, then audio devices, each on `/readyz`.
+
+Start-up order matters on a kiosk nobody watches: the HTTP side comes up first, so an engineer
+can always ask `/readyz` what is wrong; models and the knowledge base load next (READY=1 to
+systemd once that attempt is over, with a STATUS line saying how it went); the audio devices are
+opened last and re-tried every few seconds, so a USB microphone plugged in later, or one that
+comes back after a glitch, is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.app import Kiosk, build_kiosk
+from kiosk.config import Settings
+from kiosk.daemon import DaemonConfig, KioskDaemon
+from kiosk.errors import KioskError
+from kiosk.events import EventBus, EventType
+from kiosk.hardware import profile_for
+from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
+from kiosk.http import KioskServer
+from kiosk.kb_admin import KnowledgeBaseAdmin
+from kiosk.models import require_models
+from kiosk.simulate import segmenter_config
+from kiosk.turns import ApologyBank
+from kiosk.watchdog import SystemdNotifier, run_watchdog
+from knowledge.errors import KnowledgeError
+from voice.audio import AudioSink, AudioSource, WavFileSink, WavFileSource
+from voice.errors import VoiceError
+
+logger = logging.getLogger(__name__)
+
+
+def is_wav(spec: str | None) -> bool:
+    return bool(spec) and str(spec).lower().endswith(".wav")
+
+
+class DeferredAdmin:
+    """The operator API's `KnowledgeAdmin` before the knowledge base is open: refuses (409)
+    with a clear code until `bind()` hands it the real one."""
+
+    def __init__(self) -> None:
+        self.target: Any = None
+
+    def bind(self, target: Any) -> None:
+        self.target = target
+
+    def _kb(self) -> Any:
+        if self.target is None:
+            raise KnowledgeError("kb-not-ready", "the knowledge base is still loading")
+        return self.target
+
+    def status(self) -> Mapping[str, Any]:
+        return self._kb().status()
+
+    def list_notices(self, *, include_expired: bool = False) -> list[Mapping[str, Any]]:
+        return self._kb().list_notices(include_expired=include_expired)
+
+    def add_notice(self, notice: Mapping[str, Any], *, actor: str) -> Mapping[str, Any]:
+        return self._kb().add_notice(notice, actor=actor)
+
+    def expire_notice(self, notice_id: str, *, actor: str) -> Mapping[str, Any]:
+        return self._kb().expire_notice(notice_id, actor=actor)
+
+    def validate_upload(
+        self, data: bytes, *, fmt: str, filename: str | None = None
+    ) -> Mapping[str, Any]:
+        return self._kb().validate_upload(data, fmt=fmt, filename=filename)
+
+    def import_upload(
+        self, data: bytes, *, fmt: str, filename: str | None = None, actor: str
+    ) -> Mapping[str, Any]:
+        return self._kb().import_upload(data, fmt=fmt, filename=filename, actor=actor)
+
+    def rollback(self, *, actor: str) -> Mapping[str, Any]:
+        return self._kb().rollback(actor=actor)
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    host: str | None = None
+    port: int | None = None
+    input: str | None = None
+    """Input device (name substring or index) or a WAV file fed in real time."""
+    output: str | None = None
+    """Output device, or a WAV file the replies are written to."""
+    device_retry_s: float = 5.0
+
+
+class KioskService:
+    """HTTP server, models, daemon and device supervision of one running kiosk."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        options: ServeOptions | None = None,
+        *,
+        kiosk: Kiosk | None = None,
+        daemon_config: DaemonConfig | None = None,
+        notifier: SystemdNotifier | None = None,
+    ) -> None:
+        self.settings = settings
+        self.options = options or ServeOptions()
+        self.bus = EventBus()
+        self.health = Health()
+        for component in (MODELS, KNOWLEDGE_BASE, AUDIO_INPUT, AUDIO_OUTPUT):
+            self.health.register(component)
+        self.admin = DeferredAdmin()
+        self.notifier = notifier or SystemdNotifier()
+        self.daemon_config = daemon_config
+        self.kiosk = kiosk
+        self._own_kiosk = kiosk is None
+        self.daemon: KioskDaemon | None = None
+        self.http_started = asyncio.Event()
+        self.loaded = asyncio.Event()
+        self.audio_finished = asyncio.Event()
+        """Set when a WAV input has been played to its end (the kiosk keeps serving HTTP)."""
+        self._device_state: dict[str, str] = {}
+        self.server = KioskServer(
+            settings,
+            self.bus,
+            self.health,
+            admin=self.admin,  # type: ignore[arg-type]
+            host=self.options.host,
+            port=self.options.port,
+            versions={"python_package": __version__},
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until `stop` is set (SIGTERM); always shuts HTTP and models down cleanly."""
+        await self.server.start()
+        self.http_started.set()
+        tasks = [asyncio.create_task(self._watchdog(), name="kiosk-watchdog")]
+        try:
+            if await self._load():
+                self.notifier.ready("serving")
+                tasks.append(asyncio.create_task(self._audio_loop(), name="kiosk-audio"))
+                tasks.append(asyncio.create_task(self._watch_kb(), name="kiosk-kb-watch"))
+            else:
+                self.notifier.ready("degraded: see /readyz")
+            self.loaded.set()
+            await stop.wait()
+        finally:
+            self.notifier.stopping()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await self.server.stop()
+            self.bus.close()
+            if self.kiosk is not None and self._own_kiosk:
+                self.kiosk.close()
+            logger.info("kiosk stopped")
+
+    # -- models and knowledge ------------------------------------------------------------------
+
+    async def _load(self) -> bool:
+        """Check model files, build the kiosk, synthesise apologies; False leaves it degraded."""
+        settings = self.settings
+        if self.kiosk is None:
+            try:
+                require_models(settings)
+                loop = asyncio.get_running_loop()
+                self.kiosk = await loop.run_in_executor(None, build_kiosk, settings)
+            except KnowledgeError as err:
+                self._fault(EventType.MODEL_FAILED, KNOWLEDGE_BASE, err.code, err.message)
+                return False
+            except (KioskError, VoiceError) as err:
+                self._fault(EventType.MODEL_FAILED, MODELS, err.code, err.message)
+                return False
+        kiosk = self.kiosk
+        load = ", ".join(f"{k} {v / 1000:.1f} s" for k, v in kiosk.load_ms.items())
+        self.bus.emit(EventType.MODEL_LOADED, component=MODELS, detail=load or "injected")
+        self.bus.emit(EventType.MODEL_LOADED, component=KNOWLEDGE_BASE, detail="open")
+        self.bus.emit(EventType.KB_RELOADED, version=kiosk.kb.version)
+        self.admin.bind(KnowledgeBaseAdmin(kiosk.kb, settings.data.dir / "uploads"))
+        apologies = await ApologyBank.build(
+            kiosk.speaker, settings.languages.enabled, settings.languages.default
+        )
+        profile = profile_for(settings)
+        self.daemon = KioskDaemon(
+            kiosk.runner,
+            self.bus,
+            vad=segmenter_config(profile.vad),
+            apologies=apologies,
+            config=self.daemon_config or DaemonConfig(),
+            station=settings.station.name,
+            default_language=settings.languages.default,
+            debug=settings.privacy.debug,
+        )
+        return True
+
+    async def _watch_kb(self, interval: float = 5.0) -> None:
+        """Publish `kb_reloaded` when an import or rollback swapped the serving version."""
+        assert self.kiosk is not None
+        seen = self.kiosk.kb.version
+        while True:
+            await asyncio.sleep(interval)
+            with contextlib.suppress(KnowledgeError):
+                version = self.kiosk.kb.version
+                if version != seen:
+                    seen = version
+                    self.bus.emit(EventType.KB_RELOADED, version=version)
+
+    # -- audio devices -------------------------------------------------------------------------
+
+    async def _audio_loop(self) -> None:
+        """Open the devices, run the daemon; on a missing or lost device, retry every few s."""
+        assert self.daemon is not None
+        while True:
+            opened = await self._open_audio()
+            if opened is not None:
+                source, sink = opened
+                try:
+                    await self.daemon.run(source, sink)
+                    if is_wav(self.options.input):
+                        logger.info("input file played to its end; HTTP keeps serving")
+                        self.audio_finished.set()
+                        return
+                except VoiceError as err:
+                    self._fault(EventType.DEVICE_LOST, AUDIO_INPUT, err.code, err.message)
+                except Exception:  # supervise: the loop must come back, whatever broke it
+                    logger.exception("turn loop stopped unexpectedly; restarting it")
+                finally:
+                    await _close(source, sink)
+            await asyncio.sleep(self.options.device_retry_s)
+
+    async def _open_audio(self) -> tuple[AudioSource, AudioSink] | None:
+        profile = profile_for(self.settings)
+        spec_in = self.options.input
+        source: AudioSource | None = None
+        sink: AudioSink | None = None
+        try:
+            if is_wav(spec_in):
+                source = WavFileSource(Path(str(spec_in)), realtime=True)
+                source.load()  # type: ignore[union-attr]
+            else:
+                from voice.devices import SoundDeviceSource
+
+                device = SoundDeviceSource(
+                    spec_in or profile.input.device, channels=profile.input.channels
+                )
+                await device.start()
+                source = device
+            self._device_ok(AUDIO_INPUT, str(spec_in or profile.input.device))
+        except VoiceError as err:
+            self._fault(EventType.DEVICE_LOST, AUDIO_INPUT, err.code, err.message)
+        try:
+            sink = await self._open_output(profile.output.device)
+            self._device_ok(AUDIO_OUTPUT, str(self.options.output or profile.output.device))
+        except VoiceError as err:
+            self._fault(EventType.DEVICE_LOST, AUDIO_OUTPUT, err.code, err.message)
+        if source is None or sink is None:
+            await _close(source, sink)
+            return None
+        return source, sink
+
+    async def _open_output(self, profile_device: str) -> AudioSink:
+        spec_out = self.options.output
+        if is_wav(spec_out) or (spec_out is None and is_wav(self.options.input)):
+            target = Path(spec_out) if spec_out else self._reply_file()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return WavFileSink(target)
+        from voice.devices import SoundDeviceSink
+
+        sink = SoundDeviceSink(spec_out or profile_device)
+        await sink.start()
+        return sink
+
+    def _reply_file(self) -> Path:
+        stem = Path(str(self.options.input)).stem
+        return self.settings.data.dir / "replies" / f"{stem}-replies.wav"
+
+    def _device_ok(self, component: str, detail: str) -> None:
+        if self._device_state.get(component) != "ok":
+            self._device_state[component] = "ok"
+            self.bus.emit(EventType.DEVICE_OK, component=component, detail=detail)
+
+    def _fault(self, kind: EventType, component: str, code: str, detail: str) -> None:
+        """Publish a fault once per change (a retry every 5 s must not flood logs and metrics)."""
+        key = f"{code}:{detail}"
+        if self._device_state.get(component) == key:
+            return
+        self._device_state[component] = key
+        logger.error("%s unavailable [%s]: %s", component, code, detail)
+        self.bus.emit(kind, component=component, code=code, detail=detail)
+
+    async def _watchdog(self) -> None:
+        await run_watchdog(self.notifier, healthy=lambda: True)
+
+
+async def _close(source: AudioSource | None, sink: AudioSink | None) -> None:
+    if source is not None:
+        with contextlib.suppress(Exception):
+            await source.close()
+    if isinstance(sink, WavFileSink):
+        if sink.played:
+            sink.close()
+    elif sink is not None and hasattr(sink, "close"):
+        with contextlib.suppress(Exception):
+            await sink.close()

@@ -1,0 +1,90 @@
+"""Barge-in in a simulated enclosure: the microphone hears the passenger AND the kiosk's voice.
+
+Real Whisper and Piper; the answerer is scripted so the reply is long enough to talk over.
+The speaker is a real-time `MemorySink` that timestamps each block, so the stop latency is
+measured from the passenger's speech onset (in the microphone signal) to the end of the last
+audible block the speaker emitted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from tests.daemon_loop.fakes import RoomSink, RoomSource, ScriptedAnswerer, onset
+from tests.voice.audio_helpers import BURST_NOISE, noise
+from voice.audio import SAMPLE_RATE
+
+LONG_REPLY = [
+    "Gangnam station has four elevators on line two.",
+    "One is on the platform toward Yeoksam, near door eight one.",
+    "Another is on the platform toward the University of Education, near door three four.",
+    "The others are at exit one and at exit ten.",
+]
+SHORT_REPLY = ["Line two and line eight stop at Jamsil."]
+
+
+def _silence(seconds: float) -> np.ndarray:
+    return np.zeros(round(seconds * SAMPLE_RATE), dtype=np.int16)
+
+
+def _place(script: np.ndarray, at_s: float, insert: np.ndarray) -> np.ndarray:
+    start = round(at_s * SAMPLE_RATE)
+    out = script.astype(np.int32)
+    if len(out) < start + len(insert):
+        out = np.concatenate([out, np.zeros(start + len(insert) - len(out), dtype=np.int32)])
+    out[start : start + len(insert)] += insert
+    return np.clip(out, -32768, 32767).astype(np.int16)
+
+
+def _run(loop, script: np.ndarray, *, echo_gain: float) -> tuple[RoomSource, RoomSink]:
+    sink = RoomSink()
+    source = RoomSource(script, sink, echo_gain=echo_gain)
+    asyncio.run(loop.daemon.run(source, sink))
+    return source, sink
+
+
+def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(
+    make_loop, questions
+):
+    answerer = ScriptedAnswerer([LONG_REPLY, SHORT_REPLY])
+    loop = make_loop(answerer=answerer)
+    barge_at = 7.0  # seconds into the recording: the long reply is playing by then
+    script = _place(
+        np.concatenate([questions["elevator"], _silence(barge_at)]), barge_at, questions["jamsil"]
+    )
+    source, sink = _run(loop, script, echo_gain=0.5)
+
+    barges = loop.events.of("barge_in")
+    assert len(barges) == 1, loop.events.types()
+    speech_onset = source.wall_time(round(barge_at * SAMPLE_RATE) + onset(questions["jamsil"]))
+    stopped = loop.daemon.playback.stopped_at  # type: ignore[union-attr]
+    first_turn = barges[0].turn_id
+    # The speaker's last audible block of the first reply ends within 200 ms of the onset.
+    first_reply_blocks = [t for t, _ in sink.blocks if t < stopped]
+    heard_until = max(t for t in first_reply_blocks) + 0.02
+    latency_ms = (heard_until - speech_onset) * 1000
+    detect_ms = (barges[0].t - speech_onset) * 1000  # monotonic and loop clocks agree on Linux
+    print(f"barge-in: onset->silence {latency_ms:.0f} ms, onset->decision {detect_ms:.0f} ms")
+    assert 0 < latency_ms < 200
+    # The interrupted turn ends as such; the new question becomes its own answered turn.
+    done = {e.turn_id: e.data["outcome"] for e in loop.events.of("turn_done")}
+    assert done[first_turn] == "interrupted"
+    assert "answered" in [v for k, v in done.items() if k != first_turn]
+    assert len(answerer.received) == 2
+    assert "jamsil" in answerer.received[1].lower() or "line" in answerer.received[1].lower()
+
+
+def test_own_voice_and_a_cough_do_not_interrupt_the_reply(make_loop, questions):
+    loop = make_loop(answerer=ScriptedAnswerer([LONG_REPLY[:2]]))
+    # A 100 ms speech-like burst, loud (about -14 dBFS RMS), while the reply is playing.
+    cough = noise(0.1, level_dbfs=-14.0, path=BURST_NOISE)
+    script = _place(np.concatenate([questions["elevator"], _silence(6.0)]), 5.5, cough)
+    _, sink = _run(loop, script, echo_gain=0.7)  # the speaker comes back at -3 dB
+
+    assert loop.events.of("barge_in") == [], loop.events.types()
+    stops = [e.data["reason"] for e in loop.events.of("playback_stopped")]
+    assert stops == ["finished"]
+    assert loop.events.of("turn_done")[0].data["outcome"] == "answered"
+    assert sink.seconds > 5.0  # the whole reply was heard
