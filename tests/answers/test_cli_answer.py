@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from kiosk.cli_answer import main
+from kiosk.cli import main
 
 
 def _kb_dir(real_kb) -> str:

@@ -45,9 +45,7 @@ def _run(loop, script: np.ndarray, *, echo_gain: float) -> tuple[RoomSource, Roo
     return source, sink
 
 
-def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(
-    make_loop, questions
-):
+def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(make_loop, questions):
     answerer = ScriptedAnswerer([LONG_REPLY, SHORT_REPLY])
     loop = make_loop(answerer=answerer)
     barge_at = 7.0  # seconds into the recording: the long reply is playing by then

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from kb_helpers import write_subset
 
-from kiosk.cli_kb import add_kb_commands, main
+from kiosk.cli import main
+from kiosk.cli_kb import add_kb_commands
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object]:
