@@ -32,22 +32,26 @@ class BargeInConfig:
     enabled: bool = True
     frame_ms: int = 10
     """Detector frame; 10 ms keeps the decision latency low."""
-    sustain_s: float = 0.16
+    sustain_s: float = 0.15
     """Window of recent frames judged together; longer than a cough, shorter than a word."""
-    fill: float = 0.8
+    fill: float = 0.7
     """Fraction of the window that must be speech (a syllable gap does not reset it)."""
     floor_dbfs: float = -45.0
     """Frames quieter than this are never a barge-in, whatever the reference says."""
-    echo_margin_db: float = 10.0
+    echo_margin_db: float = 6.0
     """Speech must be this much louder than the expected echo of the kiosk's own voice."""
     initial_echo_gain_db: float = 0.0
     """Assumed echo path gain before any is learnt: as loud as what is played (safe side)."""
     min_echo_gain_db: float = -40.0
     max_echo_gain_db: float = 6.0
-    echo_window_s: float = 0.25
+    echo_percentile: float = 0.9
+    """Which percentile of the observed (input - reference) levels counts as the echo gain."""
+    echo_history_s: float = 4.0
+    """Playback time the echo gain is learnt over (it stays learnt between replies)."""
+    echo_window_s: float = 0.15
     """How far back the reference is searched: device buffers plus the room's delay."""
-    aggressiveness: int = 3
-    """webrtcvad mode for barge-in frames (strict: noise must not stop a reply)."""
+    aggressiveness: int = 2
+    """webrtcvad mode for barge-in frames (the level rules already reject the kiosk's voice)."""
 
     def __post_init__(self) -> None:
         if self.frame_ms not in (10, 20, 30):
@@ -64,6 +68,9 @@ class BargeInDetector:
         size = max(1, round(self.config.sustain_s * 1000 / self.config.frame_ms))
         self._window: deque[bool] = deque(maxlen=size)
         self._needed = math.ceil(size * self.config.fill)
+        frames_per_s = 1000 / self.config.frame_ms
+        self._observed: deque[float] = deque(maxlen=round(self.config.echo_history_s * frames_per_s))
+        self._min_observed = round(0.5 * frames_per_s)
         self.echo_gain_db = self.config.initial_echo_gain_db
 
     def reset(self) -> None:
@@ -79,17 +86,26 @@ class BargeInDetector:
 
     def process(self, level_dbfs: float, is_speech: bool, ref_dbfs: float = SILENCE_DBFS) -> bool:
         """Feed one frame; True once the window holds enough speech to stop playback."""
+        cfg = self.config
         voiced = is_speech and level_dbfs >= self.threshold_dbfs(ref_dbfs)
         self._window.append(voiced)
-        if not voiced and ref_dbfs > SILENCE_DBFS and level_dbfs > SILENCE_DBFS:
+        if not voiced and ref_dbfs > cfg.floor_dbfs:
             self._learn_echo(level_dbfs - ref_dbfs)
         return bool(voiced and sum(self._window) >= self._needed)
 
     def _learn_echo(self, observed_db: float) -> None:
-        """Rise fast (a louder echo must not trigger); fall slowly (a quiet frame proves little)."""
+        """Echo gain as a high percentile of recent (input - reference) levels during playback.
+
+        A percentile over seconds of frames is not moved by the first syllables of a passenger
+        talking over the reply (which a running average would learn as "echo", raising the bar
+        exactly when it must not); until enough frames are seen, the configured gain is used.
+        """
         cfg = self.config
-        alpha = 0.3 if observed_db > self.echo_gain_db else 0.01
-        gain = self.echo_gain_db + alpha * (observed_db - self.echo_gain_db)
+        self._observed.append(observed_db)
+        if len(self._observed) < self._min_observed:
+            return
+        ranked = sorted(self._observed)
+        gain = ranked[min(len(ranked) - 1, int(len(ranked) * cfg.echo_percentile))]
         self.echo_gain_db = min(cfg.max_echo_gain_db, max(cfg.min_echo_gain_db, gain))
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from knowledge.records import StationComplex, StationMatch
 from knowledge.textnorm import (
     is_hangul,
+    is_kana,
     jamo,
+    kana_key,
     latin_key,
     latin_words,
     name_key,
@@ -71,8 +73,35 @@ _KO_SUFFIX = re.compile(r"^(역)?(" + "|".join(_PARTICLES) + r")*$")
 _LATIN_STOP = {"station", "subway", "metro", "stop", "the", "at", "to", "from", "line"}
 _CJK_SUFFIX = ("地铁站", "地鐵站", "车站", "車站", "站", "駅", "えき", "エキ")
 
+# Everyday words of passengers' questions. A span made of them is never fuzzy-matched to a
+# station: the Latin key is lossy by design ("How do I" -> "oido" ~ Oido), so fuzzy matching is
+# kept for the words that could be a mis-heard name.
+_EN_COMMON = frozenset(
+    """a an and any are as at be by can could do does excuse for from get go going hello here
+    hi how i in is it its let me my near need next of on or please say should take tell that the
+    there this to train trains transfer way we what when where which who why will with would you
+    your line lines stop stops station stations subway metro exit exits elevator elevators lift
+    toilet toilets restroom restrooms bathroom first last time fare fares lost found locker
+    lockers phone number working work open closed out service today now again slower slowly
+    want know find kiosk help ride platform direction change much cost there's what's where's
+    is there are there i'm it's""".split()
+)
+_KO_COMMON = frozenset(
+    """어떻게 어디 어디에 어디에요 어디예요 어디인가요 있어요 있나요 있습니까 가요 가나요 가는
+    가려면 갈 방법 알려 주세요 줘 뭐 무엇 몇 지금 여기 이 그 저 엘리베이터 화장실 출구 막차
+    첫차 요금 얼마 호선 노선 타요 타고 타는 갈아타 갈아타요 환승 분실물 물품보관함 전화
+    번호 있는 역 역은 역이 좀 다시 천천히 말해 말씀""".split()
+)
+
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
+
 EXACT, ALIAS, ABBREV = 1.0, 0.95, 0.85
 FUZZY_MIN = 0.72
+MENTION_MIN = 0.75
+"""A fuzzy station mention inside a sentence must reach this confidence..."""
+MENTION_MARGIN = 0.05
+"""...and beat the next different station by this much; otherwise it is a guess, and the
+kiosk asks again rather than sending a passenger to the wrong station."""
 
 
 def generate_aliases(names: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -127,6 +156,7 @@ class NameIndex:
         self._exact: dict[str, list[_Entry]] = defaultdict(list)
         self._latin: dict[str, list[_Entry]] = defaultdict(list)
         self._ko_jamo: list[tuple[str, _Entry]] = []
+        self._kana: list[tuple[str, _Entry]] = []
         self._latin_all: list[tuple[str, _Entry]] = []
         self._by_first: dict[str, list[_Entry]] = defaultdict(list)
         for complex_key, lang, alias, kind in aliases:
@@ -143,6 +173,8 @@ class NameIndex:
                     self._latin_all.append((lk, entry))
             elif all(is_hangul(c) or c.isdigit() for c in key) and lang == "ko":
                 self._ko_jamo.append((jamo(key), entry))
+            elif lang == "ja" and all(is_kana(c) for c in key):
+                self._kana.append((kana_key(key), entry))
         for entries in self._by_first.values():
             entries.sort(key=lambda e: len(e.key), reverse=True)
 
@@ -182,6 +214,14 @@ class NameIndex:
                     s = similarity(lk, cand)
                     if s >= FUZZY_MIN:
                         out.append((e, 0.9 * s * _conf(e.kind)))
+        elif all(is_kana(c) for c in key):
+            kk = kana_key(key)
+            if len(kk) < 3:
+                return []
+            for cand, e in self._kana:
+                s = 1.0 if cand == kk else similarity(kk, cand)
+                if s >= FUZZY_MIN:
+                    out.append((e, 0.9 * s * _conf(e.kind)))
         elif any(is_hangul(c) for c in key):
             jk = jamo(key)
             if len(jk) < 4:
@@ -267,23 +307,46 @@ class NameIndex:
         return True  # zh/ja: no word spacing; names are distinctive in Han/kana
 
     def _find_fuzzy(self, text: str) -> list[tuple[int, StationMatch]]:
-        words = text.split()
+        # Japanese has no spaces: katakana runs are where a (mis-heard) station name can be.
+        words = [w for part in text.split() for w in (_KATAKANA_RUN.findall(part) or [part])]
         results: list[tuple[int, StationMatch]] = []
         for i in range(len(words)):
             for span in (1, 2, 3):
                 if i + span > len(words):
                     break
                 chunk = " ".join(words[i : i + span])
+                if _is_common(chunk):
+                    break  # longer spans from here contain the same everyday word
                 key = _strip_suffixes(name_key(chunk))
                 if key.isascii():
                     chunk_words = [w for w in latin_words(chunk).split() if w not in _LATIN_STOP]
                     if not chunk_words:
                         continue
                     key = "".join(chunk_words)
-                for m in self.resolve(key, limit=1):
-                    if m.confidence >= 0.6:
-                        results.append((i, m))
+                candidates = self.resolve(key, limit=2)
+                if not candidates or candidates[0].confidence < MENTION_MIN:
+                    continue
+                if (
+                    len(candidates) > 1
+                    and candidates[0].confidence - candidates[1].confidence < MENTION_MARGIN
+                ):
+                    continue  # two stations fit about as well: ambiguous, not a mention
+                results.append((i, candidates[0]))
         return results
+
+
+def _is_common(chunk: str) -> bool:
+    """True when any word of the span is an everyday question word, not a possible name."""
+    for word in chunk.split():
+        latin = latin_words(word)
+        if latin and latin.isascii():
+            if all(w in _EN_COMMON for w in latin.split()):
+                return True
+        elif any(is_hangul(c) for c in word):
+            bare = _strip_suffixes(name_key(word))
+            if word in _KO_COMMON or bare in _KO_COMMON or len(bare) < 2:
+                return True
+    return False
 
 
 def _suffix_variants(key: str) -> list[str]:

@@ -225,3 +225,20 @@ def name_key(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower()
     t = t.replace("’", "'")
     return nfc(re.sub(r"[\s\-–·.,'()\[\]/]+", "", t))
+
+
+def is_kana(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff"
+
+
+def kana_key(text: str) -> str:
+    """Voicing-insensitive katakana key: Whisper often hears カンナム as ガンナム, and Japanese
+    station names are written either way in hiragana or katakana. Long-vowel marks dropped."""
+    out = []
+    for ch in unicodedata.normalize("NFD", text):
+        if ch in "\u3099\u309a\u30fc":  # (han)dakuten combining marks, long vowel mark
+            continue
+        if "\u3041" <= ch <= "\u3096":
+            ch = chr(ord(ch) + 0x60)  # hiragana -> katakana
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))

@@ -106,3 +106,36 @@ def test_jamo_and_latin_keys() -> None:
     assert levenshtein(jamo("강남"), jamo("강람")) == 1
     assert latin_key("Kangnam") == latin_key("Gangnam")
     assert latin_key("Shinchon") == latin_key("Sinchon")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I get to the toilet?",  # "How do I" once fuzzy-matched Oido
+        "Where is the pharmacy?",
+        "How do I get to Hong Kong University Station?",  # 건대입구/홍대입구/동대입구 tie
+        "어디에 있어요?",
+        "エレベーターはどこですか",
+    ],
+)
+def test_everyday_words_and_ties_are_not_station_mentions(
+    seoul_kb: KnowledgeBase, question: str
+) -> None:
+    # A wrong station is worse than none: the kiosk asks again instead of guessing.
+    assert seoul_kb.find_stations(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("How do I get to Gangnum?", "강남"),
+        ("잠실력 어떻게 가요", "잠실"),
+        ("고속터미날까지 어떻게 가요", "고속터미널"),
+        ("ガンナム駅のエレベーターはどこですか", "강남"),  # voicing misheard, no spaces
+        ("ホンデイック駅", "홍대입구"),
+    ],
+)
+def test_misheard_mentions_inside_sentences(
+    seoul_kb: KnowledgeBase, question: str, key: str
+) -> None:
+    assert [m.complex.key for m in seoul_kb.find_stations(question)] == [key]
