@@ -7,8 +7,10 @@ Three rules, each for one false trigger:
   microphone) is learnt from frames heard during playback that are not speech, starting from a
   conservative 0 dB, so a quiet room lowers the bar and a loud enclosure raises it.
 - **Noise.** Frames must be speech to webrtcvad and above an absolute floor.
-- **Coughs and knocks.** Playback stops only after `sustain_s` of mostly-speech frames: a
-  100 ms cough never fills the window, a sentence fills it in its first syllables.
+- **Coughs and knocks.** Playback stops only once `min_speech_s` of speech frames fall within
+  the last `span_s`: a 100 ms cough never gets there, a question does in its first syllables
+  (the span lets the gaps between syllables, or loud moments of the kiosk's own voice that
+  mask the passenger, interrupt the count without resetting it).
 
 `BargeInDetector` is pure (levels and booleans in, a decision out) so it is tested without audio;
 `BargeInListener` frames microphone chunks for it.
@@ -32,10 +34,10 @@ class BargeInConfig:
     enabled: bool = True
     frame_ms: int = 10
     """Detector frame; 10 ms keeps the decision latency low."""
-    sustain_s: float = 0.15
-    """Window of recent frames judged together; longer than a cough, shorter than a word."""
-    fill: float = 0.7
-    """Fraction of the window that must be speech (a syllable gap does not reset it)."""
+    min_speech_s: float = 0.12
+    """Speech needed before playback stops: longer than a cough, shorter than a word."""
+    span_s: float = 0.25
+    """...counted within this much recent audio."""
     floor_dbfs: float = -45.0
     """Frames quieter than this are never a barge-in, whatever the reference says."""
     echo_margin_db: float = 6.0
@@ -56,8 +58,8 @@ class BargeInConfig:
     def __post_init__(self) -> None:
         if self.frame_ms not in (10, 20, 30):
             raise ValueError("barge-in frame_ms must be 10, 20 or 30")
-        if not 0 < self.fill <= 1 or self.sustain_s <= 0:
-            raise ValueError("barge-in needs 0 < fill <= 1 and sustain_s > 0")
+        if not 0 < self.min_speech_s <= self.span_s:
+            raise ValueError("barge-in needs 0 < min_speech_s <= span_s")
 
 
 class BargeInDetector:
@@ -65,11 +67,13 @@ class BargeInDetector:
 
     def __init__(self, config: BargeInConfig | None = None) -> None:
         self.config = config or BargeInConfig()
-        size = max(1, round(self.config.sustain_s * 1000 / self.config.frame_ms))
-        self._window: deque[bool] = deque(maxlen=size)
-        self._needed = math.ceil(size * self.config.fill)
+        frame_s = self.config.frame_ms / 1000
+        self._window: deque[bool] = deque(maxlen=max(1, round(self.config.span_s / frame_s)))
+        self._needed = max(1, math.ceil(self.config.min_speech_s / frame_s - 1e-9))
         frames_per_s = 1000 / self.config.frame_ms
-        self._observed: deque[float] = deque(maxlen=round(self.config.echo_history_s * frames_per_s))
+        self._observed: deque[float] = deque(
+            maxlen=round(self.config.echo_history_s * frames_per_s)
+        )
         self._min_observed = round(0.5 * frames_per_s)
         self.echo_gain_db = self.config.initial_echo_gain_db
 

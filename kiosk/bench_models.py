@@ -35,7 +35,8 @@ retrieval (three facts), so the prompt is as long as in service."""
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    fn()  # warm-up: first calls allocate buffers and fill caches
+    if repeat > 1:
+        fn()  # warm-up: first calls allocate buffers and fill caches
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()

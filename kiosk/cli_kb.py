@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -17,11 +18,7 @@ def add_kb_commands(
     subparsers: argparse._SubParsersAction, common_flags: argparse.ArgumentParser | None = None
 ) -> None:
     """Register `kb` and its subcommands; each handler is stored as `args.func`."""
-    kb = subparsers.add_parser(
-        "kb",
-        parents=[common_flags] if common_flags is not None else [],
-        help="station knowledge base: import, validate, status, ...",
-    )
+    kb = subparsers.add_parser("kb", help="station knowledge base: import, validate, status, ...")
     kb.add_argument(
         "--kb-dir",
         type=Path,
@@ -29,6 +26,8 @@ def add_kb_commands(
         help="knowledge base folder (default: DATA_DIR/kb from the settings)",
     )
     sub = kb.add_subparsers(dest="kb_command", required=True)
+    if common_flags is not None:  # --config/--data-dir/-v on every subcommand, after its name
+        sub.add_parser = functools.partial(sub.add_parser, parents=[common_flags])  # type: ignore[method-assign]
 
     def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")

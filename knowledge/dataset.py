@@ -98,9 +98,13 @@ def group_complexes(stations: list[StationRec]) -> dict[str, list[StationRec]]:
     """
     by_name: dict[str, list[StationRec]] = defaultdict(list)
     for st in stations:
-        by_name[st.group or st.names["ko"]].append(st)
+        by_name[st.group or _without_yeok(st.names["ko"])].append(st)
     result: dict[str, list[StationRec]] = {}
-    for name, members in by_name.items():
+    for group, members in by_name.items():
+        # An explicit group keeps its name; otherwise the name most members carry wins:
+        # 서울역 (four lines), not GTX-A's bare 서울.
+        ko_names = [m.names["ko"] for m in members]
+        name = group if any(m.group for m in members) else max(ko_names, key=ko_names.count)
         clusters: list[list[StationRec]] = []
         for st in members:
             for cluster in clusters:
@@ -118,6 +122,11 @@ def group_complexes(stations: list[StationRec]) -> dict[str, list[StationRec]]:
     return result
 
 
+def _without_yeok(name: str) -> str:
+    """서울역 and GTX-A's 서울 are one station: a trailing 역 ('station') is not in the name."""
+    return name[:-1] if name.endswith("역") and len(name) > 2 else name
+
+
 def contested_names(stations: list[StationRec]) -> set[tuple[str, str]]:
     """(lang, name) pairs the source gives to stations of different Korean names.
 
@@ -127,7 +136,7 @@ def contested_names(stations: list[StationRec]) -> set[tuple[str, str]]:
     for st in stations:
         for lang in ("en", "zh", "ja"):
             if st.names.get(lang) and lang not in st.fallback:
-                owners[(lang, st.names[lang])].add(st.names["ko"])
+                owners[(lang, st.names[lang])].add(_without_yeok(st.names["ko"]))
     return {k for k, v in owners.items() if len(v) > 1}
 
 

@@ -93,6 +93,8 @@ _KO_COMMON = frozenset(
     번호 있는 역 역은 역이 좀 다시 천천히 말해 말씀""".split()
 )
 
+_IN_NAME_PUNCT = frozenset("-–·'’()[]/")
+"""Characters `name_key` drops: inside a name they are not word boundaries."""
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
 
 EXACT, ALIAS, ABBREV = 1.0, 0.95, 0.85
@@ -114,7 +116,9 @@ def generate_aliases(names: dict[str, str]) -> list[tuple[str, str, str]]:
         base = re.sub(r"\s*\(.*?\)\s*", "", name).strip()
         if base and base != name:
             out.append((lang, base, "alias"))
-            inner = re.findall(r"\((.*?)\)", name)
+            # A parenthetical is a sub-name (首尔大学(冠岳区厅)), except inside a Latin word:
+            # the "(sa)" of "Euljiro 4(sa)-ga" is how the number is read, not a name.
+            inner = re.findall(r"(?:^|\s)\((.*?)\)" if name.isascii() else r"\((.*?)\)", name)
             out.extend((lang, i, "abbrev") for i in inner if len(i) > 1)
     if ko:
         out.append(("ko", f"{ko}역", "alias"))
@@ -241,12 +245,15 @@ class NameIndex:
             best[e.complex] = StationMatch(cx, round(conf, 3), e.alias, method)
 
     # -- mentions in a sentence -----------------------------------------------------------
-    def find(self, question: str, lang: str | None = None) -> list[StationMatch]:
-        """Station mentions in a sentence, in order of appearance, without overlaps."""
+    def find(
+        self, question: str, lang: str | None = None, *, fuzzy: bool = True
+    ) -> list[StationMatch]:
+        """Station mentions in a sentence, in order of appearance, without overlaps; with
+        `fuzzy`, mis-heard names are looked for when no exact name is found."""
         text = nfc(question)
         found: list[tuple[int, StationMatch]] = []
         found += self._find_exact(text)
-        if not found:
+        if not found and fuzzy:
             found += self._find_fuzzy(text)
         seen: set[str] = set()
         out: list[StationMatch] = []
@@ -257,14 +264,19 @@ class NameIndex:
         return out
 
     def _find_exact(self, text: str) -> list[tuple[int, StationMatch]]:
-        # S is the text without spaces; `starts` are positions where a word began.
-        chars, starts, ends = [], set(), set()
+        # `s` is the text as `name_key` sees it: lower case, no spaces, no in-name punctuation
+        # ("3(sam)-ga"); `starts`/`ends` are where the passenger's words began and ended.
+        chars: list[str] = []
+        starts: set[int] = set()
+        ends: set[int] = set()
         prev_space = True
         for ch in text:
             if ch.isspace() or ch in ",.?!、。？！，":
                 if chars:
                     ends.add(len(chars))
                 prev_space = True
+                continue
+            if ch in _IN_NAME_PUNCT:
                 continue
             if prev_space:
                 starts.add(len(chars))
@@ -282,7 +294,9 @@ class NameIndex:
                     if not s.startswith(e.key, pos):
                         continue
                     end = pos + len(e.key)
-                    if self._boundary_ok(s, pos, end, starts, ends):
+                    if self._boundary_ok(s, pos, end, starts, ends) and _same_words(
+                        e, pos, end, starts
+                    ):
                         hit = (e, end)
                         break
             if hit:
@@ -333,6 +347,15 @@ class NameIndex:
                     continue  # two stations fit about as well: ambiguous, not a mention
                 results.append((i, candidates[0]))
         return results
+
+
+def _same_words(e: _Entry, pos: int, end: int, starts: set[int]) -> bool:
+    """A Latin name matches only as many words as it has: "Sa dang" is not the exact name
+    Sadang (a mis-hearing, left to fuzzy matching), "Hongik Univ" is Hongik Univ."""
+    if not e.key.isascii():
+        return True
+    said = 1 + sum(1 for p in starts if pos < p < end)
+    return said == len(e.alias.split())
 
 
 def _is_common(chunk: str) -> bool:

@@ -94,8 +94,10 @@ class KnowledgeBase:
     def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:
         return self._refresh().names.resolve(text, lang)
 
-    def find_stations(self, question: str, lang: str | None = None) -> list[StationMatch]:
-        return self._refresh().names.find(question, lang)
+    def find_stations(
+        self, question: str, lang: str | None = None, *, fuzzy: bool = True
+    ) -> list[StationMatch]:
+        return self._refresh().names.find(question, lang, fuzzy=fuzzy)
 
     def complex(self, key: str | StationComplex) -> StationComplex:
         return self._refresh().complex(key)

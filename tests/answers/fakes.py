@@ -57,7 +57,9 @@ class FakeKB:
                 return [StationMatch(cx(key), 1.0, text, "exact")]
         return []
 
-    def find_stations(self, question: str, lang: str | None = None) -> list[StationMatch]:
+    def find_stations(
+        self, question: str, lang: str | None = None, *, fuzzy: bool = True
+    ) -> list[StationMatch]:
         self.calls.append(("find_stations", question))
         found = []
         for key, names in _NAMES.items():
