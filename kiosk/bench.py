@@ -144,7 +144,11 @@ async def _models(kiosk: Kiosk, samples: Sequence[Sample], options: BenchOptions
     }
     llm = kiosk.answerer.llm
     if llm is not None:
-        out["llm"] = llm_speed(llm.generator, kiosk.settings.station.name)  # type: ignore[arg-type]
+        out["llm"] = llm_speed(
+            llm.generator,  # type: ignore[arg-type]
+            kiosk.settings.station.name,
+            repeat=max(1, options.repeat + 1),
+        )
     return out
 
 

@@ -65,17 +65,19 @@ def stt_speed(transcriber: Any, utterances: Sequence[Utterance], repeat: int = 2
             "rtf": round(detect_ms / 1000 / audio_s, 3),
             "ms_per_utterance_language_forced": round(forced_ms / len(utts), 1),
             "rtf_language_forced": round(forced_ms / 1000 / audio_s, 3),
-            "language_detection_ms": round((detect_ms - forced_ms) / len(utts), 1),
+            "language_detection_ms": round(max(0.0, detect_ms - forced_ms) / len(utts), 1),
         }
     return out
 
 
-def llm_speed(generator: LlamaGenerator, station: str, max_tokens: int = 48) -> dict:
+def llm_speed(
+    generator: LlamaGenerator, station: str, max_tokens: int = 48, repeat: int = 3
+) -> dict:
     """Prompt and generation tokens/s, from the cached system prompt and from a cold context."""
     system = SYSTEM_PROMPT.format(station=station)
     user = user_message(LLM_QUESTION, LLM_PASSAGES)
     generator.warm(system)
-    cached = _generation(lambda: generator.stream(system, user, max_tokens), generator)
+    cached = _generation(lambda: generator.stream(system, user, max_tokens), generator, repeat)
     generator.stats.prompt_tokens_evaluated = generator.stats.prompt_tokens
 
     def cold() -> Any:
@@ -89,7 +91,7 @@ def llm_speed(generator: LlamaGenerator, station: str, max_tokens: int = 48) -> 
             )
         )
 
-    uncached = _generation(cold, generator)
+    uncached = _generation(cold, generator, repeat)
     generator.warm(system)  # leave the kiosk's cache as it was
     return {"cached_system_prompt": cached, "no_cache": uncached}
 

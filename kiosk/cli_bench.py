@@ -114,8 +114,8 @@ def format_report(result: dict[str, Any]) -> str:
     for n, s in ret["synthetic"].items():
         built = "cached" if s["cached"] else f"built in {s['build_s']} s"
         lines.append(
-            f"retrieval, {int(n):,} passages ({built}): at station {_pp(s['search_at_station_ms'])}, "
-            f"whole network {_pp(s['search_whole_network_ms'])}"
+            f"retrieval, {int(n):,} passages ({built}): at station "
+            f"{_pp(s['search_at_station_ms'])}, whole network {_pp(s['search_whole_network_ms'])}"
         )
     if "import" in result:
         imp = result["import"]

@@ -139,3 +139,18 @@ def test_misheard_mentions_inside_sentences(
     seoul_kb: KnowledgeBase, question: str, key: str
 ) -> None:
     assert [m.complex.key for m in seoul_kb.find_stations(question)] == [key]
+
+
+def test_in_name_punctuation_and_word_counts(seoul_kb: KnowledgeBase) -> None:
+    found = seoul_kb.find_stations("What's the way to Jongno 3(sam)-ga station?")
+    assert [m.complex.key for m in found] == ["종로3가"]  # not also 삼가 from "(sam)-ga"
+    # "Sa dang" is not the one-word name Sadang exactly, and "sa" (the reading of the 4 in
+    # "Euljiro 4(sa)-ga") is not a station name at all.
+    found = seoul_kb.find_stations("How do I get to Sinchon from Sa dang?", fuzzy=False)
+    assert [m.complex.key for m in found] == ["신촌@2"]
+
+
+def test_a_trailing_yeok_does_not_split_a_station(seoul_kb: KnowledgeBase) -> None:
+    seoul = seoul_kb.complex("서울역")
+    assert "gtx-a" in seoul.line_ids and "1" in seoul.line_ids  # GTX-A publishes it as 서울
+    assert seoul_kb.resolve_station("ソウル駅")[0].complex.key == "서울역"
