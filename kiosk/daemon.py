@@ -47,7 +47,9 @@ class DaemonConfig:
     """Behaviour of the turn loop (the VAD itself is configured by the hardware profile)."""
 
     turn_budget_s: float = 8.0
-    """Endpoint to last sentence synthesised; past it the turn is cancelled with an apology."""
+    """Longest a turn may go without progress (a transcript, a sentence, audio) before the
+    stuck stage is cancelled and the passenger hears an apology. Progress-based, so a long
+    answer spoken sentence by sentence is not cut, but a wedged model call is."""
     context_window_s: float = 30.0
     """Follow-up questions within this time after a turn keep its station and line."""
     speculative_stt: bool = True
@@ -72,6 +74,8 @@ class _Turn:
     speech_end_at: float = 0.0
     """Loop time of the end of the passenger's speech."""
     first_audio_at: float | None = None
+    progress_at: float = 0.0
+    """Loop time of the turn's last progress (see `DaemonConfig.turn_budget_s`)."""
     speculation: asyncio.Task[Transcript] | None = None
     speculation_end_ms: int = -1
     task: asyncio.Task[None] | None = None
@@ -251,8 +255,8 @@ class KioskDaemon:
         publish = self._publisher(turn)
         started = time.perf_counter()
         try:
-            result, stt_wait_ms = await asyncio.wait_for(
-                self._process(turn, audio, publish), self.config.turn_budget_s
+            result, stt_wait_ms = await self._within_budget(
+                turn, self._process(turn, audio, publish)
             )
             turn.stage = "playback"
             await playback.drain()
@@ -292,6 +296,26 @@ class KioskDaemon:
         except Exception as err:
             await self._fail(turn, str(getattr(err, "code", "") or "turn-failed"), err)
 
+    async def _within_budget(self, turn: _Turn, work: Any) -> Any:
+        """Await `work`, cancelling it once the turn has made no progress for the budget."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(work)
+        turn.progress_at = loop.time()
+        try:
+            while True:
+                remaining = turn.progress_at + self.config.turn_budget_s - loop.time()
+                if remaining <= 0:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                    raise TimeoutError
+                done, _ = await asyncio.wait({task}, timeout=remaining)
+                if done:
+                    return task.result()
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+
     async def _process(self, turn: _Turn, audio: bytes, publish: Any) -> tuple[TurnResult, float]:
         turn.stage = "stt"
         t = time.perf_counter()
@@ -313,6 +337,7 @@ class KioskDaemon:
         loop = asyncio.get_running_loop()
 
         def publish(kind: str, data: dict[str, Any]) -> None:
+            turn.progress_at = loop.time()
             if kind == "transcript":
                 turn.language, turn.stage = data.get("language"), "answer"
             elif kind == "answer_sentence":

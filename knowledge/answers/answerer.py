@@ -391,14 +391,27 @@ _STOP = frozenset(
 )  # fmt: skip
 
 
+SUPPORTED_SHARE = 0.75
+"""Share of a generated sentence's content words that must occur in its passages. Numbers,
+lines and stations are checked exactly by the grounding checker; this catches the rest: a
+small model can invent a place ("at the lockers at the end of the line") with no number in it."""
+
+
 def _plausible(sentence: str, passages: str) -> bool:
-    """A small model can emit grounded nonsense ("PARSING: [1]"); a useful sentence is mostly
-    words and shares at least one content word with the passages it was given."""
-    words = re.findall(r"[^\W\d_]{4,}", sentence.lower())
-    if not words or re.search(r"\[\d+\]", sentence):
+    """A useful generated sentence is mostly words, cites no bracket markers ("PARSING: [1]"),
+    and says little that its passages do not: most of its content words (Latin words of four
+    letters or more, or Hangul/kana/Han character pairs) occur in the passages."""
+    if re.search(r"\[\d+\]", sentence):
+        return False
+    text = sentence.lower()
+    tokens = [w for w in re.findall(r"[^\W\d_]{4,}", text) if w.isascii() and w not in _STOP]
+    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]{2,}", text):
+        tokens += [run[i : i + 2] for i in range(len(run) - 1)]
+    if not tokens:
         return False
     source = passages.lower()
-    return any(w not in _STOP and w in source for w in words)
+    supported = sum(1 for t in tokens if t in source or t.rstrip("s") in source)
+    return supported / len(tokens) >= SUPPORTED_SHARE
 
 
 def _split_canned(text: str) -> list[str]:

@@ -58,7 +58,8 @@ def user_message(question: str, passages: Iterable[str]) -> str:
 
 
 def split_sentences(pieces: Iterable[str]) -> Iterator[str]:
-    """Re-chunk streamed text into complete sentences as soon as each one ends."""
+    """Re-chunk streamed text into complete sentences as soon as each one ends. A stream cut
+    short (`_Cut`) drops its unfinished last sentence rather than speak half of it."""
     buf = ""
     for piece in pieces:
         buf += piece
@@ -67,8 +68,25 @@ def split_sentences(pieces: Iterable[str]) -> Iterator[str]:
             if done.strip():
                 yield done.strip()
         buf = parts[-1]
-    if buf.strip():
+    if buf.strip() and not getattr(pieces, "cut", False):
         yield buf.strip()
+
+
+class _Cut:
+    """A token stream that ends at a deadline; `cut` tells whether it did."""
+
+    def __init__(self, tokens: Iterator[str], deadline: float) -> None:
+        self.tokens = tokens
+        self.deadline = deadline
+        self.cut = False
+
+    def __iter__(self) -> Iterator[str]:
+        for token in self.tokens:
+            if time.perf_counter() > self.deadline:
+                logger.warning("llm generation stopped at its deadline")
+                self.cut = True
+                return
+            yield token
 
 
 class LlamaGenerator:
@@ -155,6 +173,9 @@ class LlmAnswerer:
     station_name: str = ""
     max_tokens: int = 96
     languages: tuple[str, ...] = ("en",)
+    deadline_s: float = 4.0
+    """Generation stops here, whatever it has said: a passenger will not wait longer, and the
+    turn budget would cancel the whole answer otherwise."""
     log: list[str] = field(default_factory=list)
 
     @property
@@ -166,4 +187,5 @@ class LlmAnswerer:
 
     def sentences(self, question: str, passages: Iterable[str]) -> Iterator[str]:
         user = user_message(question, passages)
-        yield from split_sentences(self.generator.stream(self.system_prompt, user, self.max_tokens))
+        tokens = self.generator.stream(self.system_prompt, user, self.max_tokens)
+        yield from split_sentences(_Cut(tokens, time.perf_counter() + self.deadline_s))

@@ -32,9 +32,13 @@ MIN_STATION_CONFIDENCE = 0.74
 SURE_STATION = 0.74
 """When one mention is this sure, weaker fuzzy mentions are ordinary words, not stations."""
 
-_NOT_NAME = r"(?!the\b|a\b|an\b|this\b|that\b|here\b|me\b|my\b|your\b)"
+_NOT_NAME = (
+    r"(?!(?:the|a|an|this|that|here|there|me|my|your|get|go|buy|use|take|find|ask|see|be|"
+    r"help|wheelchair|people|children|kids|elderly|bikes?|luggage|pets?|dogs?|exits?|lines?|"
+    r"platforms?|elevators?|toilets?|restrooms?|gates?)\b)"
+)
 _STATION_MARK = {
-    "en": r"\b(?:at|in|from|to|near|for)\s+" + _NOT_NAME + r"(\w{3,}(?:\s\w+)?)"
+    "en": r"\b(?:at|from|to|near)\s+" + _NOT_NAME + r"(\w{3,}(?:\s\w+)?)"
     r"|\b" + _NOT_NAME + r"(\w{3,})\s+station\b",
     # 역 after a final consonant is heard (and transcribed) as 녁/력: 사당역 -> "사당녁".
     "ko": r"(\S{2,}?)[역녁력](?:\s|$|에|은|는|이|으로|까지|에서)",

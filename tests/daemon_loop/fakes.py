@@ -110,7 +110,12 @@ class RoomSink(MemorySink):
 
 class RoomSource:
     """The microphone of a kiosk: a scripted recording, fed in real time, plus the speaker's
-    output (`sink`) coming back at `echo_gain` after `echo_delay_s` (no echo canceller)."""
+    output (`sink`) coming back at `echo_gain` after `echo_delay_s` (no echo canceller).
+
+    `insert` is mixed in `insert_after_s` after the speaker first makes a sound (a passenger
+    talking over the reply, a cough), whatever the models' speed on this machine; the input
+    then ends `tail_s` after the insert (or after `max_s` if the kiosk never speaks).
+    """
 
     def __init__(
         self,
@@ -120,38 +125,73 @@ class RoomSource:
         echo_gain: float = 0.5,
         echo_delay_s: float = 0.03,
         chunk_ms: int = 30,
+        insert: np.ndarray | None = None,
+        insert_after_s: float = 1.5,
+        tail_s: float = 1.5,
+        max_s: float = 30.0,
     ) -> None:
         self.script = script.astype(np.int16)
         self.sink = sink
         self.echo_gain = echo_gain
         self.echo_delay_s = echo_delay_s
         self.chunk_ms = chunk_ms
+        self.insert = insert
+        self.insert_after_s = insert_after_s
+        self.tail_s = tail_s
+        self.max_s = max_s
         self.started_at: float | None = None
+        self.inserted_at: int | None = None
+        """Microphone sample index where `insert` begins."""
         self._closed = False
 
     def wall_time(self, sample_index: int) -> float:
-        """Loop time at which script sample `sample_index` reached the microphone."""
+        """Loop time at which microphone sample `sample_index` was captured."""
         assert self.started_at is not None
         return self.started_at + sample_index / SAMPLE_RATE
+
+    def _end(self) -> int:
+        if self.insert is None:
+            return len(self.script)
+        if self.inserted_at is None:
+            return round(self.max_s * SAMPLE_RATE)
+        return self.inserted_at + len(self.insert) + round(self.tail_s * SAMPLE_RATE)
+
+    def _script_part(self, offset: int, n: int) -> np.ndarray:
+        part = np.zeros(n, dtype=np.float64)
+        if offset < len(self.script):
+            seg = self.script[offset : offset + n]
+            part[: len(seg)] = seg
+        if self.insert is not None and self.inserted_at is None and self.sink.blocks:
+            first = self.sink.blocks[0][0]
+            self.inserted_at = round((first - self.started_at + self.insert_after_s) * SAMPLE_RATE)  # type: ignore[operator]
+        if self.inserted_at is not None and self.insert is not None:
+            lo = max(offset, self.inserted_at)
+            hi = min(offset + n, self.inserted_at + len(self.insert))
+            if lo < hi:
+                part[lo - offset : hi - offset] += self.insert[
+                    lo - self.inserted_at : hi - self.inserted_at
+                ]
+        return part
 
     async def chunks(self):
         loop = asyncio.get_running_loop()
         step = SAMPLE_RATE * self.chunk_ms // 1000
         self.started_at = loop.time()
-        for i, offset in enumerate(range(0, len(self.script), step)):
-            if self._closed:
-                return
+        i = 0
+        while not self._closed and i * step < self._end():
+            offset = i * step
             due = self.started_at + (i + 1) * self.chunk_ms / 1000  # the chunk is complete
             delay = due - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            part = self.script[offset : offset + step].astype(np.float64)
+            part = self._script_part(offset, step)
             if self.echo_gain:
                 start = self.started_at + offset / SAMPLE_RATE - self.echo_delay_s
-                echo = self.sink.heard_between(start, start + len(part) / SAMPLE_RATE)
-                part = part + self.echo_gain * echo[: len(part)]
+                echo = self.sink.heard_between(start, start + step / SAMPLE_RATE)
+                part = part + self.echo_gain * echo[:step]
             samples = np.clip(np.round(part), -32768, 32767).astype(np.int16)
             yield AudioChunk(samples, timestamp_ms=i * self.chunk_ms)
+            i += 1
 
     async def close(self) -> None:
         self._closed = True

