@@ -8,8 +8,12 @@ BIN := $(VENV)/bin
 setup:
 	@./scripts/setup.sh
 
-demo: setup
+demo: setup var/kb/manifest.sqlite
 	@$(BIN)/kiosk demo
+
+# First start imports the bundled Seoul data (embedding ~2,500 facts takes a few minutes once).
+var/kb/manifest.sqlite:
+	@$(BIN)/kiosk kb import --bundled
 
 test: setup
 	$(BIN)/ruff check .

