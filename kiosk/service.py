@@ -15,6 +15,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from kiosk import __version__
@@ -123,6 +124,8 @@ class KioskService:
         self.audio_finished = asyncio.Event()
         """Set when a WAV input has been played to its end (the kiosk keeps serving HTTP)."""
         self._device_state: dict[str, str] = {}
+        self.sounddevice: ModuleType | None = None
+        """The sounddevice module to use (None: import the real one); tests inject a fake."""
         self.server = KioskServer(
             settings,
             self.bus,
@@ -246,7 +249,9 @@ class KioskService:
                 from voice.devices import SoundDeviceSource
 
                 device = SoundDeviceSource(
-                    spec_in or profile.input.device, channels=profile.input.channels
+                    spec_in or profile.input.device,
+                    channels=profile.input.channels,
+                    sd=self.sounddevice,
                 )
                 await device.start()
                 source = device
@@ -271,7 +276,7 @@ class KioskService:
             return WavFileSink(target)
         from voice.devices import SoundDeviceSink
 
-        sink = SoundDeviceSink(spec_out or profile_device)
+        sink = SoundDeviceSink(spec_out or profile_device, sd=self.sounddevice)
         await sink.start()
         return sink
 

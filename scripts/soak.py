@@ -119,6 +119,7 @@ class SoakReport:
     warm: Sample
     end: Sample
     barge_ins: int
+    seconds_by_kind: dict[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def rss_growth(self) -> float:
@@ -141,6 +142,7 @@ class SoakReport:
                 f"soak: {self.turns} turns in {self.seconds:.0f} s "
                 f"({self.seconds / max(self.turns, 1):.2f} s/turn), {self.barge_ins} barge-ins",
                 f"outcomes: {dict(sorted(self.outcomes.items()))}",
+                f"seconds by kind: {self.seconds_by_kind}",
                 f"errors: {len(self.errors)}" + (f" first: {self.errors[0]}" if self.errors else ""),
                 f"RSS: start {mb(self.start.rss_kb)}, after warm-up ({self.warmup} turns) "
                 f"{mb(self.warm.rss_kb)}, end {mb(self.end.rss_kb)} "
@@ -253,14 +255,17 @@ async def soak(
     sink = NullSink()
     outcomes: Counter[str] = Counter()
     errors: list[str] = []
+    by_kind: dict[str, float] = {}
     start = warm = Sample.now(0)
     t0 = time.perf_counter()
     for i in range(turns):
         if i == warmup:
             warm = Sample.now(i)
+        t_turn = time.perf_counter()
         try:
             kind, outcome = await _turn(kiosk, assets, sink, i)
             outcomes[f"{kind}:{outcome}"] += 1
+            by_kind[kind] = by_kind.get(kind, 0.0) + time.perf_counter() - t_turn
         except Exception as err:  # a crash is a finding: count it, keep going
             errors.append(f"turn {i} ({KINDS[i % len(KINDS)]}): {type(err).__name__}: {err}")
         if progress and (i + 1) % 50 == 0:
@@ -278,6 +283,7 @@ async def soak(
         warm,
         end,
         barge_ins=outcomes.get("barge_in:interrupted", 0),
+        seconds_by_kind={k: round(v, 1) for k, v in by_kind.items()},
     )
 
 

@@ -22,6 +22,10 @@ _KO_NATIVE_TENS = ["", "열", "스물", "서른", "마흔", "쉰", "예순", "�
 _KO_NATIVE_COUNTERS = ("정거장", "개", "명", "번째", "대", "시간", "살", "장")
 
 
+_NUMBER = r"\d+(?:,\d{3})+|\d+"
+"""A number with optional thousands separators; a comma after it ("exit 10, then") stays."""
+
+
 def _ko_under_10000(n: int) -> str:
     out = []
     for value, unit in ((1000, "천"), (100, "백"), (10, "십"), (1, "")):
@@ -60,14 +64,14 @@ def _ko_time(h: int, m: int) -> str:
 
 def _normalize_ko(text: str) -> str:
     text = _TIME.sub(lambda m: _ko_time(int(m[1]), int(m[2])), text)
-    text = re.sub(r"₩\s?([\d,]+)", r"\1원", text)
-    text = re.sub(r"([\d,]+)\s?원", lambda m: f"{ko_number(_int(m[1]))} 원", text)
+    text = re.sub(r"₩\s?(\d+(?:,\d{3})*)", r"\1원", text)
+    text = re.sub(r"(\d+(?:,\d{3})*)\s?원", lambda m: f"{ko_number(_int(m[1]))} 원", text)
     counters = "|".join(_KO_NATIVE_COUNTERS)
     text = re.sub(rf"(\d+)\s?({counters})", lambda m: f"{ko_native(int(m[1]))} {m[2]}", text)
     # Line and exit numbers are Sino-Korean and attach to the counter: 이호선, 삼번 출구.
     text = re.sub(r"(\d+)\s?(호선|번)", lambda m: ko_number(int(m[1])) + m[2], text)
     text = re.sub(r"[Bb](\d+)\s?층", lambda m: f"지하 {ko_number(int(m[1]))} 층", text)
-    return re.sub(r"\d[\d,]*", lambda m: ko_number(_int(m[0])), text)
+    return re.sub(_NUMBER, lambda m: ko_number(_int(m[0])), text)
 
 
 # --- English ------------------------------------------------------------------------------------
@@ -123,13 +127,30 @@ def _en_time(h: int, m: int) -> str:
     return f"{hour} {minutes}" + (" p.m." if h >= 13 else "")
 
 
+# Romanised station names carry the reading of their number: "Euljiro 4(sa)-ga" is said
+# "Euljiro sa-ga"; abbreviations in published names are said in full.
+_EN_READING = re.compile(r"\b\d+\(([a-z]+)\)")
+_EN_ABBREVIATIONS = (
+    (re.compile(r"\bUniv\.(?=\s+[a-z]|,)"), "University"),  # mid-sentence: drop the dot
+    (re.compile(r"\bUniv\b"), "University"),  # "...at Hongik Univ." keeps its full stop
+    (re.compile(r"\bNat[`'’]l\b"), "National"),
+    (re.compile(r"\bInt[`'’]l\b"), "International"),
+    (re.compile(r"\bGov[`'’]t\b"), "Government"),
+)
+
+
 def _normalize_en(text: str) -> str:
+    text = _EN_READING.sub(r"\1", text)
+    for pattern, spoken in _EN_ABBREVIATIONS:
+        text = pattern.sub(spoken, text)
     text = _TIME.sub(lambda m: _en_time(int(m[1]), int(m[2])), text)
-    text = re.sub(r"₩\s?([\d,]+)", lambda m: f"{en_number(_int(m[1]))} won", text)
-    text = re.sub(r"([\d,]+)\s?(?:KRW|won)\b", lambda m: f"{en_number(_int(m[1]))} won", text)
+    text = re.sub(r"₩\s?(\d+(?:,\d{3})*)", lambda m: f"{en_number(_int(m[1]))} won", text)
+    text = re.sub(
+        r"(\d+(?:,\d{3})*)\s?(?:KRW|won)\b", lambda m: f"{en_number(_int(m[1]))} won", text
+    )
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: en_ordinal(int(m[1])), text)
     text = re.sub(r"\bB(\d+)\b", lambda m: f"basement {en_number(int(m[1]))}", text)
-    text = re.sub(r"\d[\d,]*", lambda m: en_number(_int(m[0])), text)
+    text = re.sub(_NUMBER, lambda m: en_number(_int(m[0])), text)
     return text.replace("p.m..", "p.m.")
 
 
@@ -166,9 +187,9 @@ def _normalize_zh(text: str) -> str:
         lambda m: f"{zh_number(int(m[1]))}点" + (f"{zh_number(int(m[2]))}分" if int(m[2]) else ""),
         text,
     )
-    text = re.sub(r"₩\s?([\d,]+)", lambda m: f"{zh_number(_int(m[1]))}韩元", text)
+    text = re.sub(r"₩\s?(\d+(?:,\d{3})*)", lambda m: f"{zh_number(_int(m[1]))}韩元", text)
     text = re.sub(r"(?<![\d,])2\s?(分钟|个|站|部|位)", r"两\1", text)  # "两站", not "二站"
-    return re.sub(r"\d[\d,]*", lambda m: zh_number(_int(m[0])), text)
+    return re.sub(_NUMBER, lambda m: zh_number(_int(m[0])), text)
 
 
 # --- Japanese -----------------------------------------------------------------------------------
@@ -221,13 +242,13 @@ def _ja_time(h: int, m: int) -> str:
 
 def _normalize_ja(text: str) -> str:
     text = _TIME.sub(lambda m: _ja_time(int(m[1]), int(m[2])), text)
-    text = re.sub(r"₩\s?([\d,]+)", lambda m: f"{ja_number(_int(m[1]))}ウォン", text)
+    text = re.sub(r"₩\s?(\d+(?:,\d{3})*)", lambda m: f"{ja_number(_int(m[1]))}ウォン", text)
     text = re.sub(r"(\d+)\s?号線", lambda m: ja_number(int(m[1])) + "ごうせん", text)
     text = re.sub(r"(\d+)\s?番出口", lambda m: ja_number(int(m[1])) + "ばんでぐち", text)
     text = re.sub(r"(\d+)\s?番", lambda m: ja_number(int(m[1])) + "ばん", text)
     text = re.sub(r"(\d+)\s?分", lambda m: _ja_minutes(int(m[1])), text)
-    text = re.sub(r"([\d,]+)\s?ウォン", lambda m: ja_number(_int(m[1])) + "ウォン", text)
-    return re.sub(r"\d[\d,]*", lambda m: ja_number(_int(m[0])), text)
+    text = re.sub(r"(\d+(?:,\d{3})*)\s?ウォン", lambda m: ja_number(_int(m[1])) + "ウォン", text)
+    return re.sub(_NUMBER, lambda m: ja_number(_int(m[0])), text)
 
 
 # --- entry points -------------------------------------------------------------------------------

@@ -193,6 +193,9 @@ class StructuredComposer(OperatorComposers):
             facts = at_exit or facts
         if not facts:
             return None
+        # Street-level elevators (at an exit) first: that is what a passenger with a wheelchair
+        # or a pram needs most; platform positions follow.
+        facts = sorted(facts, key=lambda f: not f.data.get("exit"))
         lang = u.lang
         sentences = [say("elevator_head", lang, station=cx.name(lang), count=len(facts))]
         for f in facts[:MAX_ITEMS]:

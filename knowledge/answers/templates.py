@@ -6,6 +6,8 @@ in `structured.py`. Korean reads numbers the way a passenger says them (`2호선
 
 from __future__ import annotations
 
+import re
+
 T: dict[str, dict[str, str]] = {
     "lines": {
         "ko": "{station}역에는 {lines}{josa} 다닙니다.",
@@ -21,7 +23,7 @@ T: dict[str, dict[str, str]] = {
     },
     "route_summary": {
         "ko": "{origin}에서 {dest}까지 {transfers}번 갈아타고, 모두 {stops}개 역입니다.",
-        "en": "From {origin} to {dest}: {transfers} transfer(s), {stops} stops in total.",
+        "en": "From {origin} to {dest}: {transfers} transfers, {stops} stops in total.",
         "zh": "从{origin}到{dest}：换乘{transfers}次，共{stops}站。",
         "ja": "{origin}から{dest}まで、乗り換え{transfers}回、合計{stops}駅です。",
     },
@@ -45,7 +47,7 @@ T: dict[str, dict[str, str]] = {
     },
     "elevator_head": {
         "ko": "{station}역 엘리베이터는 {count}곳입니다.",
-        "en": "{station} Station has {count} elevator(s).",
+        "en": "{station} Station has {count} elevators.",
         "zh": "{station}站有{count}部电梯。",
         "ja": "{station}駅のエレベーターは{count}か所です。",
     },
@@ -170,9 +172,14 @@ PLATFORM_TOWARD = {
 }
 
 
+_ONE_PLURAL = re.compile(r"\b(1|one) (stop|transfer|elevator|toilet|locker|exit)s\b")
+
+
 def say(key: str, lang: str, **values: object) -> str:
     """Fill a template; a name ending in a period (`Hongik Univ.`) does not double the stop."""
     text = T[key][lang].format(**values)
+    if lang == "en":  # templates are written in the plural: "1 stops" -> "1 stop"
+        text = _ONE_PLURAL.sub(r"\1 \2", text)
     # Some source names already end in 站/駅 (`首爾站`); do not say it twice.
     return text.replace("..", ".").replace(".,", ",").replace("站站", "站").replace("駅駅", "駅")
 

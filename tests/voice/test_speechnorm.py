@@ -134,3 +134,19 @@ def test_output_is_nfc() -> None:
 )
 def test_sentence_split(text: str, lang: str, count: int) -> None:
     assert len(split_sentences(text, lang)) == count
+
+
+def test_published_english_names_are_said_as_people_say_them() -> None:
+    from voice.speechnorm import normalize
+
+    said = normalize("Toward Seoul Nat`l Univ. of Education, get off at Hongik Univ.", "en")
+    assert said == "Toward Seoul National University of Education, get off at Hongik University."
+    assert normalize("Change at Euljiro 4(sa)-ga.", "en") == "Change at Euljiro sa-ga."
+
+
+def test_a_comma_after_a_number_is_kept() -> None:
+    from voice.speechnorm import normalize
+
+    assert normalize("Exit 10, then exit 1,400 won.", "en") == (
+        "Exit ten, then exit one thousand four hundred won."
+    )
