@@ -65,6 +65,7 @@ def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = Tr
         station=settings.station.name,
         default_lang=settings.languages.default,
         llm_languages=settings.models.llm_languages,
+        example_facts=settings.data.speak_examples,
     )
     return Answerer(kb, answer_settings, llm)
 

@@ -88,6 +88,10 @@ class HttpSettings:
 class DataSettings:
     dir: Path = Path("var")
     """Writable state: knowledge-base versions, model cache, audit log, debug recordings."""
+    speak_examples: bool = True
+    """Speak operator values marked `example: true` (with a spoken warning first). The shipped
+    operator files are examples; a station in service sets this false, so a placeholder is
+    answered as "no information" and never reaches a passenger."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ stations' files. Importing base data (Seoul CSVs or a GTFS feed) replaces all pr
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import tempfile
 import zipfile
@@ -32,6 +34,11 @@ SEOUL_FILES = (
     "QUALITY.md",
 )
 BASE_PREFIXES = ("seoul/", "gtfs/")
+MAX_YAML_BYTES = 1_000_000
+"""An operator station file or a notices file is a few kilobytes; a megabyte is a mistake."""
+MAX_DATA_BYTES = 300_000_000
+"""Largest base-data file (a city's GTFS stop_times.txt is the big one)."""
+TEXT_SUFFIXES = (".csv", ".txt", ".yaml", ".yml", ".md")
 
 
 def collect(path: Path) -> dict[str, bytes]:
@@ -105,6 +112,10 @@ def parse(sources: dict[str, bytes], notices: dict[str, bytes] | None = None) ->
     with tempfile.TemporaryDirectory(prefix="kb-parse-") as tmp:
         root = Path(tmp)
         for name, content in {**sources, **(notices or {})}.items():
+            problems = check_file(name, content)
+            if problems:  # the parsers never see a file that is not clean text
+                ds.issues.extend(problems)
+                continue
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
@@ -124,3 +135,56 @@ def parse(sources: dict[str, bytes], notices: dict[str, bytes] | None = None) ->
         for f in sorted((root / "notices").glob("*.y*ml")) if (root / "notices").exists() else []:
             parse_notices_file(f, ds)
     return ds
+
+
+def check_file(name: str, content: bytes, max_reports: int = 5) -> list[Issue]:
+    """Size, UTF-8 and CSV shape of one file, before any parser reads it.
+
+    A CP949 file, a truncated row or a stray huge field must become an operator-readable
+    `file:line` issue, never an exception halfway through an import.
+    """
+    label = Path(name).name
+    is_yaml = name.startswith(("operator/", "notices/"))
+    limit = MAX_YAML_BYTES if is_yaml else MAX_DATA_BYTES
+    if len(content) > limit:
+        return [Issue(label, 1, "-", f"file is {len(content):,} bytes; the limit is {limit:,}")]
+    if not name.endswith(TEXT_SUFFIXES):
+        return []
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = content.count(b"\n", 0, err.start) + 1
+        return [
+            Issue(
+                label,
+                line,
+                "encoding",
+                f"not UTF-8 (byte 0x{content[err.start]:02x}); "
+                "save the file as UTF-8, not CP949/EUC-KR",
+            )
+        ]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [Issue(label, line, "-", "NUL byte: not a text file (or a damaged one)")]
+    if not name.endswith((".csv", ".txt")):
+        return []
+    issues: list[Issue] = []
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                issues.append(
+                    Issue(
+                        label,
+                        reader.line_num,
+                        "-",
+                        f"{len(row)} fields where the header has {len(header)} "
+                        "(truncated file or unquoted comma?)",
+                    )
+                )
+                if len(issues) >= max_reports:
+                    break
+    except csv.Error as err:
+        issues.append(Issue(label, reader.line_num, "-", f"CSV: {err}"))
+    return issues

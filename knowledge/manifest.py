@@ -97,6 +97,21 @@ class Manifest:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def cleanup_if_idle(self) -> list[str]:
+        """`cleanup` now if no import holds the lock (another process or thread), else nothing.
+
+        Called at open, so a kiosk restarted after a killed import does not keep its half-written
+        files until the next import."""
+        with (self.root / "import.lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []
+            try:
+                return self.cleanup()
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def cleanup(self) -> list[str]:
         """Delete temp files and unreferenced snapshots of a killed import (call under lock)."""
         known = {r[0] for r in self.conn.execute("SELECT file FROM versions")}

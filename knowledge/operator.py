@@ -67,17 +67,76 @@ for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
     ]
 
 
+MAX_YAML_NODES = 100_000
+"""Nodes visited (aliases expanded) before a document counts as too complex: a few hundred
+bytes of nested aliases ("billion laughs") would otherwise stall validation for hours."""
+
+
 def load_yaml(path: Path, issues: list[Issue]) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML keeping the node tree for line numbers; syntax errors become issues."""
-    text = path.read_text(encoding="utf-8")
+    """Parse YAML keeping the node tree for line numbers; syntax errors become issues.
+
+    Duplicate keys are errors, not YAML's silent last-one-wins: an operator who pastes a second
+    `phone:` under the first must be told, not have the first one vanish.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        issues.append(_encoding_issue(path.name, path.read_bytes(), err))
+        return None, None
     try:
         node = yaml.compose(text, Loader=_Loader)
+        problems = _node_problems(path.name, node)
+        if problems:
+            issues.extend(problems)
+            return None, None
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         issues.append(Issue(path.name, (mark.line + 1) if mark else 1, "-", f"YAML: {err}"))
         return None, None
     return data, node
+
+
+def _encoding_issue(name: str, raw: bytes, err: UnicodeDecodeError) -> Issue:
+    line = raw.count(b"\n", 0, err.start) + 1
+    return Issue(
+        name,
+        line,
+        "encoding",
+        f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8, not CP949/EUC-KR",
+    )
+
+
+def _node_problems(name: str, root: yaml.Node | None) -> list[Issue]:
+    """Duplicate mapping keys, and documents too large once aliases are expanded."""
+    issues: list[Issue] = []
+    stack = [root] if root is not None else []
+    visited = 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > MAX_YAML_NODES:
+            return [Issue(name, 1, "-", "document too large or too deeply aliased")]
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in first:
+                        issues.append(
+                            Issue(
+                                name,
+                                line,
+                                key.value,
+                                f"duplicate key (first at line {first[key.value]})",
+                            )
+                        )
+                    else:
+                        first[key.value] = line
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return issues
 
 
 def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
@@ -121,7 +180,7 @@ def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
     if data is None:
         return
     problems = validate_doc(path, data, node, _schema("operator_station.schema.json"))
-    if data.get("station") not in complex_keys and not problems:
+    if not problems and data.get("station") not in complex_keys:
         problems.append(Issue(path.name, _line_of(node, ["station"]), "station", "unknown station"))
     if problems:
         ds.issues.extend(problems)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from knowledge import importer
+from knowledge import db, importer
 from knowledge.builder import build_snapshot
 from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError, NotFound
@@ -52,6 +52,7 @@ class KnowledgeBase:
     @classmethod
     def open(cls, root: Path, embedder: Embedder | None = None) -> KnowledgeBase:
         kb = cls(root, embedder)
+        kb._manifest.cleanup_if_idle()
         kb._refresh(force=True)
         return kb
 
@@ -242,6 +243,14 @@ class KnowledgeBase:
                     seconds=round(seconds, 2),
                     notices=ds.notices,
                 )
+            except (OSError, db.sqlite.Error) as err:
+                # A full disk or a write error: the manifest still names the old version (the
+                # publish transaction rolled back), so it keeps serving; say so plainly.
+                raise KnowledgeError(
+                    "kb-write-failed",
+                    f"could not write version {version} under {self.root}: {err} "
+                    f"(disk full?); version {cur[0] if cur else '-'} keeps serving",
+                ) from err
             finally:
                 tmp.unlink(missing_ok=True)
                 self._changed()
@@ -326,8 +335,6 @@ class KnowledgeBase:
 
 
 def _source_hashes(path: Path) -> dict[str, str]:
-    from knowledge import db
-
     conn = db.connect(path, readonly=True)
     try:
         return dict(conn.execute("SELECT path, sha256 FROM sources"))

@@ -8,6 +8,8 @@ writes "삼 월" where Whisper writes "3월").
 
     .venv/bin/python scripts/measure_stt.py [--shared DIR] [--bias none|prompt|hotwords]
     .venv/bin/python scripts/measure_stt.py --station-questions   # vocabulary biasing A/B
+    kiosk simulate --json CLIPS... > turns.jsonl
+    .venv/bin/python scripts/measure_stt.py --simulated turns.jsonl  # score the whole kiosk path
 """
 
 from __future__ import annotations
@@ -141,6 +143,48 @@ def station_questions(whisper_dir: Path) -> None:
         stt.close()
 
 
+def score_simulated(path: Path, folders: list[Path]) -> None:
+    """Score `kiosk simulate --json` transcripts (VAD, guards and biasing included): an input
+    split into several turns is joined back; an input the kiosk dropped counts as all wrong."""
+    import json
+
+    refs = {
+        row["file"].rsplit("/", 1)[-1]: row
+        for folder in folders
+        if (folder / "manifest.csv").is_file()
+        for row in load_manifest(folder)
+    }
+    heard: dict[str, list[str]] = defaultdict(list)
+    latency: dict[str, list[float]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        turn = json.loads(line)
+        name = Path(turn["input"]).name
+        heard[name].append(turn.get("transcript") or "")
+        if "speech_end_to_first_audio" in turn.get("timings_ms", {}):
+            lang = refs[name]["language"] if name in refs else "?"
+            latency[lang].append(turn["timings_ms"]["speech_end_to_first_audio"])
+    errors: dict[str, int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
+    clips: dict[str, int] = defaultdict(int)
+    for name, parts in heard.items():
+        row = refs.get(name)
+        if row is None:
+            continue
+        lang = row["language"]
+        ref, hyp = units(row["transcript"], lang), units(" ".join(parts), lang)
+        errors[lang] += edit_distance(ref, hyp)
+        totals[lang] += len(ref)
+        clips[lang] += 1
+    print(f"through kiosk simulate ({path})")
+    print("lang  clips  metric  error   speech-end->first-audio p50 ms")
+    for lang in sorted(totals):
+        metric = "WER" if lang in WORD_LANGS else "CER"
+        lat = sorted(latency.get(lang, []))
+        p50 = f"{lat[len(lat) // 2]:.0f}" if lat else "-"
+        rate = errors[lang] / max(1, totals[lang])
+        print(f"{lang:4}  {clips[lang]:5}  {metric:6}  {rate:.3f}   {p50}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED)
@@ -150,7 +194,13 @@ def main() -> None:
     parser.add_argument("--langs", default="ko,en,zh,ja", help="score only these languages")
     parser.add_argument("--no-vendored", action="store_true")
     parser.add_argument("--station-questions", action="store_true")
+    parser.add_argument(
+        "--simulated", type=Path, metavar="JSONL", help="score `kiosk simulate --json` output"
+    )
     args = parser.parse_args()
+    if args.simulated:
+        score_simulated(args.simulated, [VENDORED, args.shared])
+        return
     whisper_dir = args.whisper
     if whisper_dir is None:
         from kiosk.config import DataSettings, Settings

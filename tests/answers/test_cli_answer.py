@@ -80,3 +80,19 @@ def test_eval_exit_code_follows_thresholds(real_kb, tmp_path: Path, capsys) -> N
     items[0]["expected_facts"] = ["Line 9"]
     path.write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
     assert main(args) == 3
+
+
+def test_example_operator_values_are_not_spoken_when_switched_off(
+    real_kb, capsys, tmp_path
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    question = ["ask", "What time is the last train?", "--station", "강남", "--json"]
+    flags = ["--kb-dir", _kb_dir(real_kb), "--no-llm"]
+    main([*question, *flags])
+    spoken = json.loads(capsys.readouterr().out)
+    assert spoken["outcome"] == "answered" and "example" in spoken["answer"].lower()
+
+    config.write_text("[data]\nspeak_examples = false\n")
+    main([*question, *flags, "--config", str(config)])
+    withheld = json.loads(capsys.readouterr().out)
+    assert withheld["outcome"] == "no_information" and withheld["sources"] == []

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from kiosk.config import AudioSettings
+from kiosk.daemon import DaemonConfig
 from kiosk.service import KioskService, ServeOptions
 from tests.daemon_loop.conftest import TOKEN, Recorder
 from voice.audio import MemorySink, WavFileSource
@@ -27,7 +28,9 @@ REPO = Path(__file__).resolve().parents[2]
 def _service(settings, kiosk, **options) -> KioskService:
     options.setdefault("port", 0)
     options.setdefault("device_retry_s", 0.2)
-    return KioskService(settings, ServeOptions(**options), kiosk=kiosk)
+    # A generous budget: CI shares two cores between Whisper, Piper and other jobs.
+    config = DaemonConfig(turn_budget_s=25.0)
+    return KioskService(settings, ServeOptions(**options), kiosk=kiosk, daemon_config=config)
 
 
 async def _started(service: KioskService) -> tuple[asyncio.Event, asyncio.Task]:
@@ -49,11 +52,11 @@ def test_full_turn_from_a_wav_input_with_captions_status_and_metrics(
         captions: list[str] = []
 
         async def read_captions() -> None:
-            async with httpx.AsyncClient(base_url=service.server.url, timeout=30) as client:
-                async with client.stream("GET", "/events/captions") as response:
-                    async for line in response.aiter_lines():
-                        if line.startswith("data:"):
-                            captions.append(line)
+            client = httpx.AsyncClient(base_url=service.server.url, timeout=30)
+            async with client, client.stream("GET", "/events/captions") as response:
+                async for line in response.aiter_lines():
+                    if line.startswith("data:"):
+                        captions.append(line)
 
         reader = asyncio.create_task(read_captions())
         await asyncio.wait_for(service.audio_finished.wait(), 60)
