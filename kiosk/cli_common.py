@@ -43,6 +43,8 @@ def configure_logging(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # faster-whisper logs every utterance's duration at INFO; that is per-passenger detail.
+    logging.getLogger("faster_whisper").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def print_json(payload: Any) -> None:

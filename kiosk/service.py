@@ -172,7 +172,11 @@ class KioskService:
             try:
                 require_models(settings)
                 loop = asyncio.get_running_loop()
-                self.kiosk = await loop.run_in_executor(None, build_kiosk, settings)
+                keepalive = asyncio.create_task(self._extend_start_timeout())
+                try:
+                    self.kiosk = await loop.run_in_executor(None, build_kiosk, settings)
+                finally:
+                    keepalive.cancel()
             except KnowledgeError as err:
                 self._fault(EventType.MODEL_FAILED, KNOWLEDGE_BASE, err.code, err.message)
                 return False
@@ -200,6 +204,16 @@ class KioskService:
             debug=settings.privacy.debug,
         )
         return True
+
+    async def _extend_start_timeout(self, every_s: float = 20.0) -> None:
+        """A first start imports and embeds the bundled data (minutes on a small CPU): keep
+        systemd's start timeout moving instead of being killed and re-importing forever."""
+        while True:
+            self.notifier.notify(
+                f"EXTEND_TIMEOUT_USEC={int(every_s * 3 * 1_000_000)}",
+                "STATUS=loading models and the knowledge base",
+            )
+            await asyncio.sleep(every_s)
 
     async def _watch_kb(self, interval: float = 5.0) -> None:
         """Publish `kb_reloaded` when an import or rollback swapped the serving version."""

@@ -172,12 +172,14 @@ def check_file(name: str, content: bytes, max_reports: int = 5) -> list[Issue]:
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = next(reader, [])
+        first_line = reader.line_num + 1  # where the next row starts (a row may span lines)
         for row in reader:
+            row_line, first_line = first_line, reader.line_num + 1
             if row and len(row) != len(header):
                 issues.append(
                     Issue(
                         label,
-                        reader.line_num,
+                        row_line,
                         "-",
                         f"{len(row)} fields where the header has {len(header)} "
                         "(truncated file or unquoted comma?)",
@@ -186,5 +188,5 @@ def check_file(name: str, content: bytes, max_reports: int = 5) -> list[Issue]:
                 if len(issues) >= max_reports:
                     break
     except csv.Error as err:
-        issues.append(Issue(label, reader.line_num, "-", f"CSV: {err}"))
+        issues.append(Issue(label, first_line, "-", f"CSV: {err}"))
     return issues

@@ -318,7 +318,12 @@ class NameIndex:
                 return False
             nxt = min((e for e in ends if e >= end), default=len(s))
             return bool(_KO_SUFFIX.match(s[end:nxt]))
-        return True  # zh/ja: no word spacing; names are distinctive in Han/kana
+        if _is_katakana(head):
+            # A katakana name is a whole katakana word: クリ (구리) is not inside ソックリー.
+            before = s[pos - 1] if pos > 0 else ""
+            after = s[end] if end < len(s) else ""
+            return not _is_katakana(before) and not _is_katakana(after)
+        return True  # Han: no word spacing; names are distinctive
 
     def _find_fuzzy(self, text: str) -> list[tuple[int, StationMatch]]:
         # Japanese has no spaces: katakana runs are where a (mis-heard) station name can be.
@@ -347,6 +352,10 @@ class NameIndex:
                     continue  # two stations fit about as well: ambiguous, not a mention
                 results.append((i, candidates[0]))
         return results
+
+
+def _is_katakana(ch: str) -> bool:
+    return bool(ch) and ("\u30a0" <= ch <= "\u30ff")
 
 
 def _same_words(e: _Entry, pos: int, end: int, starts: set[int]) -> bool:

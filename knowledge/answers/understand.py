@@ -132,9 +132,28 @@ def matches(text: str, lang: str, table: dict[str, tuple[str, ...]]) -> list[str
         if lang == "en":
             if re.search(r"\b" + kw, text):
                 out.append(kw)
-        elif kw.lower() in text:
+        elif lang == "ko" and _ko_keyword_in(kw.lower(), text):
+            out.append(kw)
+        elif lang != "ko" and kw.lower() in text:
             out.append(kw)
     return out
+
+
+# A Korean keyword written with a trailing `\b` must end a word, particles allowed after it:
+# "어떤 선\b" matches "어떤 선이" (which line) but not "어떤 선택" (which choice).
+_KO_WORD_END = re.compile(r"(?:[^가-힣]|$|이|을|은|는|도|만|으로|로|에|요|이에요|인가요)")
+
+
+def _ko_keyword_in(kw: str, text: str) -> bool:
+    if not kw.endswith("\\b"):
+        return kw in text
+    kw = kw[:-2]
+    start = text.find(kw)
+    while start >= 0:
+        if _KO_WORD_END.match(text, start + len(kw)):
+            return True
+        start = text.find(kw, start + 1)
+    return False
 
 
 class LineFinder:

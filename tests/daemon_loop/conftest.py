@@ -107,16 +107,16 @@ class Loop:
 def make_loop(kiosk: Kiosk, settings: Settings, apologies: ApologyBank):
     made: list[TurnRunner] = []
 
-    def build(answerer=None, **config) -> Loop:
+    def build(answerer=None, transcriber=None, **config) -> Loop:
         # Other jobs share this machine's two cores in CI: a generous budget unless a test
         # is about the budget itself.
         config.setdefault("turn_budget_s", 25.0)
         bus = EventBus()
         runner = kiosk.runner
-        if answerer is not None:
+        if answerer is not None or transcriber is not None:
             runner = TurnRunner(
-                kiosk.transcriber,
-                answerer,
+                transcriber or kiosk.transcriber,
+                answerer or kiosk.answerer,
                 kiosk.speaker,
                 station=settings.station.name,
                 default_language=settings.languages.default,

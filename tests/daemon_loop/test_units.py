@@ -1,0 +1,166 @@
+"""Fast tests with fakes: barge-in decisions, interruptible playback, context window, budget."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.bargein import BargeInConfig, BargeInDetector
+from kiosk.pipeline import TurnRunner
+from kiosk.playback import Playback
+from kiosk.turns import ApologyBank, Conversation
+from tests.daemon_loop.fakes import ScriptedAnswerer
+from voice.audio import SAMPLE_RATE, AudioChunk, MemorySink
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _frames(detector: BargeInDetector, n: int, level: float, speech: bool, ref: float) -> bool:
+    return any([detector.process(level, speech, ref) for _ in range(n)])
+
+
+def test_a_cough_is_too_short_but_a_question_is_not():
+    detector = BargeInDetector(BargeInConfig())
+    assert not _frames(detector, 10, -20.0, True, -100.0)  # 100 ms
+    assert not _frames(detector, 30, -90.0, False, -100.0)
+    assert _frames(detector, 12, -20.0, True, -100.0)  # 120 ms
+
+
+def test_gaps_between_syllables_do_not_reset_the_count():
+    detector = BargeInDetector(BargeInConfig())
+    assert not _frames(detector, 7, -20.0, True, -100.0)
+    assert not _frames(detector, 4, -60.0, False, -100.0)  # a 40 ms gap
+    assert _frames(detector, 5, -20.0, True, -100.0)
+
+
+def test_own_voice_is_below_the_bar_and_the_echo_gain_is_learnt():
+    detector = BargeInDetector(BargeInConfig())
+    assert detector.threshold_dbfs(-20.0) == pytest.approx(-14.0)  # 0 dB assumed at first
+    # A second of playback heard back at -6 dB: the learnt gain follows, echo never triggers.
+    assert not _frames(detector, 100, -26.0, True, -20.0)
+    assert detector.echo_gain_db == pytest.approx(-6.0, abs=0.5)
+    # A passenger 6 dB over the echo's bar stops it.
+    assert _frames(detector, 12, -13.0, True, -20.0)
+
+
+def test_barge_in_config_is_validated():
+    with pytest.raises(ValueError):
+        BargeInConfig(min_speech_s=0.3, span_s=0.2)
+    with pytest.raises(ValueError):
+        BargeInConfig(frame_ms=15)
+
+
+def test_playback_stops_a_realtime_sink_within_one_block():
+    tone = (np.sin(np.arange(3 * SAMPLE_RATE) * 0.1) * 8000).astype(np.int16)
+
+    async def scenario() -> tuple[float, float, float]:
+        sink = MemorySink(realtime=True)
+        playback = Playback(sink)
+        await playback.play(AudioChunk(tone))  # one 3 s "sentence"
+        await asyncio.sleep(0.5)
+        assert playback.playing
+        stopped = time.monotonic()
+        playback.stop()
+        at_stop = sink.seconds
+        await asyncio.sleep(0.3)
+        assert not playback.playing
+        return at_stop, sink.seconds, stopped
+
+    at_stop, later, _ = asyncio.run(scenario())
+    assert 0.4 < at_stop < 0.6
+    # Nothing more was played after stop(): the block in progress was the last one.
+    assert later - at_stop <= 0.02 + 1e-9
+
+
+def test_playback_records_the_reference_level():
+    async def scenario() -> tuple[float, float]:
+        playback = Playback(MemorySink(), realtime=True)
+        loud = (np.ones(SAMPLE_RATE // 5) * 16000).astype(np.int16)
+        await playback.play(AudioChunk(loud))
+        await playback.drain()
+        now = asyncio.get_running_loop().time()
+        return playback.reference_dbfs(now, 0.1), playback.reference_dbfs(now + 1.0, 0.1)
+
+    during, after = asyncio.run(scenario())
+    assert -7.0 < during < -5.0  # 16000 / 32768 = -6.2 dBFS
+    assert after == -100.0
+
+
+def test_conversation_context_is_kept_within_the_window_then_reset():
+    now = [0.0]
+    conversation = Conversation(window_s=30.0, clock=lambda: now[0])
+    first = conversation.current()
+    conversation.touch()
+    now[0] = 29.0
+    assert conversation.current() is first
+    now[0] = 60.0
+    assert conversation.current() is not first
+
+
+class _Voice:
+    async def stream(self, text: str, lang: str, rate: float = 1.0):
+        if lang == "zh":
+            raise RuntimeError("no voice")
+        yield AudioChunk(np.ones(160, dtype=np.int16))
+
+
+def test_apologies_fall_back_to_the_default_language():
+    bank = asyncio.run(ApologyBank.build(_Voice(), ("ko", "en", "zh"), "ko"))
+    assert set(bank.audio) == {"ko", "en"}
+    assert bank.text("zh")[0] == "ko" and bank.text("en")[1].startswith("Sorry")
+    assert bank.chunks("en")
+
+
+class _Speaker:
+    async def stream(self, text: str, lang: str, rate: float = 1.0):
+        yield AudioChunk(np.ones(160, dtype=np.int16))
+
+
+def test_a_cancelled_turn_does_not_wait_for_a_stuck_answer_worker():
+    release = threading.Event()
+    stuck = ScriptedAnswerer([["never"], ["Second answer."]], stuck=release)
+    runner = TurnRunner(None, stuck, _Speaker(), station="강남")  # type: ignore[arg-type]
+
+    async def scenario() -> float:
+        first = asyncio.create_task(runner.answer_and_speak("q1", MemorySink()))
+        await asyncio.sleep(0.2)
+        first.cancel()
+        started = time.monotonic()
+        result = await asyncio.wait_for(runner.answer_and_speak("q2", MemorySink()), 5)
+        assert result.answer == "Second answer."
+        return time.monotonic() - started
+
+    try:
+        assert asyncio.run(scenario()) < 2.0
+    finally:
+        release.set()
+        runner.close()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not here")
+def test_systemd_unit_verifies(tmp_path):
+    unit = (REPO / "systemd" / "kiosk.service").read_text(encoding="utf-8")
+    for needed in ("Type=notify", "WatchdogSec=", "Restart=always", "ProtectSystem=strict",
+                   "PrivateTmp=true", "NoNewPrivileges=true", "StateDirectory=kiosk"):  # fmt: skip
+        assert needed in unit
+    # The unit names the deployed path; verify it against this checkout's entry point instead.
+    local = Path(sys.executable).with_name("kiosk")
+    (tmp_path / "kiosk.service").write_text(
+        unit.replace("/opt/kiosk/.venv/bin/kiosk", str(local)), encoding="utf-8"
+    )
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / "kiosk.service")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    problems = [line for line in result.stderr.splitlines() if "kiosk.service" in line]
+    assert result.returncode == 0 and not problems, result.stderr

@@ -1,0 +1,107 @@
+"""Shared fixtures of the reliability suite.
+
+The bundled knowledge base is imported once per session without embeddings (about a second);
+tests that write get a private copy. The real kiosk (Whisper, Piper, espeak-ng, SmolLM2) is
+built once per session on top of such a copy and shared by the model, soak and privacy tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import importlib.util
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import Kiosk, build_kiosk
+from kiosk.config import HttpSettings, Settings
+from kiosk.turns import ApologyBank
+from knowledge.store import KnowledgeBase
+from tests.reliability.kbcheck import Fingerprint, fingerprint
+
+ADMIN_TOKEN = "reliability-admin-token-7f3a9c"
+
+
+@pytest.fixture(scope="session")
+def kb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("kb-template")
+    KnowledgeBase(root, None).import_path(None, actor="pytest")
+    return root
+
+
+def _scripts_module(name: str):
+    """A module of scripts/ (not a package) loaded by path: the same code CI and people run."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+kill_import = _scripts_module("kill_import")
+
+
+@pytest.fixture(scope="session")
+def small_kb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Eight real stations: imports take a tenth of a second (fuzzing imports many times)."""
+    base = kill_import.write_subset(tmp_path_factory.mktemp("subset") / "seoul")
+    root = tmp_path_factory.mktemp("kb-small")
+    KnowledgeBase(root, None).import_path(base, actor="pytest")
+    KnowledgeBase(root, None).import_path(kill_import.GANGNAM, actor="pytest")
+    return root
+
+
+@pytest.fixture
+def small_kb_root(small_kb_template: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(small_kb_template, tmp_path / "kb-small"))
+
+
+@pytest.fixture(scope="session")
+def template_fingerprint(kb_template: Path) -> Fingerprint:
+    """What the bundled version answers; every copy must answer the same until it changes."""
+    return fingerprint(kb_template)
+
+
+@pytest.fixture
+def kb_root(kb_template: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the bundled knowledge base (version 1)."""
+    return Path(shutil.copytree(kb_template, tmp_path / "kb"))
+
+
+def make_settings(data_dir: Path, **privacy: bool) -> Settings:
+    """Default settings with a private data folder and the admin token set."""
+    settings = Settings()
+    return dataclasses.replace(
+        settings,
+        http=dataclasses.replace(HttpSettings(), admin_token=ADMIN_TOKEN, port=0),
+        data=dataclasses.replace(settings.data, dir=data_dir),
+        privacy=dataclasses.replace(settings.privacy, **privacy),
+    )
+
+
+@pytest.fixture(scope="session")
+def kiosk_settings(tmp_path_factory: pytest.TempPathFactory, kb_template: Path) -> Settings:
+    data = tmp_path_factory.mktemp("kiosk-var")
+    settings = make_settings(data)
+    shutil.copytree(kb_template, settings.kb_dir)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_kiosk(kiosk_settings: Settings) -> Iterator[Kiosk]:
+    """The real kiosk, as `kiosk serve` builds it, over the bundled KB (no embeddings)."""
+    kb = KnowledgeBase.open(kiosk_settings.kb_dir, None)
+    kiosk = build_kiosk(kiosk_settings, kb=kb, languages=("en", "ko"))
+    yield kiosk
+    kiosk.close()
+
+
+@pytest.fixture(scope="session")
+def apologies(real_kiosk: Kiosk) -> ApologyBank:
+    return asyncio.run(ApologyBank.build(real_kiosk.speaker, ("en", "ko"), "ko"))

@@ -1,0 +1,87 @@
+"""A real `KioskServer` over a real knowledge base on 127.0.0.1:0, run in its own loop thread."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk.admin import AdminAuth
+from kiosk.config import Settings
+from kiosk.events import EventBus
+from kiosk.health import KNOWLEDGE_BASE, MODELS, Health
+from kiosk.http import KioskServer
+from kiosk.kb_admin import KnowledgeBaseAdmin
+from knowledge.store import KnowledgeBase
+from tests.reliability.conftest import ADMIN_TOKEN
+
+
+class LoopThread:
+    """The kiosk's event loop in a thread, drivable from synchronous tests."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+
+@dataclasses.dataclass
+class Live:
+    server: KioskServer
+    bus: EventBus
+    health: Health
+    kb: KnowledgeBase
+    settings: Settings
+    loop: LoopThread
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, timeout=30.0, headers=headers, **kwargs)
+
+    def admin(self) -> httpx.Client:
+        return self.client(ADMIN_TOKEN)
+
+
+@contextmanager
+def live_server(
+    settings: Settings, kb_root: Path, *, auth: AdminAuth | None = None, bus: EventBus | None = None
+) -> Iterator[Live]:
+    kb = KnowledgeBase.open(kb_root, None)
+    bus = bus or EventBus()
+    health = Health()
+    for component in (MODELS, KNOWLEDGE_BASE):
+        health.register(component)
+        health.set_ok(component)
+    admin = KnowledgeBaseAdmin(kb, settings.data.dir / "uploads")
+    loop = LoopThread()
+    server = loop.run(_make(settings, bus, health, admin, auth))
+    loop.run(server.start())
+    try:
+        yield Live(server, bus, health, kb, settings, loop)
+    finally:
+        loop.run(server.stop())
+        loop.close()
+        kb.close()
+
+
+async def _make(settings, bus, health, admin, auth) -> KioskServer:
+    # Built on the loop: the server and its admin worker belong to that loop.
+    return KioskServer(settings, bus, health, admin=admin, auth=auth, port=0)
