@@ -126,17 +126,13 @@ def normalise(text: str) -> str:
 
 
 def matches(text: str, lang: str, table: dict[str, tuple[str, ...]]) -> list[str]:
-    """Keywords of `table[lang]` found in normalised `text` (regex for en, substring otherwise)."""
-    out: list[str] = []
-    for kw in table.get(lang, ()):
-        if lang == "en":
-            if re.search(r"\b" + kw, text):
-                out.append(kw)
-        elif lang == "ko" and _ko_keyword_in(kw.lower(), text):
-            out.append(kw)
-        elif lang != "ko" and kw.lower() in text:
-            out.append(kw)
-    return out
+    """Keywords of `table[lang]` found in normalised `text`: regex for en, substring otherwise
+    (Korean keywords may demand a word end, see `_ko_keyword_in`)."""
+    found = {
+        "en": lambda kw: re.search(r"\b" + kw, text) is not None,
+        "ko": lambda kw: _ko_keyword_in(kw.lower(), text),
+    }.get(lang, lambda kw: kw.lower() in text)
+    return [kw for kw in table.get(lang, ()) if found(kw)]
 
 
 # A Korean keyword written with a trailing `\b` must end a word, particles allowed after it:
