@@ -55,7 +55,10 @@ def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = Tr
         path = llm_path(settings)
         if not path.is_file():
             raise ModelError("model-missing", f"models.llm: {path} not found")
-        generator = LlamaGenerator(path, n_threads=settings.models.threads)
+        try:
+            generator = LlamaGenerator(path, n_threads=settings.models.threads)
+        except (OSError, ValueError, RuntimeError) as err:  # a truncated or foreign GGUF
+            raise ModelError("model-corrupt", f"models.llm: cannot load {path}: {err}") from err
         llm = LlmAnswerer(
             generator,
             station_name=settings.station.name,
@@ -147,6 +150,8 @@ def build_kiosk(
 
     t = time.perf_counter()
     answerer = build_answerer(settings, kb)
+    if warm:
+        warm_answerer(answerer)
     load_ms["answerer"] = _ms_since(t)
 
     t = time.perf_counter()
@@ -170,6 +175,16 @@ def build_kiosk(
         publish=publish,
     )
     return Kiosk(settings, kb, answerer, transcriber, speaker, runner, load_ms)
+
+
+def warm_answerer(answerer: Answerer) -> None:
+    """Resolve the kiosk's own station and evaluate the LLM's system prompt now: the first
+    free-form question would otherwise pay ~0.5 s for the prompt's KV state on 2 cores."""
+    answerer.here(None)
+    if answerer.llm is not None:
+        warm_llm = getattr(answerer.llm.generator, "warm", None)
+        if warm_llm is not None:
+            warm_llm(answerer.llm.system_prompt)
 
 
 def default_data_files() -> Path:

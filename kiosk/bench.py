@@ -50,14 +50,18 @@ class BenchOptions:
     """Only the first spoken sample of each language (the quick run)."""
     process: bool = True
     """Measure cold start and peak RSS in a fresh process."""
+    languages: tuple[str, ...] = ()
+    """Only sample questions in these languages (empty: all)."""
 
     @classmethod
-    def preset(cls, *, quick: bool = False, full: bool = False) -> BenchOptions:
+    def preset(
+        cls, *, quick: bool = False, full: bool = False, languages: tuple[str, ...] = ()
+    ) -> BenchOptions:
         if quick:
-            return cls(1, 1, 20, (2_000,), False, True, True)
+            return cls(1, 1, 20, (2_000,), False, True, True, languages)
         if full:
-            return cls(corpora=(100_000, 1_000_000))
-        return cls()
+            return cls(corpora=(100_000, 1_000_000), languages=languages)
+        return cls(languages=languages)
 
 
 TARGETS = (
@@ -91,6 +95,8 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
     result["build_s"] = round(time.perf_counter() - t, 2)
     try:
         samples = [s for s in prepare_samples(settings, settings.cache_dir / "samples") if s.path]
+        if options.languages:
+            samples = [s for s in samples if s.lang in options.languages]
         if options.one_per_language:
             samples = list({s.lang: s for s in reversed(samples)}.values())[::-1]
         result["latency"] = asyncio.run(_latency(kiosk, samples, options))

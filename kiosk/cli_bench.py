@@ -34,6 +34,12 @@ def add_bench_commands(
         help="also the 1,000,000-passage corpus (builds ~1.5 GB once under the data folder)",
     )
     bench.add_argument(
+        "--languages",
+        default="",
+        metavar="LIST",
+        help="only sample questions in these languages, e.g. en,ja (default: all four)",
+    )
+    bench.add_argument(
         "--out", type=Path, default=Path("bench.json"), help="JSON result (default: bench.json)"
     )
     bench.set_defaults(func=cmd_bench)
@@ -43,7 +49,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from kiosk.bench import BenchOptions, run_bench
 
     settings = settings_from_args(args)
-    result = run_bench(settings, BenchOptions.preset(quick=args.quick, full=args.full))
+    languages = tuple(lang.strip() for lang in args.languages.split(",") if lang.strip())
+    options = BenchOptions.preset(quick=args.quick, full=args.full, languages=languages)
+    result = run_bench(settings, options)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(format_report(result))

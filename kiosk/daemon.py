@@ -27,7 +27,7 @@ from kiosk.bargein import BargeInConfig, BargeInListener
 from kiosk.events import EventBus, EventType
 from kiosk.pipeline import TurnResult, TurnRunner
 from kiosk.playback import Playback
-from kiosk.turns import ApologyBank, Conversation
+from kiosk.turns import ApologyBank, Conversation, turn_timings
 from voice.audio import AudioChunk, AudioSink, AudioSource
 from voice.stt import Transcript
 from voice.vad import (
@@ -263,7 +263,10 @@ class KioskDaemon:
             if turn.first_audio_at is not None:
                 self._emit(EventType.PLAYBACK_STOPPED, turn, reason="finished")
             self.conversation.touch()
-            timings = self._timings(turn, result, vad_ms, stt_wait_ms)
+            first_audio_ms = None
+            if turn.first_audio_at is not None:
+                first_audio_ms = (turn.first_audio_at - turn.speech_end_at) * 1000
+            timings = turn_timings(result.timings_ms, vad_ms, stt_wait_ms, first_audio_ms)
             self._emit(
                 EventType.TURN_DONE,
                 turn,
@@ -385,21 +388,6 @@ class KioskDaemon:
         if turn.task is not None:
             turn.task.cancel()
         logger.info("barge-in on turn %s at stage %s", turn.id, turn.stage)
-
-    @staticmethod
-    def _timings(
-        turn: _Turn, result: TurnResult, vad_ms: float, stt_wait_ms: float
-    ) -> dict[str, float]:
-        t = result.timings_ms
-        out = {"vad": vad_ms, "stt": stt_wait_ms + t.get("stt", 0.0)}
-        if "answer_first_sentence" in t:
-            out["answer"] = t["answer_first_sentence"]
-            out["answer_total"] = t.get("answer", 0.0)
-        if "tts_first_audio" in t:
-            out["tts_first_audio"] = t["tts_first_audio"]
-        if turn.first_audio_at is not None:
-            out["speech_end_to_first_audio"] = (turn.first_audio_at - turn.speech_end_at) * 1000
-        return {k: round(v, 1) for k, v in out.items()}
 
     def _emit(self, kind: EventType, turn: _Turn, **data: Any) -> None:
         self.bus.emit(kind, turn_id=turn.id, **data)

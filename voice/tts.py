@@ -61,6 +61,8 @@ class PiperVoice:
             self._voice: Any = _Piper.load(self.model_path, config_path=self.config_path)
         except (OSError, ValueError, KeyError) as err:
             raise TtsError("voice-missing", f"cannot load Piper voice {model_path}: {err}") from err
+        except Exception as err:  # onnxruntime's own errors (a truncated .onnx) derive from it
+            raise TtsError("model-corrupt", f"cannot load Piper voice {model_path}: {err}") from err
         self.sample_rate: int = int(self._voice.config.sample_rate)
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:

@@ -346,7 +346,9 @@ class Answerer:
         passages_text = " ".join(p.text for p in passages)
         allowed = [station.key] if station is not None else []
         first = True
-        for sentence in self.llm.sentences(turn.question, [p.text for p in passages]):
+        for sentence in _until_failure(
+            self.llm.sentences(turn.question, [p.text for p in passages])
+        ):
             if NO_INFO in sentence:
                 logger.info("llm answered no-info")
                 break
@@ -365,6 +367,15 @@ class Answerer:
                 sources.extend(found)
             yield sentence
         turn.mark("llm", t)
+
+
+def _until_failure(sentences: Iterator[str]) -> Iterator[str]:
+    """The model's sentences until it fails: a crashing LLM ends the generated part of an
+    answer (the caller then gives the canned reply), never the passenger's turn."""
+    try:
+        yield from sentences
+    except Exception as err:
+        logger.error("llm failed mid-answer [%s]; falling back", type(err).__name__)
 
 
 def _is_example(kb: Any, understood: Understood, source_id: str) -> bool:

@@ -67,7 +67,8 @@ def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(ma
     rejected = [e.data.get("reason") for e in loop.events.of("transcript_rejected")]
     assert "answered" in [v for k, v in done.items() if k != first_turn], (done, rejected)
     assert len(answerer.received) == 2
-    assert "jamsil" in answerer.received[1].lower() or "line" in answerer.received[1].lower()
+    heard = answerer.received[1].lower()  # Whisper base mishears "Jamsil"; the rest is there
+    assert "stop" in heard and "station" in heard, heard
 
 
 def test_own_voice_and_a_cough_do_not_interrupt_the_reply(make_loop, questions):

@@ -29,7 +29,7 @@ def _service(settings, kiosk, **options) -> KioskService:
     options.setdefault("port", 0)
     options.setdefault("device_retry_s", 0.2)
     # A generous budget: CI shares two cores between Whisper, Piper and other jobs.
-    config = DaemonConfig(turn_budget_s=25.0)
+    config = DaemonConfig(turn_budget_s=25.0, realtime_playback=False)
     return KioskService(settings, ServeOptions(**options), kiosk=kiosk, daemon_config=config)
 
 
@@ -116,7 +116,7 @@ def test_admin_needs_the_token_and_a_notice_is_spoken_then_expires(settings, kio
         stop, task = await _started(service)
         out: dict = {}
         async with httpx.AsyncClient(base_url=service.server.url) as client:
-            body = notice("LIFT1", seconds=25)
+            body = notice("LIFT1", seconds=15)
             out["none"] = (await client.post("/admin/notices", json=body)).status_code
             out["wrong"] = (
                 await client.post(

@@ -105,3 +105,20 @@ def real_kiosk(kiosk_settings: Settings) -> Iterator[Kiosk]:
 @pytest.fixture(scope="session")
 def apologies(real_kiosk: Kiosk) -> ApologyBank:
     return asyncio.run(ApologyBank.build(real_kiosk.speaker, ("en", "ko"), "ko"))
+
+
+@pytest.fixture(scope="session")
+def two_questions_wav(real_kiosk: Kiosk, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Piper-spoken question, a pause long enough for a budget and an apology, the question
+    again: the microphone input of 'one turn meets a fault, the next one must work'."""
+    import numpy as np
+
+    from kiosk.samples import speak_with_silence
+    from voice.audio import SAMPLE_RATE, write_wav
+
+    voice = real_kiosk.speaker.synthesizer.voices["en"]  # type: ignore[attr-defined]
+    question = speak_with_silence(voice, "Where is the elevator?", "en")
+    gap = np.zeros(SAMPLE_RATE * 5, dtype=np.int16)
+    path = tmp_path_factory.mktemp("speech") / "two-questions.wav"
+    write_wav(path, np.concatenate([question, gap, question]))
+    return path

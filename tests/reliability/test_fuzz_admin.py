@@ -8,6 +8,7 @@ so requests get past authentication into validation, imports, notices and rollba
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from tests.reliability.conftest import ADMIN_TOKEN, make_settings
 from tests.reliability.http_harness import live_server
 from tests.reliability.kbcheck import consistency_problems
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 25
 
 
 def test_admin_api_has_no_server_errors_under_schemathesis(small_kb_root: Path, tmp_path: Path):
@@ -59,12 +60,14 @@ def test_admin_api_has_no_server_errors_under_schemathesis(small_kb_root: Path, 
             check=False,
         )
         status = live.admin().get("/admin/status").json()
-    print(done.stdout[-1500:])
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "500" not in done.stdout.split("Summary")[-1] or "not_a_server_error" in done.stdout
+    cases = re.search(r"(\d+) generated, (\d+) passed", done.stdout)
+    assert cases is not None, done.stdout[-2000:]
+    print(
+        f"schemathesis: {cases.group(0)} over {len(json.loads(report.read_text())['operations'])}"
+        " operations, no server error"
+    )
+    assert int(cases.group(1)) >= 200 and cases.group(1) == cases.group(2)
     # Whatever the fuzzer published or rolled back, the KB is consistent and serves.
     assert status["version"] is not None
     assert consistency_problems(small_kb_root) == []
-    if report.exists():
-        data = json.loads(report.read_text())
-        print("schemathesis report keys:", list(data)[:10])
