@@ -65,6 +65,10 @@ class SentenceSpeaker(Protocol):
     def stream(self, text: str, lang: str, rate: float = 1.0) -> Any: ...
 
 
+class TurnRecorder(Protocol):
+    def record(self, audio: bytes | None, result: TurnResult) -> None: ...
+
+
 Publish = Callable[[str, dict[str, Any]], None]
 """Event callback: (event type, data). Passenger words only under 'transcript' and 'answer'."""
 
@@ -109,8 +113,11 @@ class TurnRunner:
         station: str,
         default_language: str = "ko",
         publish: Publish | None = None,
+        recorder: TurnRecorder | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.recorder = recorder
+        """Only with `privacy.debug` on (`kiosk.debug_log.DebugRecorder`); None keeps nothing."""
         self.answerer = answerer
         self.speaker = speaker
         self.station = station
@@ -151,7 +158,7 @@ class TurnRunner:
         if not transcript.ok:
             emit("transcript_rejected", {"reason": transcript.rejected_reason or "empty"})
             timings["total"] = _ms_since(t0)
-            return TurnResult(
+            rejected = TurnResult(
                 transcript="",
                 language=transcript.language,
                 outcome="no_speech",
@@ -159,8 +166,11 @@ class TurnRunner:
                 timings_ms=timings,
                 rejected_reason=transcript.rejected_reason or "empty",
             )
+            if self.recorder is not None:
+                self.recorder.record(audio, rejected)
+            return rejected
         emit("transcript", {"transcript": transcript.text, "language": transcript.language})
-        return await self.answer_and_speak(
+        result = await self.answer_and_speak(
             transcript.text,
             sink,
             stt_language=transcript.language,
@@ -170,6 +180,9 @@ class TurnRunner:
             timings=timings,
             publish=emit,
         )
+        if self.recorder is not None:
+            self.recorder.record(audio, result)
+        return result
 
     async def answer_and_speak(
         self,

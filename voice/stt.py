@@ -32,6 +32,24 @@ logger = logging.getLogger(__name__)
 Vocabulary = Callable[[str], Sequence[str]] | Mapping[str, Sequence[str]]
 BiasMode = Literal["none", "hotwords", "prompt"]
 
+PROMPT_LEAD = {
+    "en": "Seoul subway stations: ",
+    "ko": "서울 지하철역: ",
+    "zh": "首尔地铁站：",
+    "ja": "ソウルの地下鉄駅：",
+}
+"""Frames the station names as a list of stations. A bare list of names made Whisper write
+ordinary English worse (WER 0.022 -> 0.079 on the real recordings); framed, it does not."""
+
+FRAMES_PER_SECOND = 100
+"""Whisper's log-mel frames per second of audio."""
+HOP_SAMPLES = SAMPLE_RATE // FRAMES_PER_SECOND
+WHISPER_FRAMES = 3000
+"""The 30 s window Whisper was trained on: the longest input the encoder takes."""
+WINDOW_MARGIN_FRAMES = 400
+"""Silence after the utterance inside the window (4 s). With less, Whisper (trained on 30 s
+windows) tends to run on past the end and say the utterance again."""
+
 
 @dataclass(frozen=True, slots=True)
 class Transcript:
@@ -115,6 +133,7 @@ PHANTOM_PATTERNS = (
 )
 _KEY_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _REPEAT = re.compile(r"(.{2,40}?)(?:\s*\1){2,}", re.DOTALL)
+_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*\s*")
 
 
 def phrase_key(text: str) -> str:
@@ -144,8 +163,16 @@ def strip_phantom_tail(text: str) -> str:
 
 
 def cut_repetitions(text: str) -> str:
-    """Collapse a unit repeated three or more times in a row to one occurrence (decoder loops)."""
-    return _REPEAT.sub(lambda m: m[1], text).strip()
+    """Undo decoder loops: a short unit repeated three or more times in a row becomes one, and
+    a whole sentence said again (the last copy often cut off mid-way) is dropped."""
+    text = _REPEAT.sub(lambda m: m[1], text).strip()
+    kept: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        core = sentence.strip()
+        if any(core == earlier.strip() or earlier.strip().startswith(core) for earlier in kept):
+            continue
+        kept.append(sentence)
+    return "".join(kept).strip()
 
 
 def guard_transcript(t: Transcript, config: GuardConfig) -> Transcript:
@@ -192,6 +219,68 @@ def _as_int16(audio: bytes | np.ndarray) -> np.ndarray:
     return audio.astype(np.int16) if audio.dtype != np.int16 else audio
 
 
+class OnePassWhisper:
+    """faster-whisper's model driven directly: one encoder pass serves language detection and
+    decoding, over a window sized to the utterance.
+
+    `WhisperModel.transcribe` pads every input to 30 s, and its language detection encodes a
+    second time; on two cores the encoder is most of a turn, and a kiosk question lasts a few
+    seconds. Decoding is greedy or beam search at temperature 0 without timestamps, as before.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def encode(self, audio: np.ndarray, min_window_frames: int) -> Any:
+        from faster_whisper.audio import pad_or_trim
+
+        frames = len(audio) // HOP_SAMPLES
+        window = min(WHISPER_FRAMES, max(min_window_frames, frames + WINDOW_MARGIN_FRAMES))
+        # Pad with silent *audio*, as Whisper saw in training: zero-valued log-mel features are
+        # not silence, and the decoder then runs on past the end and repeats itself.
+        silence = np.zeros(max(0, window * HOP_SAMPLES - len(audio)), dtype=np.float32)
+        features = self.model.feature_extractor(np.concatenate([audio, silence]), padding=0)
+        return self.model.encode(pad_or_trim(features, window))
+
+    def languages(self, encoded: Any) -> list[tuple[str, float]]:
+        """Every language's probability, from tokens such as `<|en|>`."""
+        return [(token[2:-2], p) for token, p in self.model.model.detect_language(encoded)[0]]
+
+    def generate(
+        self,
+        encoded: Any,
+        lang: str,
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        initial_prompt: str | None = None,
+        hotwords: str | None = None,
+    ) -> tuple[str, float, float]:
+        """(text, average log-probability, no-speech probability) for one utterance."""
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
+        previous = tokenizer.encode(" " + initial_prompt.strip()) if initial_prompt else []
+        prompt = self.model.get_prompt(
+            tokenizer, previous, without_timestamps=True, hotwords=hotwords
+        )
+        result = self.model.model.generate(
+            encoded,
+            [prompt],
+            beam_size=beam_size,
+            max_length=len(prompt) + max_new_tokens,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        # `scores` is the length-normalised log-probability; recover faster-whisper's average.
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
+        return tokenizer.decode(tokens), float(avg_logprob), float(result.no_speech_prob)
+
+
 class WhisperTranscriber:
     """faster-whisper in one worker thread, languages limited to `languages`.
 
@@ -211,7 +300,10 @@ class WhisperTranscriber:
         max_new_tokens: int = 160,
         vocabulary: Vocabulary | None = None,
         bias: BiasMode = "prompt",
+        bias_languages: Sequence[str] | None = None,
         max_prompt_chars: int = 120,
+        beam_sizes: Mapping[str, int] | None = None,
+        min_window_s: float = 15.0,
         guards: GuardConfig | None = None,
         model: Any = None,
     ) -> None:
@@ -225,7 +317,10 @@ class WhisperTranscriber:
         self.max_new_tokens = max_new_tokens
         self.vocabulary = vocabulary
         self.bias = bias
+        self.bias_languages = tuple(bias_languages) if bias_languages is not None else None
         self.max_prompt_chars = max_prompt_chars
+        self.beam_sizes = dict(beam_sizes or {})
+        self.min_window_frames = round(min_window_s * FRAMES_PER_SECOND)
         self.guards = guards or GuardConfig()
         self._model = model  # injected fake in tests; loaded lazily in the worker otherwise
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
@@ -242,12 +337,14 @@ class WhisperTranscriber:
             try:
                 from faster_whisper import WhisperModel
 
-                self._model = WhisperModel(
-                    str(self.model_dir),
-                    device="cpu",
-                    compute_type=self.compute_type,
-                    cpu_threads=self.cpu_threads,
-                    num_workers=1,
+                self._model = OnePassWhisper(
+                    WhisperModel(
+                        str(self.model_dir),
+                        device="cpu",
+                        compute_type=self.compute_type,
+                        cpu_threads=self.cpu_threads,
+                        num_workers=1,
+                    )
                 )
             except ImportError as err:
                 raise SttError("dependency-missing", "faster-whisper is not installed") from err
@@ -285,48 +382,34 @@ class WhisperTranscriber:
         model = self._ensure_model()
         audio = pcm.astype(np.float32) / 32768.0
         try:
-            lang, lang_prob = self._pick_language(model, audio, language)
-            kwargs = self._bias_kwargs(lang)
-            segments, _info = model.transcribe(
-                audio,
-                language=lang,
-                task="transcribe",
-                beam_size=self.beam_size,
-                temperature=0.0,
-                condition_on_previous_text=False,
-                without_timestamps=True,
-                vad_filter=False,
-                max_new_tokens=self.max_new_tokens,
-                **kwargs,
-            )
-            segments = list(segments)  # drain the lazy generator here, in the worker
+            text, lang, lang_prob, avg_logprob, no_speech = self._decode(model, audio, language)
         except SttError:
             raise
         except Exception as err:  # any decoder failure is one stage error
             raise SttError("stt-failed", f"whisper failed: {type(err).__name__}: {err}") from err
-        text = unicodedata.normalize("NFC", "".join(s.text for s in segments).strip())
-        if segments:
-            weights = [max(1, len(s.tokens)) for s in segments]
-            avg_logprob = float(np.average([s.avg_logprob for s in segments], weights=weights))
-            no_speech = float(max(s.no_speech_prob for s in segments))
-        else:
-            avg_logprob, no_speech = -10.0, 1.0
+        text = unicodedata.normalize("NFC", text.strip())
         raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration)
         return guard_transcript(raw, self.guards)
 
-    def _pick_language(
+    def _decode(
         self, model: Any, audio: np.ndarray, language: str | None
-    ) -> tuple[str, float]:
-        """Detect among the configured languages only; a forced or single language skips it."""
+    ) -> tuple[str, str, float, float, float]:
+        encoded = model.encode(audio, self.min_window_frames)
         if language:
-            return language, 1.0
-        if len(self.languages) == 1:
-            return self.languages[0], 1.0
-        _top, _p, all_probs = model.detect_language(audio=audio)
-        allowed = [(lang, p) for lang, p in all_probs if lang in self.languages]
-        if not allowed:
-            return self.languages[0], 0.0
-        return max(allowed, key=lambda item: item[1])
+            lang, lang_prob = language, 1.0
+        elif len(self.languages) == 1:
+            lang, lang_prob = self.languages[0], 1.0
+        else:
+            allowed = [(code, p) for code, p in model.languages(encoded) if code in self.languages]
+            lang, lang_prob = max(allowed, key=lambda item: item[1])
+        text, avg_logprob, no_speech = model.generate(
+            encoded,
+            lang,
+            beam_size=self.beam_sizes.get(lang, self.beam_size),
+            max_new_tokens=self.max_new_tokens,
+            **self._bias_kwargs(lang),
+        )
+        return text, lang, float(lang_prob), avg_logprob, no_speech
 
     def names_for(self, lang: str) -> list[str]:
         if self.vocabulary is None:
@@ -338,17 +421,20 @@ class WhisperTranscriber:
     def _bias_kwargs(self, lang: str) -> dict[str, str]:
         if self.bias == "none":
             return {}
+        if self.bias_languages is not None and lang not in self.bias_languages:
+            return {}
         names = self.names_for(lang)
         if not names:
             return {}
         sep = "、" if lang in ("zh", "ja") else ", "
-        text = ""
+        lead = PROMPT_LEAD.get(lang, "")
+        chosen: list[str] = []
         for name in names:
-            candidate = f"{text}{sep}{name}" if text else name
-            if len(candidate) > self.max_prompt_chars:
+            if len(lead + sep.join([*chosen, name])) > self.max_prompt_chars:
                 break
-            text = candidate
-        if not text:
+            chosen.append(name)
+        if not chosen:
             return {}
+        text = lead + sep.join(chosen)
         text = unicodedata.normalize("NFC", text)
         return {"hotwords": text} if self.bias == "hotwords" else {"initial_prompt": text}

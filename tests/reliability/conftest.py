@@ -45,6 +45,7 @@ def _scripts_module(name: str):
 
 
 kill_import = _scripts_module("kill_import")
+soak = _scripts_module("soak")
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +119,7 @@ def two_questions_wav(real_kiosk: Kiosk, tmp_path_factory: pytest.TempPathFactor
 
     voice = real_kiosk.speaker.synthesizer.voices["en"]  # type: ignore[attr-defined]
     question = speak_with_silence(voice, "Where is the elevator?", "en")
-    gap = np.zeros(SAMPLE_RATE * 5, dtype=np.int16)
+    gap = np.zeros(SAMPLE_RATE * 3, dtype=np.int16)
     path = tmp_path_factory.mktemp("speech") / "two-questions.wav"
     write_wav(path, np.concatenate([question, gap, question]))
     return path

@@ -56,6 +56,7 @@ def test_admin_api_has_no_server_errors_under_schemathesis(small_kb_root: Path, 
             ],
             capture_output=True,
             text=True,
+            cwd=tmp_path,  # schemathesis keeps a `.schemathesis/` cache in its working folder
             timeout=200,
             check=False,
         )

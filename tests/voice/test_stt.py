@@ -3,7 +3,6 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -23,28 +22,28 @@ from voice.stt import (
 
 
 class FakeWhisper:
-    """Records what the transcriber asked for; segments are a lazy generator like the real one."""
+    """The decoder surface of `OnePassWhisper`; records what the transcriber asked for and in
+    which thread, since every model call must run in the transcriber's worker."""
 
     def __init__(self, text: str = "Where is exit 3?", probs=None, logprob=-0.2, nsp=0.05):
         self.text, self.logprob, self.nsp = text, logprob, nsp
         self.probs = probs or [("nl", 0.5), ("en", 0.3), ("ko", 0.2)]
         self.received: list[dict] = []
         self.drained_in: list[str] = []
+        self.windows: list[int] = []
 
-    def detect_language(self, audio):
-        return self.probs[0][0], self.probs[0][1], self.probs
+    def encode(self, audio, min_window_frames):
+        self.drained_in.append(threading.current_thread().name)
+        self.windows.append(min_window_frames)
+        return "encoded"
 
-    def transcribe(self, audio, **kwargs):
-        self.received.append(kwargs)
+    def languages(self, encoded):
+        return self.probs
 
-        def segments():
-            self.drained_in.append(threading.current_thread().name)
-            yield SimpleNamespace(
-                text=" " + self.text, tokens=[1, 2, 3], avg_logprob=self.logprob,
-                no_speech_prob=self.nsp,
-            )  # fmt: skip
-
-        return segments(), SimpleNamespace(language=kwargs["language"])
+    def generate(self, encoded, lang, **options):
+        self.received.append({"language": lang, **options})
+        self.drained_in.append(threading.current_thread().name)
+        return " " + self.text, self.logprob, self.nsp
 
 
 def speechlike(seconds: float = 1.0) -> np.ndarray:
@@ -63,10 +62,22 @@ def test_language_is_chosen_among_configured_ones_and_options_are_fixed() -> Non
     assert result.ok and result.text == "Where is exit 3?"
     options = model.received[0]
     assert options["language"] == "en"
-    assert options["condition_on_previous_text"] is False
-    assert options["without_timestamps"] is True
-    assert options["vad_filter"] is False
+    assert options["beam_size"] == 1
     assert options["max_new_tokens"] <= 200
+
+
+def test_beam_size_can_differ_per_language() -> None:
+    model = FakeWhisper(probs=[("ja", 0.9), ("en", 0.1)])
+    make(model, languages=["en", "ja"], beam_sizes={"ja": 5}).transcribe(speechlike())
+    assert model.received[0]["beam_size"] == 5
+
+
+def test_prompt_biasing_can_be_limited_to_some_languages() -> None:
+    names = {"en": ["Gangnam"], "ja": ["カンナム"]}
+    model = FakeWhisper(probs=[("ja", 0.9), ("en", 0.1)])
+    stt = make(model, languages=["en", "ja"], vocabulary=names, bias_languages=["en"])
+    stt.transcribe(speechlike())
+    assert "initial_prompt" not in model.received[0]
 
 
 def test_segments_are_drained_in_the_worker_thread() -> None:
@@ -89,12 +100,13 @@ def test_forced_language_skips_detection() -> None:
 def test_vocabulary_becomes_a_short_prompt_or_hotwords() -> None:
     names = {"en": ["Gangnam", "Yeoksam", "Seolleung"] + [f"Station{i}" for i in range(50)]}
     model = FakeWhisper()
-    make(model, vocabulary=names, bias="prompt", max_prompt_chars=40).transcribe(speechlike())
+    make(model, vocabulary=names, bias="prompt", max_prompt_chars=60).transcribe(speechlike())
     prompt = model.received[0]["initial_prompt"]
-    assert prompt.startswith("Gangnam, Yeoksam, Seolleung") and len(prompt) <= 40
+    assert prompt.startswith("Seoul subway stations: Gangnam, Yeoksam, Seolleung")
+    assert len(prompt) <= 60
     model = FakeWhisper()
     make(model, vocabulary=lambda lang: ["Gangnam"], bias="hotwords").transcribe(speechlike())
-    assert model.received[0]["hotwords"] == "Gangnam"
+    assert model.received[0]["hotwords"] == "Seoul subway stations: Gangnam"
     assert "initial_prompt" not in model.received[0]
 
 
@@ -158,7 +170,7 @@ def test_text_is_nfc_normalised() -> None:
 
 def test_decoder_failure_is_a_stage_error() -> None:
     class Broken(FakeWhisper):
-        def transcribe(self, audio, **kwargs):
+        def generate(self, encoded, lang, **options):
             raise RuntimeError("boom")
 
     with pytest.raises(SttError) as err:
@@ -227,3 +239,10 @@ def test_korean_in_steady_noise_is_still_recognised(transcriber) -> None:
     result = transcriber.transcribe(mix_at_snr(clip(name), 15.0))
     assert result.ok and result.language == "ko"
     assert cer(manifest()[name]["transcript"], result.text) < 0.3, result.text
+
+
+def test_a_sentence_said_again_is_dropped() -> None:
+    looped = "다른 지역에서는 넓다. 다른 지역에서는 넓다. 다른 지역"
+    assert cut_repetitions(looped) == "다른 지역에서는 넓다."
+    assert cut_repetitions("Where is exit 3? Where is exit 3?") == "Where is exit 3?"
+    assert cut_repetitions("Is it line 2? Or line 3?") == "Is it line 2? Or line 3?"
