@@ -276,8 +276,21 @@ _SENTENCE_END = {
 }
 
 
+FIRST_PART_MAX_CHARS = 40
+"""A first sentence longer than this is spoken in clauses: the passenger hears the start of
+the answer after one clause is synthesised, not the whole sentence (a route's first sentence
+takes Piper ~1.5 s)."""
+_CLAUSE_END = re.compile(r"(?<=[,，、：:;；])\s*")
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
-    """Split into sentences so the first can be spoken while the rest is synthesised."""
+    """Split into sentences so the first can be spoken while the rest is synthesised; a long
+    first sentence is split further at its first clause break."""
     pattern = _SENTENCE_END.get(lang, _SENTENCE_END["en"])
     parts = [p.strip() for p in pattern.split(text.strip())]
-    return [p for p in parts if p]
+    parts = [p for p in parts if p]
+    if parts and len(parts[0]) > FIRST_PART_MAX_CHARS:
+        head, *rest = _CLAUSE_END.split(parts[0], maxsplit=1)
+        if rest and rest[0].strip() and len(head) >= 8:
+            parts[0:1] = [head.strip(), rest[0].strip()]
+    return parts

@@ -150,3 +150,17 @@ def test_a_comma_after_a_number_is_kept() -> None:
     assert normalize("Exit 10, then exit 1,400 won.", "en") == (
         "Exit ten, then exit one thousand four hundred won."
     )
+
+
+def test_a_long_first_sentence_is_spoken_in_clauses() -> None:
+    from voice.speechnorm import split_sentences
+
+    parts = split_sentences(
+        "From Gangnam to Jamsil: one transfer, twelve stops in total. Take Line 2.", "en"
+    )
+    assert parts == [
+        "From Gangnam to Jamsil:",
+        "one transfer, twelve stops in total.",
+        "Take Line 2.",
+    ]
+    assert split_sentences("Exit 3, please.", "en") == ["Exit 3, please."]  # short: one part
