@@ -175,7 +175,29 @@ def cut_repetitions(text: str) -> str:
     return "".join(kept).strip()
 
 
-def guard_transcript(t: Transcript, config: GuardConfig) -> Transcript:
+def _tokens(text: str) -> list[str]:
+    """Latin words, and Hangul/kana/Han character pairs (those scripts are not spaced)."""
+    lowered = text.lower()
+    tokens = re.findall(r"[a-z0-9]+", lowered)
+    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]+", lowered):
+        tokens += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+    return tokens
+
+
+def echoes_prompt(text: str, prompt: str | None, share: float = 0.8) -> bool:
+    """True when a transcript is mostly the station-name prompt said back: given a list of
+    names, Whisper hears noise as "Seoul subway station, Gongdeok, Daegok" with a confident
+    score. Two-word answers ("Gangnam station") are left alone; a question has other words."""
+    if not prompt:
+        return False
+    tokens = _tokens(text)
+    if len(tokens) < 3:
+        return False
+    vocabulary = prompt.lower()
+    return sum(t in vocabulary for t in tokens) / len(tokens) >= share
+
+
+def guard_transcript(t: Transcript, config: GuardConfig, prompt: str | None = None) -> Transcript:
     """Apply the text and score guards; returns the (possibly repaired) transcript."""
     if t.rejected_reason:
         return t
@@ -188,6 +210,8 @@ def guard_transcript(t: Transcript, config: GuardConfig) -> Transcript:
         reason = "empty"
     elif is_phantom(text):
         reason = "phantom-phrase"
+    elif echoes_prompt(text, prompt):
+        reason = "prompt-echo"
     elif t.avg_logprob < config.min_avg_logprob:
         reason = "low-confidence"
     elif t.no_speech_prob > config.max_no_speech_prob and t.avg_logprob < config.no_speech_logprob:
@@ -383,13 +407,15 @@ class WhisperTranscriber:
         audio = pcm.astype(np.float32) / 32768.0
         try:
             text, lang, lang_prob, avg_logprob, no_speech = self._decode(model, audio, language)
+            bias = self._bias_kwargs(lang)
         except SttError:
             raise
         except Exception as err:  # any decoder failure is one stage error
             raise SttError("stt-failed", f"whisper failed: {type(err).__name__}: {err}") from err
         text = unicodedata.normalize("NFC", text.strip())
         raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration)
-        return guard_transcript(raw, self.guards)
+        prompt = bias.get("initial_prompt") or bias.get("hotwords")
+        return guard_transcript(raw, self.guards, prompt)
 
     def _decode(
         self, model: Any, audio: np.ndarray, language: str | None

@@ -136,12 +136,6 @@ def test_an_endless_utterance_is_cut_at_the_maximum_length(kiosk_settings: Setti
     assert longest <= config.max_utterance_s + 1.0, longest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug (voice/stt.py): with the station-name prompt, Whisper hears station lists "
-    "in pure noise ('Seoul subway station, Gongdeok, Daegok,') with avg_logprob -0.8, which "
-    "passes every guard; the kiosk then answers noise. Remove this marker once fixed.",
-)
 def test_station_noise_is_not_heard_as_a_question(real_kiosk: Kiosk):
     for name in ("speechbrain__noise2.wav", "speechbrain__noise_diffuse_4s.wav"):
         noise = read_wav(kill_import.ROOT / "tests" / "data" / "speech" / name)

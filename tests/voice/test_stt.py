@@ -246,3 +246,14 @@ def test_a_sentence_said_again_is_dropped() -> None:
     assert cut_repetitions(looped) == "다른 지역에서는 넓다."
     assert cut_repetitions("Where is exit 3? Where is exit 3?") == "Where is exit 3?"
     assert cut_repetitions("Is it line 2? Or line 3?") == "Is it line 2? Or line 3?"
+
+
+def test_the_station_prompt_said_back_is_not_a_question() -> None:
+    from voice.stt import echoes_prompt
+
+    prompt = "Seoul subway stations: Gangnam, Gongdeok, Daegok, Wangsimni"
+    assert echoes_prompt("Seoul subway station, Gongdeok, Daegok,", prompt)
+    assert not echoes_prompt("How do I get to Gongdeok station?", prompt)
+    assert not echoes_prompt("Gangnam station?", prompt)  # too short to tell: left to answers
+    assert echoes_prompt("서울 지하철역 공덕 대곡", "서울 지하철역: 강남, 공덕, 대곡")
+    assert not echoes_prompt("공덕역 엘리베이터 어디예요?", "서울 지하철역: 강남, 공덕, 대곡")
