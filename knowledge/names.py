@@ -237,6 +237,22 @@ class NameIndex:
                         out.append((e, 0.9 * s * _conf(e.kind)))
         return out
 
+    def best(self, text: str, lang: str | None = None) -> StationMatch | None:
+        """The one station `text` names, or None when it is a guess: below MENTION_MIN, or
+        another station fits nearly as well ("Hong Kong University": 건대입구, 홍대입구 and
+        동대입구 all score alike). Exact and alias matches are never guesses."""
+        candidates = self.resolve(text, lang, limit=2)
+        if not candidates:
+            return None
+        top = candidates[0]
+        if top.method in ("exact", "alias", "abbrev") and top.confidence >= ABBREV:
+            return top
+        if top.confidence < MENTION_MIN:
+            return None
+        if len(candidates) > 1 and top.confidence - candidates[1].confidence < MENTION_MARGIN:
+            return None
+        return top
+
     def _keep(self, best: dict[str, StationMatch], e: _Entry, conf: float) -> None:
         cur = best.get(e.complex)
         if cur is None or conf > cur.confidence:
@@ -342,15 +358,9 @@ class NameIndex:
                     if not chunk_words:
                         continue
                     key = "".join(chunk_words)
-                candidates = self.resolve(key, limit=2)
-                if not candidates or candidates[0].confidence < MENTION_MIN:
-                    continue
-                if (
-                    len(candidates) > 1
-                    and candidates[0].confidence - candidates[1].confidence < MENTION_MARGIN
-                ):
-                    continue  # two stations fit about as well: ambiguous, not a mention
-                results.append((i, candidates[0]))
+                match = self.best(key)
+                if match is not None:
+                    results.append((i, match))
         return results
 
 

@@ -95,6 +95,10 @@ class KnowledgeBase:
     def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:
         return self._refresh().names.resolve(text, lang)
 
+    def best_station(self, text: str, lang: str | None = None) -> StationMatch | None:
+        """The station `text` names, or None when resolving it would be a guess."""
+        return self._refresh().names.best(text, lang)
+
     def find_stations(
         self, question: str, lang: str | None = None, *, fuzzy: bool = True
     ) -> list[StationMatch]:

@@ -327,7 +327,7 @@ class WhisperTranscriber:
         bias_languages: Sequence[str] | None = None,
         max_prompt_chars: int = 120,
         beam_sizes: Mapping[str, int] | None = None,
-        min_window_s: float = 15.0,
+        min_window_s: float = 10.0,
         guards: GuardConfig | None = None,
         model: Any = None,
     ) -> None:

@@ -196,7 +196,9 @@ class Answerer:
             answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
         elif understood.intent is Intent.OUT_OF_SCOPE:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
-        elif understood.unresolved_place and understood.intent is not Intent.UNKNOWN:
+        elif understood.unresolved_place and (
+            understood.intent is not Intent.UNKNOWN or understood.matched
+        ):  # a transit question about a place we could not make out: ask for the name again
             answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "unknown_station")
         elif understood.intent is not Intent.UNKNOWN:
             answer = self._structured(turn, understood, now)

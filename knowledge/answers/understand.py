@@ -253,12 +253,13 @@ class Understander:
             found = self._filter(self.kb.find_stations(question, lang), text)  # mis-heard name
         if not found and mark:
             chunk = next(g for g in mark.groups() if g)
-            found = self._filter(self.kb.resolve_station(chunk, lang)[:1], text, words=False)
+            best = self.kb.best_station(chunk, lang)
+            found = self._filter([best] if best else [], text, words=False)
         if hits[Intent.ROUTE] and len(found) < 2:
             # A sentence search stops at exact hits; the destination may be the mis-heard one.
             chunk = _destination_chunk(question, lang)
             if chunk:
-                best = next(iter(self.kb.resolve_station(chunk, lang)), None)
+                best = self.kb.best_station(chunk, lang)
                 if (
                     best
                     and best.confidence >= SURE_STATION

@@ -57,6 +57,9 @@ class FakeKB:
                 return [StationMatch(cx(key), 1.0, text, "exact")]
         return []
 
+    def best_station(self, text: str, lang: str | None = None) -> StationMatch | None:
+        return next(iter(self.resolve_station(text, lang)), None)
+
     def find_stations(
         self, question: str, lang: str | None = None, *, fuzzy: bool = True
     ) -> list[StationMatch]:

@@ -39,3 +39,11 @@ def test_a_katakana_station_is_still_found_as_a_whole_word(answerer: Answerer) -
     answer = answerer.answer("クリ駅まで行きたいです")
     assert answer.outcome.value == "answered"
     assert "クリ" in answer.text
+
+
+def test_a_station_name_that_fits_several_stations_is_asked_again(answerer: Answerer) -> None:
+    # Whisper's "Hong Kong University" fits 건대입구, 홍대입구 and 동대입구 about equally: a
+    # route to any of them would be a guess, so the kiosk asks for the name again.
+    answer = answerer.answer("How do I get to Hong Kong University Station?")
+    assert answer.outcome.value == "no_information"
+    assert "station name" in answer.text
