@@ -67,10 +67,15 @@ def _check_wav(samples: np.ndarray) -> None:
 @pytest.mark.models
 def test_piper_speaks_english_at_16k_and_slower_for_rate_08() -> None:
     voice = MultiVoice({"en": _piper()}, sample_rate=SAMPLE_RATE)
-    normal = concat_chunks(voice.synthesize("The elevator is at exit 3.", "en"))
-    slow = concat_chunks(voice.synthesize("The elevator is at exit 3.", "en", rate=0.8))
+    sentence = "The elevator is at exit 3, next to the ticket gates on the left."
+    normal = concat_chunks(voice.synthesize(sentence, "en"))
     _check_wav(normal)
-    assert len(slow) > len(normal) * 1.1
+    # Piper draws phoneme durations at random (noise_w), so compare totals over three runs.
+    normal_total = sum(len(concat_chunks(voice.synthesize(sentence, "en"))) for _ in range(3))
+    slow_total = sum(
+        len(concat_chunks(voice.synthesize(sentence, "en", rate=0.8))) for _ in range(3)
+    )
+    assert slow_total > normal_total * 1.07  # measured 1.13-1.15: pauses do not stretch
 
 
 @pytest.mark.parametrize(
