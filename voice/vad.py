@@ -106,7 +106,7 @@ class SegmenterConfig:
     """Continuous speech needed before an utterance starts: ignores clicks and single words."""
     hangover_s: float = 0.7
     """Silence after speech that ends the utterance; shorter answers sooner, cuts slow talkers."""
-    first_silence_s: float = 0.25
+    first_silence_s: float = 0.15
     """Silence after which a `first_silence` event fires, for speculative transcription."""
     min_utterance_s: float = 0.4
     """Utterances shorter than this (speech start to speech end) are discarded as noise."""
