@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,25 +16,9 @@ from kiosk.events import EventBus, EventType
 from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
 from kiosk.http import KioskServer
 from tests.daemon.fakes import FakeKnowledgeAdmin
+from tests.loop_thread import LoopThread
 
 TOKEN = "s3cret-operator-token"
-
-
-class LoopThread:
-    """An asyncio loop in a daemon thread, like the kiosk's own loop but drivable from tests."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @dataclasses.dataclass

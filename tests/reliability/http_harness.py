@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,24 +17,8 @@ from kiosk.health import KNOWLEDGE_BASE, MODELS, Health
 from kiosk.http import KioskServer
 from kiosk.kb_admin import KnowledgeBaseAdmin
 from knowledge.store import KnowledgeBase
+from tests.loop_thread import LoopThread
 from tests.reliability.conftest import ADMIN_TOKEN
-
-
-class LoopThread:
-    """The kiosk's event loop in a thread, drivable from synchronous tests."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @dataclasses.dataclass
