@@ -193,8 +193,9 @@ def latin_key(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", t)
 
 
-def levenshtein(a: str, b: str, limit: int | None = None) -> int:
-    """Edit distance; stops early and returns limit+1 once every path exceeds `limit`."""
+def levenshtein(a: str | list[str], b: str | list[str], limit: int | None = None) -> int:
+    """Edit distance over characters (or words, given lists); stops early and returns limit+1
+    once every path exceeds `limit`."""
     if a == b:
         return 0
     if limit is not None and abs(len(a) - len(b)) > limit:

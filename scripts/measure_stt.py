@@ -27,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from knowledge.textnorm import levenshtein  # noqa: E402
 from voice.audio import SAMPLE_RATE, read_wav  # noqa: E402
 from voice.speechnorm import en_number, ja_number, ko_number, zh_number  # noqa: E402
 from voice.stt import WhisperTranscriber  # noqa: E402
@@ -35,16 +36,6 @@ VENDORED = REPO / "tests" / "data" / "speech"
 SHARED = Path("/work/shared/data/speech")
 SPELL = {"ko": ko_number, "en": en_number, "zh": zh_number, "ja": ja_number}
 WORD_LANGS = {"en"}
-
-
-def edit_distance(a: list[str] | str, b: list[str] | str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
 
 
 def normalise(text: str, lang: str) -> str:
@@ -84,7 +75,7 @@ def score(stt: WhisperTranscriber, folder: Path, label: str, langs: set[str]) ->
         wall_s[lang] += time.perf_counter() - started
         audio_s[lang] += len(pcm) / SAMPLE_RATE
         ref, hyp = units(row["transcript"], lang), units(result.text, lang)
-        errors[lang] += edit_distance(ref, hyp)
+        errors[lang] += levenshtein(ref, hyp)
         totals[lang] += len(ref)
         wrong_lang[lang] += result.language != lang
         print(f"  {row['file']}: {result.language} {result.rejected_reason or ''} {result.text}")
@@ -172,7 +163,7 @@ def score_simulated(path: Path, folders: list[Path]) -> None:
             continue
         lang = row["language"]
         ref, hyp = units(row["transcript"], lang), units(" ".join(parts), lang)
-        errors[lang] += edit_distance(ref, hyp)
+        errors[lang] += levenshtein(ref, hyp)
         totals[lang] += len(ref)
         clips[lang] += 1
     print(f"through kiosk simulate ({path})")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from audio_helpers import clip, join, manifest, mix_at_snr, noise, piper_say, silence
 
+from knowledge.textnorm import levenshtein
 from voice.errors import SttError
 from voice.speechnorm import ko_number
 from voice.stt import (
@@ -188,26 +189,16 @@ def test_missing_model_dir_is_a_clear_error(tmp_path) -> None:
 # --- real Whisper base ---------------------------------------------------------------------
 
 
-def edit_distance(r: str | list[str], h: str | list[str]) -> int:
-    prev = list(range(len(h) + 1))
-    for i, x in enumerate(r, 1):
-        cur = [i]
-        for j, y in enumerate(h, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
 def cer(ref: str, hyp: str) -> float:
     def norm(s: str) -> str:
         s = re.sub(r"\d+", lambda m: ko_number(int(m[0])), s)
         return re.sub(r"[\W_]+", "", s)
 
-    return edit_distance(norm(ref), norm(hyp)) / len(norm(ref))
+    return levenshtein(norm(ref), norm(hyp)) / len(norm(ref))
 
 
 def wer(ref: str, hyp: str) -> float:
-    return edit_distance(ref.split(), hyp.split()) / len(ref.split())
+    return levenshtein(ref.split(), hyp.split()) / len(ref.split())
 
 
 @pytest.mark.models
