@@ -406,20 +406,21 @@ class WhisperTranscriber:
         model = self._ensure_model()
         audio = pcm.astype(np.float32) / 32768.0
         try:
-            text, lang, lang_prob, avg_logprob, no_speech = self._decode(model, audio, language)
-            bias = self._bias_kwargs(lang)
+            text, lang, lang_prob, avg_logprob, no_speech, prompt = self._decode(
+                model, audio, language
+            )
         except SttError:
             raise
         except Exception as err:  # any decoder failure is one stage error
             raise SttError("stt-failed", f"whisper failed: {type(err).__name__}: {err}") from err
         text = unicodedata.normalize("NFC", text.strip())
         raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration)
-        prompt = bias.get("initial_prompt") or bias.get("hotwords")
         return guard_transcript(raw, self.guards, prompt)
 
     def _decode(
         self, model: Any, audio: np.ndarray, language: str | None
-    ) -> tuple[str, str, float, float, float]:
+    ) -> tuple[str, str, float, float, float, str | None]:
+        """(text, language, its probability, avg log-prob, no-speech prob, prompt used)."""
         encoded = model.encode(audio, self.min_window_frames)
         if language:
             lang, lang_prob = language, 1.0
@@ -428,14 +429,16 @@ class WhisperTranscriber:
         else:
             allowed = [(code, p) for code, p in model.languages(encoded) if code in self.languages]
             lang, lang_prob = max(allowed, key=lambda item: item[1])
+        bias = self._bias_kwargs(lang)
         text, avg_logprob, no_speech = model.generate(
             encoded,
             lang,
             beam_size=self.beam_sizes.get(lang, self.beam_size),
             max_new_tokens=self.max_new_tokens,
-            **self._bias_kwargs(lang),
+            **bias,
         )
-        return text, lang, float(lang_prob), avg_logprob, no_speech
+        prompt = bias.get("initial_prompt") or bias.get("hotwords")
+        return text, lang, float(lang_prob), avg_logprob, no_speech, prompt
 
     def names_for(self, lang: str) -> list[str]:
         if self.vocabulary is None:
