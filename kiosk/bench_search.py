@@ -23,7 +23,7 @@ import numpy as np
 
 from kiosk.simulate import percentile
 from knowledge import db
-from knowledge.builder import MIGRATIONS, apply_migrations
+from knowledge.builder import MIGRATIONS, apply_migrations, index_text, insert_vectors
 from knowledge.search import hybrid_search
 from knowledge.snapshot import Snapshot
 from knowledge.store import KnowledgeBase
@@ -123,7 +123,8 @@ class RandomQuery:
 def synthetic_corpus(n: int, folder: Path) -> tuple[Path, float | None]:
     """The cached corpus of `n` passages; returns (path, build seconds or None if cached)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"synthetic-{n}.sqlite"
+    schema = max(int(m.name[:4]) for m in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    path = folder / f"synthetic-{n}-schema{schema}.sqlite"  # a schema change rebuilds it
     if path.is_file():
         return path, None
     tmp = path.with_suffix(".building")
@@ -169,10 +170,8 @@ def _fill(conn: Any, n: int) -> None:
             conn.executemany(
                 "INSERT INTO passages (fact_id, lang, text) VALUES (?, ?, ?)", passages
             )
-            conn.executemany(
-                "INSERT INTO fact_vec (fact_id, embedding, complex) VALUES (?, ?, ?)", vectors
-            )
-        conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+            insert_vectors(conn, vectors)
+        index_text(conn)
 
 
 def synthetic_retrieval(n: int, folder: Path, queries: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge import db
+from knowledge.bitindex import sign_bits
 from knowledge.dataset import Dataset, complex_names, contested_names, group_complexes
 from knowledge.embeddings import Embedder, text_hash
 from knowledge.errors import KnowledgeError
@@ -168,7 +169,7 @@ def _write_rows(conn, ds: Dataset, sources: dict[str, bytes]) -> dict[str, int]:
             "INSERT INTO sources VALUES (?, ?, ?)",
             (path, hashlib.sha256(content).hexdigest(), content),
         )
-    conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+    index_text(conn)
     return {
         "stations": len(ds.stations),
         "complexes": len(complexes),
@@ -237,12 +238,34 @@ def _write_vectors(conn, embedder: Embedder | None, previous: Path | None) -> tu
             cached[h] = np.asarray(v, dtype=np.float32).tobytes()
     for h in wanted:
         conn.execute("INSERT INTO embeddings VALUES (?, ?, ?)", (h, embedder.model_id, cached[h]))
-    for fact_id, h, cx in fact_hash:
-        conn.execute(
-            "INSERT INTO fact_vec (fact_id, embedding, complex) VALUES (?, ?, ?)",
-            (fact_id, cached[h], cx or ""),
-        )
+    insert_vectors(conn, [(fact_id, cached[h], cx) for fact_id, h, cx in fact_hash])
     return len(missing), len(wanted) - len(missing)
+
+
+def insert_vectors(conn, rows: list[tuple[int, bytes, str | None]]) -> None:
+    """(fact id, float32 vector bytes, complex) into vec0 and the sign-bit table."""
+    if not rows:
+        return
+    conn.executemany(
+        "INSERT INTO fact_vec (fact_id, embedding, complex) VALUES (?, ?, ?)",
+        [(fact_id, vec, cx or "") for fact_id, vec, cx in rows],
+    )
+    vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+    bits = sign_bits(vectors.reshape(len(rows), -1))
+    conn.executemany(
+        "INSERT INTO fact_bits VALUES (?, ?)",
+        [(r[0], row.tobytes()) for r, row in zip(rows, bits, strict=True)],
+    )
+
+
+def index_text(conn) -> None:
+    """Rebuild the FTS5 index over `passages` and count the passages holding each trigram."""
+    conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+    conn.execute("CREATE VIRTUAL TABLE temp.gram_vocab USING fts5vocab(main, passages_fts, row)")
+    try:
+        conn.execute("INSERT INTO passage_grams SELECT term, doc FROM temp.gram_vocab")
+    finally:
+        conn.execute("DROP TABLE temp.gram_vocab")
 
 
 def _previous_embeddings(

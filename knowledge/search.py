@@ -1,11 +1,17 @@
-"""Hybrid retrieval: vec0 k-NN over fact embeddings + FTS5 trigram over passages, fused by
-reciprocal rank (RRF, k=60), filtered by station (in the vec0 query) and line (after fusion)."""
+"""Hybrid retrieval: vector k-NN over fact embeddings + trigram text ranking over passages,
+fused by reciprocal rank (RRF, k=60), filtered by station (before ranking) and line (after).
+
+At a station (the kiosk's question is about one) both rankings read only that station's facts:
+vec0 partitioned by complex, and its passages scored directly. Network-wide, vectors go through
+the sign-bit index above EXACT_SCAN_LIMIT facts and FTS5 gets only the query's rare trigrams,
+so a query costs about the same at 10,000 and at 1,000,000 passages (`kiosk bench --full`)."""
 
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -14,11 +20,18 @@ from knowledge.records import Passage
 from knowledge.snapshot import Snapshot
 
 RRF_K = 60
+MAX_GRAMS = 16
+FTS_POSTINGS_BUDGET = 20_000
+"""Passages a network-wide text query may touch (~2 ms of FTS5 work on 2 cores)."""
+EXACT_SCAN_LIMIT = 20_000
+"""Up to this many facts vec0's exact scan takes <= ~20 ms; above, the sign-bit index."""
+RERANK_FACTOR = 4
+"""Sign-bit candidates per wanted neighbour, re-ranked by exact cosine."""
 _PARTICLE_TAIL = re.compile(r"(에서는|에서|으로|로|에는|에|은|는|이|가|을|를|의|도|요)$")
 
 
-def fts_query(text: str, limit: int = 16) -> str | None:
-    """OR of the quoted trigrams of each word: typo-tolerant, needs no Korean segmenter."""
+def query_grams(text: str) -> list[str]:
+    """The distinct lower-cased trigrams of each word of 3+ characters (Korean particles off)."""
     grams: list[str] = []
     for word in unicodedata.normalize("NFC", text).split():
         word = re.sub(r"[\"'?!.,()]", "", word)
@@ -27,23 +40,29 @@ def fts_query(text: str, limit: int = 16) -> str | None:
         if len(word) < 3:
             continue
         grams.extend(word[i : i + 3] for i in range(len(word) - 2))
-    grams = list(dict.fromkeys(g.lower() for g in grams))[:limit]
+    return list(dict.fromkeys(g.lower() for g in grams))
+
+
+def fts_match(grams: list[str]) -> str | None:
+    """OR of the quoted trigrams: typo-tolerant, needs no Korean segmenter."""
     if not grams:
         return None
     return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
-def _grams(text: str) -> set[str]:
-    return {
-        g.strip('"').replace('""', '"') for g in (fts_query(text, limit=64) or "").split(" OR ")
-    }
+def _add_ranks(ranks: dict[int, float], fact_ids: Iterable[int]) -> None:
+    """Reciprocal-rank fusion: each list adds 1 / (k + rank) to the facts it ranks."""
+    for rank, fact_id in enumerate(dict.fromkeys(fact_ids)):
+        ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
 
 
 def _station_text_ranks(snap: Snapshot, station: str, query: str, ranks: dict[int, float]) -> None:
     """Text ranking inside one station: its few dozen passages are scored by shared trigrams
     directly. FTS5 MATCH would score every matching passage of every station first (measured:
     260 ms on 100k passages against 1 ms for this)."""
-    want = _grams(query)
+    want = query_grams(query)
+    if not want:
+        return
     scored: dict[int, float] = {}
     rows = snap.conn.execute(
         "SELECT p.fact_id, p.text FROM passages p JOIN facts f ON f.id = p.fact_id "
@@ -56,8 +75,77 @@ def _station_text_ranks(snap: Snapshot, station: str, query: str, ranks: dict[in
         if hits:
             score = hits - len(text) / 10_000  # more shared trigrams first, then shorter
             scored[fact_id] = max(scored.get(fact_id, 0.0), score)
-    for rank, fact_id in enumerate(sorted(scored, key=lambda f: -scored[f])):
-        ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    _add_ranks(ranks, sorted(scored, key=lambda f: -scored[f]))
+
+
+def _rare_grams(snap: Snapshot, grams: list[str]) -> list[str]:
+    """The query's rarest trigrams whose passages add up to at most FTS_POSTINGS_BUDGET. FTS5
+    scores every passage a gram matches before it sorts, so one common gram (a word in every
+    tenth passage) would cost it ~1 ms per 1,000 passages; rare grams are also the ones that
+    tell passages apart. Grams no passage holds are dropped: they cannot match."""
+    if not snap.scaled_retrieval:
+        return grams[:MAX_GRAMS]
+    marks = ",".join("?" * len(grams))
+    held = dict(
+        snap.conn.execute(
+            f"SELECT gram, passages FROM passage_grams WHERE gram IN ({marks})", grams
+        ).fetchall()
+    )
+    chosen: list[str] = []
+    total = 0
+    for gram in sorted(held, key=held.__getitem__):
+        total += held[gram]
+        if total > FTS_POSTINGS_BUDGET or len(chosen) == MAX_GRAMS:
+            break
+        chosen.append(gram)
+    return chosen
+
+
+def _network_text_ranks(snap: Snapshot, query: str, pool: int, ranks: dict[int, float]) -> None:
+    grams = query_grams(query)
+    match = fts_match(_rare_grams(snap, grams)) if grams else None
+    if match is None:
+        return
+    rows = snap.conn.execute(
+        "SELECT p.fact_id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+        "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+        (match, pool * 2),
+    )
+    _add_ranks(ranks, (fact_id for (fact_id,) in rows))
+
+
+def _vector_ranks(
+    snap: Snapshot, query: np.ndarray, station: str | None, pool: int, ranks: dict[int, float]
+) -> None:
+    blob = query.tobytes()
+    if station:
+        # Schema 3 partitions vec0 by complex, so this reads only the station's chunks.
+        sql = (
+            "SELECT fact_id FROM fact_vec WHERE embedding MATCH ? AND k = ? AND complex = ? "
+            "ORDER BY distance"
+        )
+        rows = snap.conn.execute(sql, (blob, pool, station))
+        _add_ranks(ranks, (fact_id for (fact_id,) in rows))
+    elif snap.scaled_retrieval and snap.fact_count > EXACT_SCAN_LIMIT:
+        candidates = snap.bit_index().nearest(query, pool * RERANK_FACTOR)
+        _add_ranks(ranks, _rerank(snap, query, candidates)[:pool])
+    else:
+        sql = "SELECT fact_id FROM fact_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance"
+        _add_ranks(ranks, (fact_id for (fact_id,) in snap.conn.execute(sql, (blob, pool))))
+
+
+def _rerank(snap: Snapshot, query: np.ndarray, fact_ids: list[int]) -> list[int]:
+    """`fact_ids` by exact cosine to `query`. One primary-key lookup each: vec0 answers
+    `fact_id IN (...)` with a scan, but a single id from its rowid index (~20 us)."""
+    vectors = []
+    for fact_id in fact_ids:
+        row = snap.conn.execute("SELECT embedding FROM fact_vec WHERE fact_id = ?", (fact_id,))
+        vectors.append(row.fetchone()[0])
+    if not vectors:
+        return []
+    matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(vectors), -1)
+    cosine = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
+    return [fact_ids[i] for i in np.argsort(-cosine, kind="stable")]
 
 
 def hybrid_search(
@@ -72,36 +160,12 @@ def hybrid_search(
     pool = max(k * 8, 40)
     ranks: dict[int, float] = {}
     if embedder is not None and snap.embed_model == embedder.model_id:
-        vec = np.asarray(embedder.embed_query(query), dtype=np.float32).tobytes()
-        if station:
-            # A station has tens of facts: exact distances by primary key beat a filtered scan.
-            sql = (
-                "SELECT v.fact_id FROM facts f JOIN fact_vec v ON v.fact_id = f.id "
-                "WHERE f.complex = ? ORDER BY vec_distance_cosine(v.embedding, ?) LIMIT ?"
-            )
-            rows = snap.conn.execute(sql, (station, vec, pool))
-        else:
-            sql = "SELECT fact_id FROM fact_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance"
-            rows = snap.conn.execute(sql, (vec, pool))
-        for rank, (fact_id,) in enumerate(rows):
-            ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-    match = fts_query(query)
-    if match and station:
+        vec = np.asarray(embedder.embed_query(query), dtype=np.float32)
+        _vector_ranks(snap, vec, station, pool, ranks)
+    if station:
         _station_text_ranks(snap, station, query, ranks)
-    elif match:
-        sql = (
-            "SELECT p.fact_id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
-            "JOIN facts f ON f.id = p.fact_id WHERE passages_fts MATCH ?"
-        )
-        args = (match,)
-        seen: set[int] = set()
-        rank = 0
-        for (fact_id,) in snap.conn.execute(sql + " ORDER BY rank LIMIT ?", (*args, pool * 2)):
-            if fact_id in seen:
-                continue
-            seen.add(fact_id)
-            ranks[fact_id] = ranks.get(fact_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-            rank += 1
+    else:
+        _network_text_ranks(snap, query, pool, ranks)
     if not ranks:
         return []
     ordered = sorted(ranks.items(), key=lambda kv: -kv[1])

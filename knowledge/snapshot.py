@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
 from pathlib import Path
 
 from knowledge import db
+from knowledge.bitindex import SignBitIndex
 from knowledge.errors import NotFound
 from knowledge.graph import LineGraph
 from knowledge.lines import Line
 from knowledge.names import NameIndex
 from knowledge.records import Fact, StationComplex
+
+logger = logging.getLogger(__name__)
+
+SCALED_RETRIEVAL = 3
+"""Snapshot schema from which vectors are partitioned by station and sign bits and trigram
+counts are stored (migration 0003); older snapshots, kept for rollback, search the slow way."""
 
 
 class Snapshot:
@@ -18,6 +28,10 @@ class Snapshot:
         self.version = version
         self.path = path
         self.conn = db.connect(path, readonly=True)
+        self.schema: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        self.fact_count: int = self.conn.execute("SELECT count(*) FROM facts").fetchone()[0]
+        self._bit_index: SignBitIndex | None = None
+        self._bit_index_lock = threading.Lock()
         self.lines: dict[str, Line] = {
             lid: Line(lid, json.loads(names))
             for lid, names in self.conn.execute("SELECT id, names FROM lines")
@@ -53,6 +67,25 @@ class Snapshot:
 
     def close(self) -> None:
         self.conn.close()
+
+    @property
+    def scaled_retrieval(self) -> bool:
+        return self.schema >= SCALED_RETRIEVAL
+
+    def bit_index(self) -> SignBitIndex:
+        """The sign bits of every fact vector, read on first use (0.1 s per 100,000 facts)."""
+        with self._bit_index_lock:
+            if self._bit_index is None:
+                t0 = time.perf_counter()
+                rows = self.conn.execute("SELECT fact_id, bits FROM fact_bits ORDER BY fact_id")
+                self._bit_index = SignBitIndex.from_rows(rows.fetchall())
+                logger.info(
+                    "sign-bit index of %d facts (%.1f MB) loaded in %.2f s",
+                    len(self._bit_index),
+                    self._bit_index.nbytes / 1e6,
+                    time.perf_counter() - t0,
+                )
+            return self._bit_index
 
     def complex(self, key: str | StationComplex) -> StationComplex:
         if isinstance(key, StationComplex):
