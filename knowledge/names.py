@@ -215,7 +215,7 @@ class NameIndex:
                 return []
             for cand, e in self._latin_all:
                 if abs(len(cand) - len(lk)) <= max(2, len(lk) // 3):
-                    s = similarity(lk, cand)
+                    s = similarity(lk, cand, FUZZY_MIN)
                     if s >= FUZZY_MIN:
                         out.append((e, 0.9 * s * _conf(e.kind)))
         elif all(is_kana(c) for c in key):
@@ -223,7 +223,7 @@ class NameIndex:
             if len(kk) < 3:
                 return []
             for cand, e in self._kana:
-                s = 1.0 if cand == kk else similarity(kk, cand)
+                s = similarity(kk, cand, FUZZY_MIN)
                 if s >= FUZZY_MIN:
                     out.append((e, 0.9 * s * _conf(e.kind)))
         elif any(is_hangul(c) for c in key):
@@ -232,7 +232,7 @@ class NameIndex:
                 return []
             for cand, e in self._ko_jamo:
                 if abs(len(cand) - len(jk)) <= max(2, len(jk) // 3):
-                    s = similarity(jk, cand)
+                    s = similarity(jk, cand, FUZZY_MIN)
                     if s >= FUZZY_MIN:
                         out.append((e, 0.9 * s * _conf(e.kind)))
         return out
