@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import Settings
 from kiosk.debug_log import DebugRecorder
@@ -86,7 +87,10 @@ def station_vocabulary(kb: KnowledgeBase, here: str, size: int = VOCABULARY_SIZE
     return vocabulary
 
 
-def build_transcriber(settings: Settings, vocabulary: dict | None = None) -> WhisperTranscriber:
+def build_transcriber(
+    settings: Settings, vocabulary: dict | None = None, **options: Any
+) -> WhisperTranscriber:
+    """The kiosk's recogniser; `options` override WhisperTranscriber's (measurement scripts)."""
     return WhisperTranscriber(
         whisper_model_dir(settings),
         settings.languages.enabled,
@@ -98,6 +102,7 @@ def build_transcriber(settings: Settings, vocabulary: dict | None = None) -> Whi
         # and beam search pays for itself in Japanese only (0.215 -> 0.157).
         bias_languages=("en", "ko", "zh"),
         beam_sizes={"ja": 5},
+        **options,
     )
 
 

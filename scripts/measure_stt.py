@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 from knowledge.textnorm import levenshtein  # noqa: E402
 from voice.audio import SAMPLE_RATE, read_wav  # noqa: E402
 from voice.speechnorm import en_number, ja_number, ko_number, zh_number  # noqa: E402
-from voice.stt import WhisperTranscriber  # noqa: E402
+from voice.stt import MIN_WINDOW_S, WhisperTranscriber  # noqa: E402
 
 VENDORED = REPO / "tests" / "data" / "speech"
 SHARED = Path("/work/shared/data/speech")
@@ -105,6 +105,20 @@ STATION_NAMES = [
     "Gwanghwamun", "Euljiro 3-ga", "Sindorim", "Hapjeong", "Wangsimni", "Jamsil", "Seongsu",
     "Chungmuro", "Gangnam", "Hongik University", "Seoul Station", "Yeouido",
 ]  # fmt: skip
+
+
+def kiosk_transcriber(data_dir: Path, min_window_s: float) -> WhisperTranscriber:
+    """The transcriber `kiosk serve` builds, with the vocabulary of the configured station."""
+    from kiosk.app import build_transcriber, open_knowledge, station_vocabulary
+    from kiosk.config import DataSettings, Settings
+
+    settings = dataclasses.replace(Settings(), data=DataSettings(dir=data_dir))
+    kb = open_knowledge(settings)
+    try:
+        vocabulary = station_vocabulary(kb, settings.station.name)
+    finally:
+        kb.close()
+    return build_transcriber(settings, vocabulary, min_window_s=min_window_s)
 
 
 def station_questions(whisper_dir: Path) -> None:
@@ -182,9 +196,19 @@ def main() -> None:
     parser.add_argument("--bias", default="none", choices=["none", "prompt", "hotwords"])
     parser.add_argument("--whisper", type=Path, help="CTranslate2 Whisper folder")
     parser.add_argument("--beam", type=int, default=1)
+    parser.add_argument(
+        "--min-window", type=float, default=MIN_WINDOW_S, help="shortest encoder window, seconds"
+    )
     parser.add_argument("--langs", default="ko,en,zh,ja", help="score only these languages")
     parser.add_argument("--no-vendored", action="store_true")
     parser.add_argument("--station-questions", action="store_true")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="score the kiosk's own transcriber (station-name prompts from the knowledge base "
+        "in --data-dir, per-language beams) instead of plain Whisper",
+    )
+    parser.add_argument("--data-dir", type=Path, default=REPO / "var", help="with --kiosk")
     parser.add_argument(
         "--simulated", type=Path, metavar="JSONL", help="score `kiosk simulate --json` output"
     )
@@ -202,9 +226,16 @@ def main() -> None:
     if args.station_questions:
         station_questions(whisper_dir)
         return
-    stt = WhisperTranscriber(
-        whisper_dir, ["ko", "en", "zh", "ja"], bias=args.bias, beam_size=args.beam
-    )
+    if args.kiosk:
+        stt = kiosk_transcriber(args.data_dir, args.min_window)
+    else:
+        stt = WhisperTranscriber(
+            whisper_dir,
+            ["ko", "en", "zh", "ja"],
+            bias=args.bias,
+            beam_size=args.beam,
+            min_window_s=args.min_window,
+        )
     stt.load()
     langs = set(args.langs.split(","))
     if not args.no_vendored:

@@ -9,6 +9,7 @@ state between blocks so a device can be resampled block by block without clicks.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 import math
@@ -81,9 +82,13 @@ _HALF_TAPS = 16  # one-sided kernel length in input samples: ~60 dB stop band, c
 class StreamResampler:
     """Band-limited (Hann-windowed sinc) resampler that can be fed block by block.
 
-    It keeps the last few input samples and the fractional read position, so blocks from a
-    48 kHz device come out as one continuous 16 kHz signal. Call `flush()` at the end of a stream
-    to emit the tail held back for the kernel.
+    It keeps the last few input samples and the read position, so blocks from a 48 kHz device
+    come out as one continuous 16 kHz signal. Call `flush()` at the end of a stream to emit the
+    tail held back for the kernel.
+
+    Positions are exact integers in 1/L input samples (L = dst / gcd), so an output sample
+    falls on one of L phases whose kernels are computed once: computing the sinc and window
+    per sample cost ~90 ms per 2.5 s of Piper speech, the table ~10 ms.
     """
 
     def __init__(self, src_rate: int, dst_rate: int) -> None:
@@ -91,17 +96,19 @@ class StreamResampler:
             raise ValueError("sample rates must be positive")
         self.src_rate = src_rate
         self.dst_rate = dst_rate
-        self._step = src_rate / dst_rate  # input samples per output sample
-        self._cutoff = min(1.0, dst_rate / src_rate)  # anti-aliasing when downsampling
+        common = math.gcd(src_rate, dst_rate)
+        self._phases = dst_rate // common  # L: positions are counted in 1/L input samples
+        self._step = src_rate // common  # input advance per output sample, in 1/L units
+        self._kernels = _sinc_kernels(self._phases, min(1.0, dst_rate / src_rate))
         self._buf = np.zeros(_HALF_TAPS, dtype=np.float64)  # leading zeros = silence before t=0
         self._buf_start = -_HALF_TAPS  # absolute input index of _buf[0]
-        self._next_t = 0.0  # absolute input position of the next output sample
+        self._next = 0  # absolute input position of the next output sample, in 1/L units
 
     def process(self, samples: np.ndarray) -> np.ndarray:
         if self.src_rate == self.dst_rate:
             return to_int16(samples)
         self._buf = np.concatenate([self._buf, samples.astype(np.float64)])
-        return self._emit()
+        return self._emit(self._buf_start + len(self._buf) - _HALF_TAPS)
 
     def flush(self) -> np.ndarray:
         if self.src_rate == self.dst_rate:
@@ -109,28 +116,36 @@ class StreamResampler:
         end = self._buf_start + len(self._buf)
         # Zeros after the end let the kernel finish the last real samples.
         self._buf = np.concatenate([self._buf, np.zeros(_HALF_TAPS + 1)])
-        return self._emit(upto=end)
+        return self._emit(end)
 
-    def _emit(self, upto: float | None = None) -> np.ndarray:
-        """Emit every output sample whose position is before `upto` (input samples)."""
-        if upto is None:
-            upto = self._buf_start + len(self._buf) - _HALF_TAPS
-        if self._next_t >= upto:
+    def _emit(self, upto: int) -> np.ndarray:
+        """Emit every output sample whose position is before input sample `upto`."""
+        limit = upto * self._phases
+        if self._next >= limit:
             return np.zeros(0, dtype=np.int16)
-        count = math.ceil((upto - self._next_t) / self._step)
-        t = self._next_t + self._step * np.arange(count)
-        base = np.floor(t).astype(np.int64)
-        offsets = np.arange(-_HALF_TAPS + 1, _HALF_TAPS + 1)
-        idx = base[:, None] + offsets[None, :]  # absolute input indices under the kernel
-        dist = idx - t[:, None]
-        window = 0.5 + 0.5 * np.cos(np.pi * np.clip(dist / _HALF_TAPS, -1.0, 1.0))
-        kernel = self._cutoff * np.sinc(self._cutoff * dist) * window
-        out = np.sum(self._buf[idx - self._buf_start] * kernel, axis=1)
-        self._next_t += self._step * count
-        drop = max(0, math.floor(self._next_t) - _HALF_TAPS - self._buf_start)
+        count = -(-(limit - self._next) // self._step)  # ceiling division
+        positions = self._next + self._step * np.arange(count, dtype=np.int64)
+        base, phase = np.divmod(positions, self._phases)
+        idx = base[:, None] + _TAP_OFFSETS[None, :]  # absolute input indices under the kernel
+        out = np.einsum("ij,ij->i", self._buf[idx - self._buf_start], self._kernels[phase])
+        self._next += self._step * count
+        drop = max(0, self._next // self._phases - _HALF_TAPS - self._buf_start)
         self._buf = self._buf[drop:]
         self._buf_start += drop
         return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+_TAP_OFFSETS = np.arange(-_HALF_TAPS + 1, _HALF_TAPS + 1)
+
+
+@functools.lru_cache(maxsize=8)
+def _sinc_kernels(phases: int, cutoff: float) -> np.ndarray:
+    """The windowed-sinc kernel for each of `phases` fractional positions (rows)."""
+    dist = _TAP_OFFSETS[None, :] - (np.arange(phases) / phases)[:, None]
+    window = 0.5 + 0.5 * np.cos(np.pi * np.clip(dist / _HALF_TAPS, -1.0, 1.0))
+    kernels = cutoff * np.sinc(cutoff * dist) * window
+    kernels.flags.writeable = False
+    return kernels
 
 
 def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
