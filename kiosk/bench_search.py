@@ -53,6 +53,9 @@ SYNTHETIC_QUERIES = (
 COMPLEXES = 700
 """About the number of station complexes in the Seoul network."""
 BATCH = 20_000
+CORPUS_LAYOUT = 2
+"""Bumped when the generated corpus changes (2: facts station by station, as the builder
+writes them)."""
 
 
 def timed(fn: Callable[[int], Any], n: int) -> dict[str, float]:
@@ -124,7 +127,8 @@ def synthetic_corpus(n: int, folder: Path) -> tuple[Path, float | None]:
     """The cached corpus of `n` passages; returns (path, build seconds or None if cached)."""
     folder.mkdir(parents=True, exist_ok=True)
     schema = max(int(m.name[:4]) for m in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.sql"))
-    path = folder / f"synthetic-{n}-schema{schema}.sqlite"  # a schema change rebuilds it
+    # A schema or layout change rebuilds it.
+    path = folder / f"synthetic-{n}-schema{schema}-layout{CORPUS_LAYOUT}.sqlite"
     if path.is_file():
         return path, None
     tmp = path.with_suffix(".building")
@@ -160,7 +164,7 @@ def _fill(conn: Any, n: int) -> None:
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
             facts, passages, vectors = [], [], []
             for row, fid in enumerate(ids):
-                cx = complexes[fid % COMPLEXES]
+                cx = complexes[(fid - 1) * COMPLEXES // n]
                 text = f"{cx} " + " ".join(rnd.choice(WORDS) for _ in range(6)) + f" {fid}"
                 texts = json.dumps({"ko": text, "en": text}, ensure_ascii=False)
                 facts.append((fid, f"syn:{fid}", "synthetic", cx, None, None, texts, "{}"))

