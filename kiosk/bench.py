@@ -114,13 +114,27 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
 
 async def _latency(kiosk: Kiosk, samples: Sequence[Sample], options: BenchOptions) -> dict:
     vad = segmenter_config(profile_for(kiosk.settings).vad)
+    cache = kiosk.speaker.synthesizer
+    before = (getattr(cache, "hits", 0), getattr(cache, "misses", 0))
     turns = await kiosk_turns(kiosk, samples, vad, rounds=options.rounds)
+    phrase_cache = {
+        "hits": getattr(cache, "hits", 0) - before[0],
+        "misses": getattr(cache, "misses", 0) - before[1],
+    }
+    # The same turns with every sentence synthesised afresh: what the phrase cache is worth.
+    kiosk.speaker.synthesizer = kiosk.speaker.uncached
+    try:
+        uncached = await kiosk_turns(kiosk, samples, vad, rounds=options.rounds)
+    finally:
+        kiosk.speaker.synthesizer = cache
     utterances = await endpointed(samples, vad)
     naive = baseline_turns(kiosk, utterances, rounds=options.rounds)
     ours, theirs = _latencies(turns), _latencies(naive)
     kiosk_stats, naive_stats = summary(ours), summary(theirs)
     return {
         "kiosk": kiosk_stats,
+        "phrase_cache": phrase_cache,
+        "kiosk_without_phrase_cache": summary(_latencies(uncached)),
         "baseline": naive_stats,
         "speedup": {
             k: round(naive_stats[k] / kiosk_stats[k], 2) if kiosk_stats[k] else None
@@ -144,7 +158,7 @@ async def _models(kiosk: Kiosk, samples: Sequence[Sample], options: BenchOptions
     utterances = await endpointed(samples, vad)
     out: dict[str, Any] = {
         "stt": stt_speed(kiosk.transcriber, utterances, options.repeat),
-        "tts": tts_speed(kiosk.speaker.synthesizer, kiosk.settings.languages.enabled),
+        "tts": tts_speed(kiosk.speaker.uncached, kiosk.settings.languages.enabled),
     }
     llm = kiosk.answerer.llm
     if llm is not None:

@@ -86,7 +86,7 @@ def baseline_turns(
     model = llm.generator.llm  # type: ignore[attr-defined]
     here = kiosk.answerer.here(None)
     system = SYSTEM_PROMPT.format(station=kiosk.settings.station.name)
-    voice = kiosk.speaker.synthesizer
+    voice = kiosk.speaker.uncached  # the naive pipeline has no phrase cache
     records: list[dict[str, Any]] = []
     for _ in range(rounds):
         for utt in utterances:

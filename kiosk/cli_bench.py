@@ -59,6 +59,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _phrase_cache_line(lat: dict[str, Any]) -> str:
+    plain, cache = lat.get("kiosk_without_phrase_cache"), lat.get("phrase_cache")
+    if not plain or not cache:
+        return "  phrase cache: not measured"
+    return (
+        f"  phrase cache: {cache['hits']} of {cache['hits'] + cache['misses']} sentences from "
+        f"memory; without it p50 {plain['p50']:.0f} ms, p95 {plain['p95']:.0f} ms"
+    )
+
+
 def format_report(result: dict[str, Any]) -> str:
     """The human table: the same figures as the JSON, the ones BENCHMARKS.md quotes."""
     m = result["machine"]
@@ -78,6 +88,7 @@ def format_report(result: dict[str, Any]) -> str:
         ),
         "  per language p50: "
         + ", ".join(f"{lg} {v:.0f} ms" for lg, v in lat["per_language_p50_ms"].items()),
+        _phrase_cache_line(lat),
         "stage medians (kiosk): "
         + ", ".join(f"{key} {v:.0f}" for key, v in lat["stages_p50_ms"].items()),
         "stage medians (baseline): "

@@ -3,7 +3,8 @@
 Numbered migrations create the schema in a temp file; rows, passages and vectors are written;
 the file is integrity-checked, switched to a single-file journal, fsynced and only then renamed
 into place by the store. Embeddings of texts already embedded by the previous snapshot with the
-same model are copied, not recomputed: re-imports cost only the changed passages.
+same model, or shipped for the bundled data (`knowledge/data/embeddings/`), are copied, not
+recomputed: imports cost only the new or changed passages.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 from knowledge import db
 from knowledge.bitindex import sign_bits
 from knowledge.dataset import Dataset, complex_names, contested_names, group_complexes
-from knowledge.embeddings import Embedder, text_hash
+from knowledge.embeddings import Embedder, precomputed_vectors, text_hash
 from knowledge.errors import KnowledgeError
 from knowledge.lines import LANGS
 from knowledge.names import generate_aliases
@@ -234,6 +235,7 @@ def _write_vectors(conn, embedder: Embedder | None, previous: Path | None) -> tu
         wanted.setdefault(h, text)
         fact_hash.append((fact_id, h, cx))
     cached = _previous_embeddings(previous, embedder.model_id, set(wanted))
+    cached.update(precomputed_vectors(embedder.model_id, set(wanted) - set(cached)))
     missing = [h for h in wanted if h not in cached]
     missing.sort(key=lambda h: len(wanted[h]))  # similar lengths per batch: less padding
     batch = 8  # measured on 2 cores: per-text cost rises again with larger, padded batches

@@ -13,6 +13,8 @@ import functools
 import logging
 import shutil
 import subprocess
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -155,6 +157,59 @@ class MultiVoice:
             yield chunk
 
 
+class PhraseCache:
+    """Remembers the audio of texts it has synthesised, so a phrase said again (the apologies,
+    "please say the station name again", the station's commonest answers) plays at once
+    instead of after ~200 ms of Piper. Least recently used entries go past `max_bytes`.
+
+    Only in memory: the texts are the kiosk's own answers, never the passenger's words.
+    """
+
+    def __init__(self, synthesizer: Synthesizer, max_bytes: int = 32_000_000) -> None:
+        self.synthesizer = synthesizer
+        self.sample_rate = synthesizer.sample_rate
+        self.max_bytes = max_bytes
+        self.hits = 0
+        self.misses = 0
+        self._audio: OrderedDict[tuple[str, str, float], list[AudioChunk]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._audio)
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        key = (text, lang, rate)
+        with self._lock:
+            cached = self._audio.get(key)
+            if cached is not None:
+                self._audio.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+        if cached is not None:
+            yield from cached
+            return
+        chunks: list[AudioChunk] = []
+        for chunk in self.synthesizer.synthesize(text, lang, rate):
+            chunks.append(chunk)
+            yield chunk
+        self._keep(key, chunks)  # not reached when the caller stops early (barge-in)
+
+    def _keep(self, key: tuple[str, str, float], chunks: list[AudioChunk]) -> None:
+        size = sum(len(c.samples) for c in chunks)
+        if not chunks or size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._audio:
+                return
+            self._audio[key] = chunks
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._audio.popitem(last=False)
+                self._bytes -= sum(len(c.samples) for c in dropped)
+
+
 class SpeechWorker:
     """Runs a `Synthesizer` in its own thread and streams its sentences to async code.
 
@@ -169,6 +224,12 @@ class SpeechWorker:
     @property
     def sample_rate(self) -> int:
         return self.synthesizer.sample_rate
+
+    @property
+    def uncached(self) -> Synthesizer:
+        """The voices without the phrase cache: what benchmarks time."""
+        s = self.synthesizer
+        return s.synthesizer if isinstance(s, PhraseCache) else s
 
     async def stream(self, text: str, lang: str, rate: float = 1.0) -> AsyncIterator[AudioChunk]:
         loop = asyncio.get_running_loop()
@@ -191,6 +252,24 @@ class SpeechWorker:
                     pass
 
         self._executor.submit(speak_all).result()
+
+    def prepare(self, phrases: Iterable[tuple[str, str]]) -> int:
+        """Synthesise (text, language) pairs in the worker now, so a `PhraseCache` below holds
+        them before a passenger needs them; returns how many were spoken. A phrase whose voice
+        fails is skipped: the kiosk must start even if one language cannot speak."""
+
+        def speak_all() -> int:
+            done = 0
+            for text, lang in phrases:
+                try:
+                    for _ in self.synthesizer.synthesize(text, lang):
+                        pass
+                    done += 1
+                except TtsError as err:
+                    logger.warning("phrase in %s not prepared [%s]", lang, err.code)
+            return done
+
+        return self._executor.submit(speak_all).result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -119,6 +119,13 @@ class Answerer:
             self._here_cache[key] = matches[0].complex if matches else None
         return self._here_cache[key]
 
+    def fixed_sentences(self, lang: str) -> list[str]:
+        """Every sentence this answerer says word for word in `lang`, as it streams them: the
+        apologies, "say the station name again", the example-data warning. The kiosk speaks
+        them ahead of time so they play at once."""
+        out = [s for key in CANNED_KEYS for s in _split_canned(say(key, lang))]
+        return [*out, say("nothing_to_repeat", lang), EXAMPLE_WARNING[lang]]
+
     # -- public API -------------------------------------------------------------------------
     def answer(
         self,
@@ -425,6 +432,10 @@ def _plausible(sentence: str, passages: str) -> bool:
     source = passages.lower()
     supported = sum(1 for t in tokens if t in source or t.rstrip("s") in source)
     return supported / len(tokens) >= SUPPORTED_SHARE
+
+
+CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused")
+"""Templates answered whole by `_canned` (see `fixed_sentences`)."""
 
 
 def _split_canned(text: str) -> list[str]:

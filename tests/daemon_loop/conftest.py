@@ -58,7 +58,7 @@ def kiosk(settings: Settings) -> Iterator[Kiosk]:
 @pytest.fixture(scope="session")
 def questions(kiosk: Kiosk, tmp_path_factory: pytest.TempPathFactory) -> dict[str, np.ndarray]:
     """Piper-spoken questions with silence around them, as the microphone hears a passenger."""
-    voice = kiosk.speaker.synthesizer.voices["en"]  # type: ignore[attr-defined]
+    voice = kiosk.speaker.uncached.voices["en"]  # type: ignore[attr-defined]
     return {key: speak_with_silence(voice, text, "en") for key, text in QUESTIONS.items()}
 
 

@@ -117,7 +117,7 @@ def two_questions_wav(real_kiosk: Kiosk, tmp_path_factory: pytest.TempPathFactor
     from kiosk.samples import speak_with_silence
     from voice.audio import SAMPLE_RATE, write_wav
 
-    voice = real_kiosk.speaker.synthesizer.voices["en"]  # type: ignore[attr-defined]
+    voice = real_kiosk.speaker.uncached.voices["en"]  # type: ignore[attr-defined]
     question = speak_with_silence(voice, "Where is the elevator?", "en")
     gap = np.zeros(SAMPLE_RATE * 3, dtype=np.int16)
     path = tmp_path_factory.mktemp("speech") / "two-questions.wav"

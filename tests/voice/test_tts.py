@@ -11,7 +11,7 @@ from audio_helpers import _piper
 
 from voice.audio import SAMPLE_RATE, AudioChunk, MemorySink, concat_chunks, encode_wav
 from voice.errors import TtsError
-from voice.tts import EspeakVoice, MultiVoice, SpeechWorker, is_audible
+from voice.tts import EspeakVoice, MultiVoice, PhraseCache, SpeechWorker, is_audible
 
 
 class RecordingVoice:
@@ -54,6 +54,43 @@ def test_first_sentence_is_ready_before_the_rest() -> None:
     first, total = asyncio.run(run())
     worker.close()
     assert first < total / 2
+
+
+def test_phrase_cache_speaks_a_repeated_phrase_from_memory() -> None:
+    fake = RecordingVoice()
+    cache = PhraseCache(MultiVoice({"en": fake}))
+    first = concat_chunks(cache.synthesize("Please say it again.", "en"))
+    again = concat_chunks(cache.synthesize("Please say it again.", "en"))
+    assert np.array_equal(first, again) and len(fake.received) == 1
+    assert (cache.hits, cache.misses) == (1, 1)
+    # another rate or language is another phrase
+    list(cache.synthesize("Please say it again.", "en", rate=0.8))
+    assert len(fake.received) == 2
+
+
+def test_phrase_cache_drops_least_recent_past_its_budget_and_keeps_no_partial_audio() -> None:
+    fake = RecordingVoice()
+    one_phrase = 1600 * 2  # one fake sentence at 16 kHz, 16-bit
+    cache = PhraseCache(MultiVoice({"en": fake}), max_bytes=2 * one_phrase)
+    for text in ("One.", "Two.", "One.", "Three."):  # "One." used again: "Two." is older
+        list(cache.synthesize(text, "en"))
+    assert len(cache) == 2
+    list(cache.synthesize("One.", "en"))
+    assert cache.hits == 2  # "One." twice from memory
+    list(cache.synthesize("Two.", "en"))
+    assert cache.misses == 4
+    stopped = cache.synthesize("Four. Five.", "en")
+    next(stopped)
+    stopped.close()  # a barge-in: the phrase was not heard whole, so it is not kept
+    assert ("Four. Five.", "en", 1.0) not in cache._audio
+
+
+def test_prepare_fills_the_cache_and_skips_a_language_that_cannot_speak() -> None:
+    fake = RecordingVoice()
+    worker = SpeechWorker(PhraseCache(MultiVoice({"en": fake}, espeak_binary="no-such-espeak")))
+    done = worker.prepare([("Hello.", "en"), ("안녕하세요.", "ko")])
+    worker.close()
+    assert done == 1 and len(worker.synthesizer) == 1  # type: ignore[arg-type]
 
 
 def _check_wav(samples: np.ndarray) -> None:
