@@ -177,7 +177,7 @@ class Assets:
 
     @classmethod
     def prepare(cls, kiosk: Kiosk) -> Assets:
-        voice = kiosk.speaker.synthesizer.voices["en"]  # type: ignore[attr-defined]
+        voice = kiosk.speaker.uncached.voices["en"]  # type: ignore[attr-defined]
         spoken = [speak_with_silence(voice, text, "en") for text in SPOKEN_EN]
         noises = [read_wav(p) for p in sorted(SPEECH.glob("speechbrain__noise*.wav"))]
         noisy = [_mix(s, noises[i % len(noises)], snr_db=15.0) for i, s in enumerate(spoken)]
