@@ -177,7 +177,9 @@ def build_kiosk(
     if warm:
         enabled = languages or settings.languages.enabled
         speaker.warm(enabled)
-        speaker.prepare((s, lang) for lang in enabled for s in answerer.fixed_sentences(lang))
+        speaker.prepare_soon(
+            [(s, lang) for lang in enabled for s in answerer.fixed_sentences(lang)]
+        )
     load_ms["tts"] = _ms_since(t)
 
     runner = TurnRunner(

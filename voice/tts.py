@@ -254,22 +254,37 @@ class SpeechWorker:
         self._executor.submit(speak_all).result()
 
     def prepare(self, phrases: Iterable[tuple[str, str]]) -> int:
-        """Synthesise (text, language) pairs in the worker now, so a `PhraseCache` below holds
-        them before a passenger needs them; returns how many were spoken. A phrase whose voice
-        fails is skipped: the kiosk must start even if one language cannot speak."""
+        """Synthesise (text, language) pairs in the worker, so a `PhraseCache` below holds them
+        before a passenger needs them; returns how many were spoken. One phrase per worker task:
+        a passenger's sentence waits behind at most one phrase, never the whole list. A phrase
+        whose voice fails is skipped: the kiosk must start even if one language cannot speak."""
 
-        def speak_all() -> int:
-            done = 0
-            for text, lang in phrases:
-                try:
-                    for _ in self.synthesizer.synthesize(text, lang):
-                        pass
-                    done += 1
-                except TtsError as err:
-                    logger.warning("phrase in %s not prepared [%s]", lang, err.code)
-            return done
+        def speak(text: str, lang: str) -> None:
+            for _ in self.synthesizer.synthesize(text, lang):
+                pass
 
-        return self._executor.submit(speak_all).result()
+        done = 0
+        for text, lang in phrases:
+            try:
+                job = self._executor.submit(speak, text, lang)
+            except RuntimeError:  # the worker was closed: the kiosk is shutting down
+                break
+            try:
+                job.result()
+                done += 1
+            except Exception as err:  # a voice that fails here fails visibly in a turn too
+                logger.warning(
+                    "phrase in %s not prepared [%s]", lang, getattr(err, "code", type(err).__name__)
+                )
+        return done
+
+    def prepare_soon(self, phrases: Iterable[tuple[str, str]]) -> threading.Thread:
+        """`prepare` in a background thread, so start-up does not wait for it (~2 s)."""
+        thread = threading.Thread(
+            target=self.prepare, args=(list(phrases),), name="tts-prepare", daemon=True
+        )
+        thread.start()
+        return thread
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

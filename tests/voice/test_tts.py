@@ -89,8 +89,11 @@ def test_prepare_fills_the_cache_and_skips_a_language_that_cannot_speak() -> Non
     fake = RecordingVoice()
     worker = SpeechWorker(PhraseCache(MultiVoice({"en": fake}, espeak_binary="no-such-espeak")))
     done = worker.prepare([("Hello.", "en"), ("안녕하세요.", "ko")])
-    worker.close()
     assert done == 1 and len(worker.synthesizer) == 1  # type: ignore[arg-type]
+    worker.prepare_soon([("Goodbye.", "en")]).join(timeout=10)
+    assert len(worker.synthesizer) == 2  # type: ignore[arg-type]
+    worker.close()
+    assert worker.prepare([("Too late.", "en")]) == 0  # a closed worker: nothing, no error
 
 
 def _check_wav(samples: np.ndarray) -> None:
