@@ -7,6 +7,7 @@ that part; the daemon, `simulate` and `demo` call `build_kiosk`, which builds th
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,6 +136,8 @@ class Kiosk:
     speaker: SpeechWorker
     runner: TurnRunner
     load_ms: dict[str, float] = field(default_factory=dict)
+    preparing: threading.Thread | None = None
+    """Synthesising the fixed phrases in the background (`SpeechWorker.prepare_soon`)."""
 
     def close(self) -> None:
         self.runner.close()
@@ -174,12 +177,12 @@ def build_kiosk(
 
     t = time.perf_counter()
     speaker = build_speaker(settings)
+    preparing = None
     if warm:
         enabled = languages or settings.languages.enabled
         speaker.warm(enabled)
-        speaker.prepare_soon(
-            [(s, lang) for lang in enabled for s in answerer.fixed_sentences(lang)]
-        )
+        phrases = [(s, lang) for lang in enabled for s in answerer.fixed_sentences(lang)]
+        preparing = speaker.prepare_soon(phrases)
     load_ms["tts"] = _ms_since(t)
 
     runner = TurnRunner(
@@ -191,7 +194,7 @@ def build_kiosk(
         publish=publish,
         recorder=DebugRecorder(settings.data.dir / "debug") if settings.privacy.debug else None,
     )
-    return Kiosk(settings, kb, answerer, transcriber, speaker, runner, load_ms)
+    return Kiosk(settings, kb, answerer, transcriber, speaker, runner, load_ms, preparing)
 
 
 def warm_answerer(answerer: Answerer) -> None:
