@@ -13,6 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 WORD_BITS = 64
+EXACT_SCAN_LIMIT = 20_000
+"""Up to this many facts vec0's exact scan takes <= ~20 ms network-wide; above, the sign-bit
+index (knowledge/search.py)."""
 
 
 def sign_bits(vectors: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from knowledge.bitindex import EXACT_SCAN_LIMIT
 from knowledge.embeddings import Embedder
 from knowledge.records import Passage
 from knowledge.snapshot import Snapshot
@@ -26,8 +27,6 @@ STATION_MAX_GRAMS = 64
 """Trigrams scored per passage at a station (a long question keeps its last words)."""
 FTS_POSTINGS_BUDGET = 20_000
 """Passages a network-wide text query may touch (~2 ms of FTS5 work on 2 cores)."""
-EXACT_SCAN_LIMIT = 20_000
-"""Up to this many facts vec0's exact scan takes <= ~20 ms; above, the sign-bit index."""
 RERANK_FACTOR = 4
 """Sign-bit candidates per wanted neighbour, re-ranked by exact cosine."""
 _PARTICLE_TAIL = re.compile(r"(에서는|에서|으로|로|에는|에|은|는|이|가|을|를|의|도|요)$")

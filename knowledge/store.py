@@ -77,6 +77,7 @@ class KnowledgeBase:
                     # The old snapshot is not closed here: a query on another thread may still
                     # hold it; its read-only connection closes when the last reference goes.
                     self._snap = Snapshot(*cur)
+                    self._snap.preload_soon()
                     logger.info("knowledge version %d now serving", cur[0])
                 self._notices = [
                     notice_from_dict(b) for b, exp in self._manifest.notices() if not exp

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -122,5 +123,23 @@ def test_snapshot_from_before_scaled_retrieval_still_searches(
                 expected = e5_kb.search(question, lang, station=station, k=5)
                 got = hybrid_search(snap, e5, question, lang, station=station, k=5)
                 assert [h.source_id for h in got] == [h.source_id for h in expected]
+    finally:
+        snap.close()
+
+
+def test_a_large_snapshot_reads_its_sign_bits_in_the_background(
+    e5_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snap = Snapshot(98, e5_kb._refresh().path)
+    try:
+        snap.preload_soon()  # small: exact scans, nothing to read
+        assert snap._bit_index is None
+        monkeypatch.setattr("knowledge.snapshot.EXACT_SCAN_LIMIT", 0)
+        snap.preload_soon()
+        for _ in range(100):
+            if snap._bit_index is not None:
+                break
+            time.sleep(0.05)
+        assert snap._bit_index is not None and len(snap._bit_index) == snap.fact_count
     finally:
         snap.close()
