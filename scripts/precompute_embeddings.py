@@ -45,6 +45,10 @@ def main() -> None:
             conn.close()
     path = write_precomputed(embedder.model_id, vectors)
     print(f"{len(vectors)} vectors -> {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    for stale in path.parent.glob("*.npz"):
+        if stale != path:  # another model's vectors: no kiosk with these weights uses them
+            stale.unlink()
+            print(f"removed {stale.name}")
 
 
 def _snapshots(root: Path) -> list[Path]:
