@@ -79,6 +79,7 @@ class KnowledgeBase:
                     self._snap = Snapshot(*cur)
                     self._snap.preload_soon()
                     logger.info("knowledge version %d now serving", cur[0])
+                    self._check_embed_model(self._snap)
                 self._notices = [
                     notice_from_dict(b) for b, exp in self._manifest.notices() if not exp
                 ]
@@ -91,6 +92,20 @@ class KnowledgeBase:
     @property
     def version(self) -> int:
         return self._refresh().version
+
+    def _check_embed_model(self, snap: Snapshot) -> None:
+        """Vector search needs the query embedded by the model that embedded the passages; a
+        snapshot built with another searches by text only until it is re-imported."""
+        if self.embedder is None or not snap.embed_model:
+            return
+        if snap.embed_model != self.embedder.model_id:
+            logger.warning(
+                "knowledge version %d was embedded with %s, not the configured %s: vector search "
+                "is off until the next `kiosk kb import`",
+                snap.version,
+                snap.embed_model,
+                self.embedder.model_id,
+            )
 
     # -- stations ------------------------------------------------------------------------------
     def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:

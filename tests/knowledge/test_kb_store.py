@@ -188,3 +188,20 @@ def test_facts_and_vectors_are_written_station_by_station(seoul_kb: KnowledgeBas
     assert all(last - first + 1 == count for _, first, last, count in runs)
     bits = snap.conn.execute("SELECT count(*) FROM fact_bits").fetchone()[0]
     assert bits == snap.fact_count
+
+
+class _OtherModel(HashEmbedder):
+    @property
+    def model_id(self) -> str:
+        return "other-model:384"
+
+
+def test_another_embedding_model_is_reported_and_text_search_still_serves(
+    seoul_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="knowledge.store"):
+        kb = KnowledgeBase.open(seoul_root, _OtherModel())
+        hits = kb.search("엘리베이터", "ko", station="강남", k=3)
+    kb.close()
+    assert "vector search is off until the next `kiosk kb import`" in caplog.text
+    assert hits and all(h.station == "강남" for h in hits)
