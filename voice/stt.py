@@ -49,10 +49,12 @@ WHISPER_FRAMES = 3000
 WINDOW_MARGIN_FRAMES = 400
 """Silence after the utterance inside the window (4 s). With less, Whisper (trained on 30 s
 windows) tends to run on past the end and say the utterance again."""
-MIN_WINDOW_S = 6.0
-"""The shortest encoder window. Against 10 s, a short question is heard ~100 ms sooner with
-the same transcripts (scripts/measure_stt.py --kiosk on the 27 real recordings: en WER 0.034,
-ko CER 0.088, zh 0.000 either way; ja 0.184 against 0.181, one character)."""
+MIN_WINDOW_S = 10.0
+"""The shortest encoder window. 6 s would hear a short question ~100 ms sooner with the same
+error rates on the 27 clean recordings (ja CER 0.184 against 0.181) and the same under real
+noise at 0 and 5 dB SNR, but a passenger interrupting the kiosk (their question mixed with the
+kiosk's own voice, tests/daemon_loop/test_bargein_real.py) was heard in 4 of 13 runs against
+10 of 13 with 10 s: the rest rejected as no-speech. Robustness wins."""
 
 
 @dataclass(frozen=True, slots=True)
