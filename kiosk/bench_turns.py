@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,13 +52,20 @@ class Utterance:
 
 
 async def kiosk_turns(
-    kiosk: Kiosk, samples: Sequence[Sample], vad: SegmenterConfig, *, rounds: int = 1
+    kiosk: Kiosk,
+    samples: Sequence[Sample],
+    vad: SegmenterConfig,
+    *,
+    rounds: int = 1,
+    before_each: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Every spoken sample through `simulate_file` (speculative STT, streaming answer)."""
     records: list[dict[str, Any]] = []
     for _ in range(rounds):
         for sample in samples:
             assert sample.path is not None
+            if before_each is not None:
+                before_each()
             for record in await simulate_file(kiosk.runner, sample.path, vad=vad):
                 records.append(_compact(record, sample))
     return records

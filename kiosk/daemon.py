@@ -202,7 +202,9 @@ class KioskDaemon:
             if turn is not None and self.config.speculative_stt:
                 self._cancel_speculation(turn)
                 turn.speculation = asyncio.create_task(
-                    self.runner.transcriber.transcribe_async(event.audio)
+                    self.runner.transcribe_ahead(
+                        event.audio, context=self.conversation.current(), station=self.station
+                    )
                 )
                 turn.speculation_end_ms = event.speech_end_ms
         elif kind is EndpointEventType.DISCARDED:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from knowledge.answers.types import Answer, Context
 from voice.audio import AudioSink
@@ -63,6 +63,27 @@ class StreamingAnswerer(Protocol):
 
 class SentenceSpeaker(Protocol):
     def stream(self, text: str, lang: str, rate: float = 1.0) -> Any: ...
+
+
+@runtime_checkable
+class FirstSentenceAnswerer(Protocol):
+    """An answerer that can tell, without side effects, how its answer will start."""
+
+    def first_sentence(
+        self,
+        question: str,
+        *,
+        station: str | None = None,
+        stt_language: str | None = None,
+        context: Context | None = None,
+    ) -> tuple[str, str, float] | None: ...
+
+
+@runtime_checkable
+class PreparingSpeaker(Protocol):
+    """A speaker that can synthesise a sentence ahead of time into its phrase cache."""
+
+    async def prepare_async(self, text: str, lang: str, rate: float = 1.0) -> None: ...
 
 
 class TurnRecorder(Protocol):
@@ -124,9 +145,51 @@ class TurnRunner:
         self.default_language = default_language
         self.publish: Publish = publish or (lambda _type, _data: None)
         self._answer_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+        self._preparing: set[asyncio.Task[None]] = set()
 
     def close(self) -> None:
         self._answer_worker.shutdown(wait=False, cancel_futures=True)
+
+    async def transcribe_ahead(
+        self, audio: bytes, *, context: Context | None = None, station: str | None = None
+    ) -> Transcript:
+        """Speculative recognition at the first silence frame; then, before the endpoint
+        confirms the passenger has finished, the answer's first sentence is worked out and
+        synthesised into the phrase cache (in the background: the transcript is returned at
+        once). The turn, if it comes, finds its first sentence ready; if the passenger speaks
+        on, only some CPU is lost: nothing is shown, said or remembered."""
+        transcript = await self.transcriber.transcribe_async(audio)
+        if (
+            transcript.ok
+            and isinstance(self.answerer, FirstSentenceAnswerer)
+            and isinstance(self.speaker, PreparingSpeaker)
+        ):
+            task = asyncio.create_task(self._prepare_first_sentence(transcript, context, station))
+            self._preparing.add(task)
+            task.add_done_callback(self._preparing.discard)
+        return transcript
+
+    async def _prepare_first_sentence(
+        self, transcript: Transcript, context: Context | None, station: str | None
+    ) -> None:
+        assert isinstance(self.answerer, FirstSentenceAnswerer)
+        assert isinstance(self.speaker, PreparingSpeaker)
+        answerer, speaker = self.answerer, self.speaker
+        loop = asyncio.get_running_loop()
+        try:
+            first = await loop.run_in_executor(
+                self._answer_worker,
+                lambda: answerer.first_sentence(
+                    transcript.text,
+                    station=station or self.station,
+                    stt_language=transcript.language,
+                    context=context,
+                ),
+            )
+            if first is not None:
+                await speaker.prepare_async(*first)
+        except Exception as err:  # speculation must never fail a turn; the turn redoes it
+            logger.warning("first sentence not prepared ahead: %s", type(err).__name__)
 
     def _abandon_answer_worker(self) -> None:
         """Leave a busy answer thread to finish on its own and give later turns a fresh one."""

@@ -8,7 +8,9 @@ it is the hangover duration plus the wall time from the endpoint to the first au
 
 Recognition starts speculatively at the first silence frame: if the passenger does not resume
 speaking before the endpoint, that transcript is used and the hangover has hidden the STT time;
-if they do, it is discarded.
+if they do, it is discarded. The answer's first sentence is synthesised as soon as that
+transcript is there (`TurnRunner.transcribe_ahead`), so what the hangover still hides goes to
+the voice too.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ async def simulate_file(
         if event.type is EndpointEventType.FIRST_SILENCE and speculative:
             if speculation is not None:
                 speculation.task.cancel()
-            speculation = _start_speculation(runner, event, loop)
+            speculation = _start_speculation(runner, event, loop, context, station)
             continue
         if event.type is not EndpointEventType.UTTERANCE:
             if event.type is EndpointEventType.STARTED and speculation is not None:
@@ -142,9 +144,15 @@ async def simulate_file(
 
 
 def _start_speculation(
-    runner: TurnRunner, event: EndpointEvent, loop: asyncio.AbstractEventLoop
+    runner: TurnRunner,
+    event: EndpointEvent,
+    loop: asyncio.AbstractEventLoop,
+    context: Context,
+    station: str | None,
 ) -> _Speculation:
-    task = asyncio.create_task(runner.transcriber.transcribe_async(event.audio))
+    task = asyncio.create_task(
+        runner.transcribe_ahead(event.audio, context=context, station=station)
+    )
     speculation = _Speculation(
         event.speech_end_ms, task, event.end_ms - event.speech_end_ms, loop.time()
     )

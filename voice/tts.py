@@ -178,6 +178,11 @@ class PhraseCache:
     def __len__(self) -> int:
         return len(self._audio)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._audio.clear()
+            self._bytes = 0
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         key = (text, lang, rate)
         with self._lock:
@@ -277,6 +282,15 @@ class SpeechWorker:
                     "phrase in %s not prepared [%s]", lang, getattr(err, "code", type(err).__name__)
                 )
         return done
+
+    async def prepare_async(self, text: str, lang: str, rate: float = 1.0) -> None:
+        """Synthesise one sentence in the worker without playing it (for the phrase cache)."""
+
+        def speak() -> None:
+            for _ in self.synthesizer.synthesize(text, lang, rate):
+                pass
+
+        await asyncio.get_running_loop().run_in_executor(self._executor, speak)
 
     def prepare_soon(self, phrases: Iterable[tuple[str, str]]) -> threading.Thread:
         """`prepare` in a background thread, so start-up does not wait for it (~2 s)."""

@@ -178,6 +178,42 @@ class Answerer:
         context: Context | None,
         now: datetime | None,
     ) -> Iterator[str]:
+        turn, understood, here, answer = self._decide(
+            question, station, lang, stt_language, stt_confidence, context, now
+        )
+        stream.language = turn.lang
+        if answer is None and understood.intent is Intent.UNKNOWN and self._llm_ok(turn.lang):
+            sentences: list[str] = []
+            sources: list[Source] = []
+            for sentence in self._generate(turn, understood, here, sources):
+                sentences.append(sentence)
+                yield sentence
+            if sentences:
+                answer = self._finish(turn, understood, Outcome.ANSWERED, sentences, sources, "llm")
+                stream.answer = answer
+                self._remember(context, answer, understood)
+                return
+        if answer is None:
+            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
+        stream.language = answer.language
+        stream.speech_rate = answer.speech_rate
+        yield from answer.sentences
+        answer.timings_ms["total"] = round((time.perf_counter() - turn.t0) * 1000, 3)
+        stream.answer = answer
+        self._remember(context, answer, understood)
+
+    def _decide(
+        self,
+        question: str,
+        station: str | None,
+        lang: str | None,
+        stt_language: str | None,
+        stt_confidence: float | None,
+        context: Context | None,
+        now: datetime | None,
+    ) -> tuple[_Turn, Understood, StationComplex | None, Answer | None]:
+        """Everything short of the LLM, without side effects: the answer when it is canned or
+        structured, None when it is left to the LLM (or to "no information")."""
         t0 = time.perf_counter()
         question = _join_cjk(unicodedata.normalize("NFC", question).strip())
         if lang in LANGS:
@@ -190,11 +226,10 @@ class Answerer:
                 default=self.settings.default_lang,
             ).lang
         turn = _Turn(question, language, t0)
-        stream.language = language
         here = self.here(station)
         t = turn.mark("language", t0)
         understood = self.understander.understand(question, language, here, context)
-        t = turn.mark("understand", t)
+        turn.mark("understand", t)
         now = now or datetime.now(UTC)
         answer: Answer | None = None
         if understood.intent is Intent.REPEAT:
@@ -211,25 +246,30 @@ class Answerer:
             answer = self._structured(turn, understood, now)
         elif not understood.in_scope:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
-        if answer is None and understood.intent is Intent.UNKNOWN and self._llm_ok(language):
-            sentences: list[str] = []
-            sources: list[Source] = []
-            for sentence in self._generate(turn, understood, here, sources):
-                sentences.append(sentence)
-                yield sentence
-            if sentences:
-                answer = self._finish(turn, understood, Outcome.ANSWERED, sentences, sources, "llm")
-                stream.answer = answer
-                self._remember(context, answer, understood)
-                return
+        return turn, understood, here, answer
+
+    def first_sentence(
+        self,
+        question: str,
+        *,
+        station: str | None = None,
+        stt_language: str | None = None,
+        context: Context | None = None,
+    ) -> tuple[str, str, float] | None:
+        """(sentence, language, speech rate) this question's answer will start with, or None
+        when the LLM would write it. Nothing is remembered, so the kiosk can ask this of a
+        transcript it is not yet sure of (speculative recognition) and have the sentence's
+        audio ready by the time the passenger has surely finished."""
+        turn, understood, _, answer = self._decide(
+            question, station, None, stt_language, None, context, None
+        )
         if answer is None:
+            if understood.intent is Intent.UNKNOWN and self._llm_ok(turn.lang):
+                return None
             answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
-        stream.language = answer.language
-        stream.speech_rate = answer.speech_rate
-        yield from answer.sentences
-        answer.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 3)
-        stream.answer = answer
-        self._remember(context, answer, understood)
+        if not answer.sentences:
+            return None
+        return answer.sentences[0], answer.language, answer.speech_rate
 
     def _remember(self, context: Context | None, answer: Answer, understood: Understood) -> None:
         if context is not None and understood.intent is not Intent.REPEAT:

@@ -211,3 +211,21 @@ def test_fixed_sentences_are_the_sentences_canned_answers_stream(
     assert stream.answer is not None and stream.answer.outcome is not Outcome.ANSWERED
     assert stream.answer.language == lang
     assert spoken and set(spoken) <= set(answerer.fixed_sentences(lang))
+
+
+def test_first_sentence_is_how_the_answer_starts_and_remembers_nothing(fake_kb) -> None:
+    answerer = Answerer(fake_kb, AnswerSettings(station="강남"))
+    ctx = Context()
+    first = answerer.first_sentence("엘리베이터 어디 있어요?", context=ctx)
+    assert ctx.last_answer is None  # speculation must not become the conversation
+    answer = answerer.answer("엘리베이터 어디 있어요?", context=ctx, now=NOW)
+    assert first == (answer.sentences[0], answer.language, answer.speech_rate)
+    assert ctx.last_answer is answer
+    slower = answerer.first_sentence("천천히 다시 말해 주세요", context=ctx)
+    assert slower == (answer.sentences[0], answer.language, 0.8)
+
+
+def test_first_sentence_is_unknown_when_the_llm_will_write_it(fake_kb) -> None:
+    answerer, gen = _llm_answerer(fake_kb, "The elevator is at exit 1.")
+    assert answerer.first_sentence("Can I bring my bicycle on the train?") is None
+    assert gen.prompts == []  # and the LLM was not run to find out

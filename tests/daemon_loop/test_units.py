@@ -164,3 +164,64 @@ def test_systemd_unit_verifies(tmp_path):
     )
     problems = [line for line in result.stderr.splitlines() if "kiosk.service" in line]
     assert result.returncode == 0 and not problems, result.stderr
+
+
+class _Transcriber:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    async def transcribe_async(self, audio, language=None):
+        from voice.stt import Transcript
+
+        return Transcript(self.text, "en", 0.99, -0.2, 0.01, 1.0)
+
+
+class _FirstSentenceAnswerer(ScriptedAnswerer):
+    """Says how its answer starts; None (the LLM's turn) for questions about the weather."""
+
+    def __init__(self) -> None:
+        super().__init__(["Gangnam Station has 4 elevators. Line 2: exit 1."])
+        self.asked: list[tuple[str, object]] = []
+
+    def first_sentence(self, question, *, station=None, stt_language=None, context=None):
+        self.asked.append((question, context))
+        if "weather" in question:
+            return None
+        return "Gangnam Station has 4 elevators.", "en", 1.0
+
+
+class _ToneVoice:
+    """One tone per sentence at 16 kHz; remembers what it was asked to say."""
+
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self) -> None:
+        self.spoken: list[str] = []
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0):
+        from voice.speechnorm import normalize, split_sentences
+
+        for sentence in split_sentences(normalize(text, lang), lang):
+            self.spoken.append(sentence)
+            yield AudioChunk(np.full(1600, 3000, dtype=np.int16))
+
+
+def test_the_first_sentence_is_synthesised_before_the_endpoint_and_only_then():
+    from voice.tts import MultiVoice, PhraseCache, SpeechWorker
+
+    async def ahead(text: str) -> tuple[int, list]:
+        voice = _ToneVoice()
+        speaker = SpeechWorker(PhraseCache(MultiVoice({"en": voice})))
+        answerer = _FirstSentenceAnswerer()
+        runner = TurnRunner(_Transcriber(text), answerer, speaker, station="강남")
+        transcript = await runner.transcribe_ahead(b"\0" * 3200, station="강남")
+        assert transcript.text == text  # returned at once; the sentence follows in background
+        await asyncio.gather(*runner._preparing)
+        runner.close()
+        speaker.close()
+        return len(speaker.synthesizer), voice.spoken  # type: ignore[arg-type]
+
+    cached, spoken = asyncio.run(ahead("Where is the elevator?"))
+    assert cached == 1 and spoken == ["Gangnam Station has four elevators."]
+    cached, spoken = asyncio.run(ahead("How is the weather?"))  # left to the LLM: nothing
+    assert cached == 0 and spoken == []
