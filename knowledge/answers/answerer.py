@@ -388,6 +388,7 @@ class Answerer:
         passages = self.kb.search(
             turn.question, turn.lang, station=station, k=self.settings.search_k
         )
+        passages = [p for p in passages if self.llm.can_read(p.text)]
         t = turn.mark("retrieve", t)
         if not passages:
             return

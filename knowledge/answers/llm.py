@@ -185,7 +185,42 @@ class LlmAnswerer:
     def supports(self, lang: str) -> bool:
         return lang in self.languages
 
+    def can_read(self, text: str) -> bool:
+        """False for a passage mostly in a script none of the model's languages is written in:
+        an English-only model gains nothing from Korean text, and its byte-level tokens made a
+        four-passage prompt take ~6 s to evaluate before the first word (2 cores)."""
+        letters = [ch for ch in text if ch.isalpha()]
+        if not letters:
+            return True
+        foreign = sum(1 for ch in letters if not _SCRIPT_LANGS[_script(ch)] & set(self.languages))
+        return foreign <= READABLE_FOREIGN_SHARE * len(letters)
+
     def sentences(self, question: str, passages: Iterable[str]) -> Iterator[str]:
         user = user_message(question, passages)
         tokens = self.generator.stream(self.system_prompt, user, self.max_tokens)
         yield from split_sentences(_Cut(tokens, time.perf_counter() + self.deadline_s))
+
+
+READABLE_FOREIGN_SHARE = 0.2
+"""A passage stays in the prompt while at most this share of its letters is in a script the
+model does not read (station names in brackets are fine, whole Korean sentences are not)."""
+_SCRIPT_LANGS: dict[str, set[str]] = {
+    "latin": {"en"},
+    "hangul": {"ko"},
+    "kana": {"ja"},
+    "han": {"zh", "ja"},
+    "other": set(),
+}
+
+
+def _script(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x250:
+        return "latin"
+    if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "hangul"
+    if 0x3040 <= code <= 0x30FF:
+        return "kana"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+        return "han"
+    return "other"

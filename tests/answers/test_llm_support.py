@@ -58,3 +58,19 @@ def test_generation_stops_at_its_deadline_without_half_sentences() -> None:
 
     llm = LlmAnswerer(SlowGenerator(), deadline_s=0.45)
     assert list(llm.sentences("where?", [PASSAGES])) == ["The elevator is at exit 1."]
+
+
+def test_an_english_model_is_not_given_passages_it_cannot_read() -> None:
+    from knowledge.answers.llm import LlmAnswerer
+
+    class Unused:
+        def stream(self, system: str, user: str, max_tokens: int):  # pragma: no cover
+            yield ""
+
+    english = LlmAnswerer(Unused(), languages=("en",))
+    assert english.can_read("Gangnam Station, Line 2 elevator: exit 1 (in service)")
+    assert english.can_read("Gangnam Station: Line 2, Shinbundang Line (신분당선)")  # a name
+    assert not english.can_read("환승 엘리베이터 탑승 후 환승통로로 이동 (B3)")
+    everyone = LlmAnswerer(Unused(), languages=("ko", "en", "zh", "ja"))
+    assert everyone.can_read("환승 엘리베이터 탑승 후 환승통로로 이동 (B3)")
+    assert everyone.can_read("エレベーターは1番出口です") and everyone.can_read("电梯在1号出口")
