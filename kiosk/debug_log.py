@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,15 +55,17 @@ class DebugRecorder:
     def _record(self, audio: bytes | None, result: Any) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._seq += 1
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        now = datetime.now(UTC)
         wav = None
         if audio:
             self.audio_dir.mkdir(exist_ok=True)
-            wav = self.audio_dir / f"{stamp}-{time.monotonic_ns() % 10**9:09d}.wav"
+            # One clock for the whole name, so names sort oldest first and pruning removes the
+            # oldest (seconds from the wall clock and a suffix from another clock did not).
+            wav = self.audio_dir / f"{now:%Y%m%dT%H%M%S}-{now.microsecond:06d}-{self._seq:06d}.wav"
             write_wav(wav, audio)
             self._prune_audio()
         entry = {
-            "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "at": now.isoformat(timespec="milliseconds"),
             "transcript": result.transcript,
             "language": result.language,
             "outcome": result.outcome,
