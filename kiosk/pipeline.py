@@ -146,6 +146,12 @@ class TurnRunner:
         self.publish: Publish = publish or (lambda _type, _data: None)
         self._answer_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self._preparing: set[asyncio.Task[None]] = set()
+        self._ahead = (
+            (answerer, speaker)
+            if isinstance(answerer, FirstSentenceAnswerer) and isinstance(speaker, PreparingSpeaker)
+            else None
+        )
+        """Set when both engines can prepare a first sentence (test fakes often cannot)."""
 
     def close(self) -> None:
         self._answer_worker.shutdown(wait=False, cancel_futures=True)
@@ -159,22 +165,23 @@ class TurnRunner:
         once). The turn, if it comes, finds its first sentence ready; if the passenger speaks
         on, only some CPU is lost: nothing is shown, said or remembered."""
         transcript = await self.transcriber.transcribe_async(audio)
-        if (
-            transcript.ok
-            and isinstance(self.answerer, FirstSentenceAnswerer)
-            and isinstance(self.speaker, PreparingSpeaker)
-        ):
-            task = asyncio.create_task(self._prepare_first_sentence(transcript, context, station))
+        ahead = self._ahead
+        if transcript.ok and ahead is not None:
+            task = asyncio.create_task(
+                self._prepare_first_sentence(*ahead, transcript, context, station)
+            )
             self._preparing.add(task)
             task.add_done_callback(self._preparing.discard)
         return transcript
 
     async def _prepare_first_sentence(
-        self, transcript: Transcript, context: Context | None, station: str | None
+        self,
+        answerer: FirstSentenceAnswerer,
+        speaker: PreparingSpeaker,
+        transcript: Transcript,
+        context: Context | None,
+        station: str | None,
     ) -> None:
-        assert isinstance(self.answerer, FirstSentenceAnswerer)
-        assert isinstance(self.speaker, PreparingSpeaker)
-        answerer, speaker = self.answerer, self.speaker
         loop = asyncio.get_running_loop()
         try:
             first = await loop.run_in_executor(

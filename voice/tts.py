@@ -253,25 +253,24 @@ class SpeechWorker:
 
         def speak_all() -> None:
             for lang in languages:
-                for _ in self.synthesizer.synthesize(words.get(lang, "ok"), lang):
-                    pass
+                self._say_silently(words.get(lang, "ok"), lang)
 
         self._executor.submit(speak_all).result()
+
+    def _say_silently(self, text: str, lang: str, rate: float = 1.0) -> None:
+        """Synthesise `text` and drop the audio (in the worker): loads voices, fills caches."""
+        for _ in self.synthesizer.synthesize(text, lang, rate):
+            pass
 
     def prepare(self, phrases: Iterable[tuple[str, str]]) -> int:
         """Synthesise (text, language) pairs in the worker, so a `PhraseCache` below holds them
         before a passenger needs them; returns how many were spoken. One phrase per worker task:
         a passenger's sentence waits behind at most one phrase, never the whole list. A phrase
         whose voice fails is skipped: the kiosk must start even if one language cannot speak."""
-
-        def speak(text: str, lang: str) -> None:
-            for _ in self.synthesizer.synthesize(text, lang):
-                pass
-
         done = 0
         for text, lang in phrases:
             try:
-                job = self._executor.submit(speak, text, lang)
+                job = self._executor.submit(self._say_silently, text, lang)
             except RuntimeError:  # the worker was closed: the kiosk is shutting down
                 break
             try:
@@ -285,12 +284,8 @@ class SpeechWorker:
 
     async def prepare_async(self, text: str, lang: str, rate: float = 1.0) -> None:
         """Synthesise one sentence in the worker without playing it (for the phrase cache)."""
-
-        def speak() -> None:
-            for _ in self.synthesizer.synthesize(text, lang, rate):
-                pass
-
-        await asyncio.get_running_loop().run_in_executor(self._executor, speak)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._say_silently, text, lang, rate)
 
     def prepare_soon(self, phrases: Iterable[tuple[str, str]]) -> threading.Thread:
         """`prepare` in a background thread, so start-up does not wait for it (~2 s)."""
