@@ -271,9 +271,14 @@ async def soak(
             errors.append(f"turn {i} ({KINDS[i % len(KINDS)]}): {type(err).__name__}: {err}")
         if progress and (i + 1) % 50 == 0:
             progress(i + 1, Sample.now(i + 1))
-    # Let abandoned answer workers (barge-ins) finish so their threads are not counted.
-    await asyncio.sleep(0.5)
+    # Let abandoned answer workers (barge-ins, speculative first sentences) finish so their
+    # threads are not counted; a thread that outlives 10 s is growth and is reported.
     end = Sample.now(turns)
+    for _ in range(40):
+        if end.threads <= warm.threads:
+            break
+        await asyncio.sleep(0.25)
+        end = Sample.now(turns)
     return SoakReport(
         turns,
         warmup,
