@@ -143,6 +143,8 @@ class Kiosk:
         self.runner.close()
         self.transcriber.close()
         self.speaker.close()
+        if self.answerer.llm is not None:
+            self.answerer.llm.close()
         self.kb.close()
 
 

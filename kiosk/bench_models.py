@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kiosk.bench_turns import Utterance, chatml
+from kiosk.bench_turns import Utterance
 from knowledge.answers.llm import SYSTEM_PROMPT, LlamaGenerator, user_message
 
 TTS_SENTENCES = {
@@ -84,15 +84,7 @@ def llm_speed(
     generator.stats.prompt_tokens_evaluated = generator.stats.prompt_tokens
 
     def cold() -> Any:
-        generator.llm.reset()
-        tokens = generator.llm.tokenize(chatml(system, user).encode(), add_bos=True, special=True)
-        generator.stats.prompt_tokens = generator.stats.prompt_tokens_evaluated = len(tokens)
-        return (
-            c["choices"][0]["text"]
-            for c in generator.llm.create_completion(
-                tokens, max_tokens=max_tokens, temperature=0.0, stream=True, stop=["<|im_end|>"]
-            )
-        )
+        return generator.stream(system, user, max_tokens, cached_system=False)
 
     uncached = _generation(cold, generator, repeat)
     generator.warm(system)  # leave the kiosk's cache as it was

@@ -90,7 +90,8 @@ def baseline_turns(
     llm = kiosk.answerer.llm
     if llm is None:
         raise RuntimeError("the baseline needs the LLM (models.llm_languages is empty)")
-    model = llm.generator.llm  # type: ignore[attr-defined]
+    generator = llm.generator
+    model = generator.llm  # type: ignore[attr-defined]
     here = kiosk.answerer.here(None)
     system = SYSTEM_PROMPT.format(station=kiosk.settings.station.name)
     voice = kiosk.speaker.uncached  # the naive pipeline has no phrase cache
@@ -105,10 +106,14 @@ def baseline_turns(
             passages = kiosk.kb.search(question, lang, station=here, k=4)
             t = _mark(timings, "retrieval", t)
             prompt = chatml(system, user_message(question, [p.text for p in passages]))
-            model.reset()  # no cached system prompt: the naive pipeline evaluates it all
-            out = model(
-                prompt, max_tokens=BASELINE_MAX_TOKENS, temperature=0.0, stop=["<|im_end|>"]
-            )
+
+            def complete(prompt: str = prompt) -> dict[str, Any]:
+                model.reset()  # no cached system prompt: the naive pipeline evaluates it all
+                return model(
+                    prompt, max_tokens=BASELINE_MAX_TOKENS, temperature=0.0, stop=["<|im_end|>"]
+                )
+
+            out = generator.on_model_thread(complete)  # type: ignore[attr-defined]
             answer = out["choices"][0]["text"].strip() or "Sorry."
             t = _mark(timings, "llm", t)
             audio = concat_chunks(voice.synthesize(answer, lang))

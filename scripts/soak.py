@@ -23,6 +23,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -100,12 +101,28 @@ class Sample:
     rss_kb: int
     fds: int
     threads: int
+    thread_names: dict[str, int] = dataclasses.field(default_factory=dict)
+    """OS threads by name: Python's by their `threading` name, native ones by their comm."""
 
     @classmethod
     def now(cls, turn: int) -> Sample:
         gc.collect()
         status = _proc_status()
-        return cls(turn, status["VmRSS"], len(os.listdir("/proc/self/fd")), status["Threads"])
+        return cls(
+            turn,
+            status["VmRSS"],
+            len(os.listdir("/proc/self/fd")),
+            status["Threads"],
+            _thread_names(),
+        )
+
+    def threads_added_since(self, earlier: Sample) -> dict[str, int]:
+        """Names with more threads now than at `earlier` (what a thread growth consists of)."""
+        return {
+            name: count - earlier.thread_names.get(name, 0)
+            for name, count in sorted(self.thread_names.items())
+            if count > earlier.thread_names.get(name, 0)
+        }
 
 
 @dataclasses.dataclass
@@ -125,6 +142,9 @@ class SoakReport:
     def rss_growth(self) -> float:
         """RSS growth from the end of the warm-up to the end, as a fraction."""
         return (self.end.rss_kb - self.warm.rss_kb) / self.warm.rss_kb
+
+    def threads_added(self) -> dict[str, int]:
+        return self.end.threads_added_since(self.warm)
 
     def as_json(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -150,9 +170,26 @@ class SoakReport:
                 f"(growth after warm-up {self.rss_growth * 100:+.2f} %)",
                 f"open fds: start {self.start.fds}, warm {self.warm.fds}, end {self.end.fds}",
                 f"threads: start {self.start.threads}, warm {self.warm.threads}, "
-                f"end {self.end.threads}",
+                f"end {self.end.threads}"
+                + (f", added: {added}" if (added := self.threads_added()) else ""),
             ]
         )
+
+
+def _thread_names() -> dict[str, int]:
+    """Python threads by their name, the others (native pools) as "native:<comm>"."""
+    python_names = {t.native_id: t.name for t in threading.enumerate()}
+    names: Counter[str] = Counter()
+    for task in os.listdir("/proc/self/task"):
+        if (name := python_names.get(int(task))) is not None:
+            names[name] += 1
+            continue
+        try:
+            with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as fh:
+                names["native:" + fh.read().strip()] += 1
+        except FileNotFoundError:  # the thread ended while we listed
+            continue
+    return dict(names)
 
 
 def _proc_status() -> dict[str, int]:

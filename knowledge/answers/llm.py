@@ -10,14 +10,18 @@ neither can open a new turn.
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NO_INFO = "NO_INFO"
 SYSTEM_PROMPT = (
@@ -90,7 +94,15 @@ class _Cut:
 
 
 class LlamaGenerator:
-    """llama-cpp-python behind `TokenGenerator`, with the system prompt's KV state cached."""
+    """llama-cpp-python behind `TokenGenerator`, with the system prompt's KV state cached.
+
+    Every call into the model runs on one thread of its own ("llm"), whoever asks:
+    - a llama context must never be used by two threads at once, and two askers do happen: an
+      answer worker abandoned on barge-in is still inside the model when the next turn's
+      worker asks. The second waits; the first stops at its next token once its reader leaves.
+    - ggml's OpenMP keeps a pool of worker threads per calling thread, for the life of that
+      thread: with one caller the process keeps one pool instead of gaining one per worker.
+    """
 
     def __init__(
         self,
@@ -106,6 +118,7 @@ class LlamaGenerator:
             raise RuntimeError("llama-cpp-python is not installed (scripts/setup.sh)") from err
         if not Path(model_path).is_file():
             raise FileNotFoundError(f"LLM model not found: {model_path}")
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
         self.llm = Llama(
             model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False
         )
@@ -114,6 +127,13 @@ class LlamaGenerator:
         self._system: str | None = None
         self._state: Any = None
         self._prefix: list[int] = []
+
+    def on_model_thread(self, work: Callable[[], T]) -> T:
+        """Run `work` (which may use `self.llm`) on the model's thread and return its result."""
+        return self._thread.submit(work).result()
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
 
     def _chatml(self, system: str, user: str | None) -> str:
         head = f"<|im_start|>system\n{system}<|im_end|>\n"
@@ -126,6 +146,9 @@ class LlamaGenerator:
 
     def warm(self, system: str) -> None:
         """Evaluate the system prompt once and keep its KV state for every later turn."""
+        self.on_model_thread(lambda: self._warm(system))
+
+    def _warm(self, system: str) -> None:
         t0 = time.perf_counter()
         self._prefix = self._tokens(self._chatml(system, None))
         self.llm.reset()
@@ -138,31 +161,70 @@ class LlamaGenerator:
             (time.perf_counter() - t0) * 1000,
         )
 
-    def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
-        if system != self._system:
-            self.warm(system)
-        tokens = self._tokens(self._chatml(system, user))
-        if tokens[: len(self._prefix)] != self._prefix:  # tokenizer merged across the boundary
-            logger.warning("llm prompt does not start with the cached prefix; evaluating all")
-            cached = 0
-        else:
-            self.llm.load_state(self._state)
-            cached = len(self._prefix)
-        self.stats = GenerationStats(len(tokens), len(tokens) - cached, cached)
-        t0 = time.perf_counter()
-        first = True
-        for chunk in self.llm.create_completion(
-            tokens,
-            max_tokens=max_tokens,
-            temperature=self.temperature,
-            stream=True,
-            stop=["<|im_end|>", "<|im_start|>"],
-        ):
-            if first:
-                self.stats.prompt_eval_ms = (time.perf_counter() - t0) * 1000
-                first = False
-            self.stats.generated_tokens += 1
-            yield chunk["choices"][0]["text"]
+    def stream(
+        self, system: str, user: str, max_tokens: int, *, cached_system: bool = True
+    ) -> Iterator[str]:
+        """Text pieces as the model thread produces them. Closing this generator (the reader
+        is done, cut at a deadline, or abandoned) stops the generation at its next token.
+        `cached_system=False` evaluates the whole prompt (the benchmark's "no cache" figure)."""
+        pieces: queue.SimpleQueue[str | BaseException | None] = queue.SimpleQueue()
+        reader_gone = threading.Event()
+        self._thread.submit(
+            self._generate, system, user, max_tokens, cached_system, pieces, reader_gone
+        )
+        try:
+            while (piece := pieces.get()) is not None:
+                if isinstance(piece, BaseException):
+                    raise piece
+                yield piece
+        finally:
+            reader_gone.set()
+
+    def _generate(
+        self,
+        system: str,
+        user: str,
+        max_tokens: int,
+        cached_system: bool,
+        pieces: queue.SimpleQueue[str | BaseException | None],
+        reader_gone: threading.Event,
+    ) -> None:
+        try:
+            if reader_gone.is_set():  # the asker left while an earlier generation held the model
+                return
+            if cached_system and system != self._system:
+                self._warm(system)
+            tokens = self._tokens(self._chatml(system, user))
+            if not cached_system:
+                self.llm.reset()
+                cached = 0
+            elif tokens[: len(self._prefix)] != self._prefix:  # tokenizer merged at the boundary
+                logger.warning("llm prompt does not start with the cached prefix; evaluating all")
+                cached = 0
+            else:
+                self.llm.load_state(self._state)
+                cached = len(self._prefix)
+            self.stats = GenerationStats(len(tokens), len(tokens) - cached, cached)
+            t0 = time.perf_counter()
+            completion = self.llm.create_completion(
+                tokens,
+                max_tokens=max_tokens,
+                temperature=self.temperature,
+                stream=True,
+                stop=["<|im_end|>", "<|im_start|>"],
+            )
+            for chunk in completion:
+                if self.stats.generated_tokens == 0:
+                    self.stats.prompt_eval_ms = (time.perf_counter() - t0) * 1000
+                self.stats.generated_tokens += 1
+                if reader_gone.is_set():
+                    completion.close()
+                    return
+                pieces.put(chunk["choices"][0]["text"])
+        except BaseException as err:  # raised again in the reader's thread
+            pieces.put(err)
+        finally:
+            pieces.put(None)
 
 
 @dataclass(slots=True)
@@ -184,6 +246,12 @@ class LlmAnswerer:
 
     def supports(self, lang: str) -> bool:
         return lang in self.languages
+
+    def close(self) -> None:
+        """Stop the model's thread (`LlamaGenerator`); a generator without one has no `close`."""
+        close = getattr(self.generator, "close", None)
+        if close is not None:
+            close()
 
     def can_read(self, text: str) -> bool:
         """False for a passage mostly in a script none of the model's languages is written in:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from knowledge.answers.llm import (
@@ -47,3 +49,53 @@ def test_real_llama_caches_the_system_prompt(llama) -> None:
     assert second.cached_prefix_tokens == first.cached_prefix_tokens
     assert second.prompt_tokens_evaluated == second.prompt_tokens - second.cached_prefix_tokens
     assert second.generated_tokens >= 1
+
+
+def _os_threads() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("Threads:"))
+
+
+@pytest.mark.models
+def test_real_llama_is_used_from_one_thread_whoever_asks(llama) -> None:
+    """Turns ask from changing answer workers (a barge-in abandons one for a fresh one), and
+    an abandoned worker may still be reading when the next asks. The model serves them one
+    after the other on its own thread: nothing interleaves, and no asker gains a pool of
+    OpenMP threads for as long as it lives (ggml keeps one per calling thread)."""
+    system = "Answer in one short sentence."
+    reference = "".join(llama.stream(system, "Say hello.", 8))
+    baseline = _os_threads()
+    results: dict[int, str] = {}
+    all_asked = threading.Barrier(3)
+    release = threading.Event()
+
+    def ask(index: int) -> None:
+        results[index] = "".join(llama.stream(system, "Say hello.", 8))
+        all_asked.wait(timeout=60)
+        release.wait(timeout=60)  # stay alive, as an answer worker does
+
+    askers = [threading.Thread(target=ask, args=(i,), daemon=True) for i in range(2)]
+    for asker in askers:
+        asker.start()
+    all_asked.wait(timeout=60)
+    try:
+        assert results == {0: reference, 1: reference}
+        assert _os_threads() == baseline + len(askers)
+    finally:
+        release.set()
+        for asker in askers:
+            asker.join(timeout=60)
+
+
+@pytest.mark.models
+def test_real_llama_stops_when_its_reader_leaves(llama) -> None:
+    """A reader that stops early (deadline, barge-in) frees the model at the next token, so
+    the next question is not queued behind a 200-token answer nobody hears."""
+    system = "Answer at length."
+    pieces = llama.stream(system, "Describe the Seoul subway in great detail.", 200)
+    next(pieces)
+    abandoned = llama.stats  # a new figures object per generation
+    pieces.close()
+    assert "".join(llama.stream(system, "Say hello.", 4))
+    assert llama.stats is not abandoned
+    assert abandoned.generated_tokens <= 3
