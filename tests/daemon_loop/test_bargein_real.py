@@ -9,9 +9,11 @@ audible block the speaker emitted.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import numpy as np
 
+from tests.daemon_loop.conftest import QUESTIONS
 from tests.daemon_loop.fakes import RoomSink, RoomSource, ScriptedAnswerer, onset
 from tests.voice.audio_helpers import BURST_NOISE, noise
 
@@ -73,8 +75,11 @@ def test_passenger_speech_stops_the_reply_within_200_ms_and_starts_a_new_turn(ma
     assert later and set(later) <= {"answered", "no_speech"}, (done, rejected)
     if "answered" in later:
         assert len(answerer.received) == 2
-        heard = answerer.received[1].lower()  # Whisper base mishears "Jamsil"; the rest is there
-        assert "stop" in heard and "station" in heard, heard
+        # The passenger's question, not the kiosk's echo: most of its words were heard (Whisper
+        # base under the echo has given "Jandle" for "Jamsil" and "top" for "stop").
+        heard = set(re.findall(r"\w+", answerer.received[1].lower()))
+        asked = set(re.findall(r"\w+", QUESTIONS["jamsil"].lower()))
+        assert len(heard & asked) >= len(asked) * 2 / 3, heard
     else:  # rejected by a confidence guard, not lost elsewhere
         guards = {"low-confidence", "no-speech", "prompt-echo"}
         assert rejected and set(rejected) <= guards, rejected
