@@ -2,8 +2,9 @@
 
 A kiosk runs for months; a leak of one file descriptor or a few kilobytes per turn takes it
 down in weeks. This drives N turns (typed ko/zh/ja, spoken English from Piper with and without
-noise, real recordings, pure noise, barge-ins that cut a reply short, LLM answers), samples RSS,
-open file descriptors and OS threads after a warm-up and at the end, and prints the figures.
+noise, real recordings, pure noise, barge-ins that cut a reply short or the LLM mid-prompt, LLM
+answers), samples RSS, open file descriptors and OS threads after a warm-up and at the end, and
+prints the figures.
 
     .venv/bin/python scripts/soak.py --turns 1000            # the full soak (about 30 min)
     .venv/bin/python scripts/soak.py --turns 30 --json       # what CI runs
@@ -50,7 +51,8 @@ TYPED = {
     "ja": ["エレベーターはどこですか？", "蚕室駅までどうやって行きますか？"],
 }
 SPOKEN_EN = ["Where is the elevator?", "Which lines stop at Jamsil station?"]
-LLM_EN = "Is there anything to know about the lockers here?"
+LLM_EN = "What should I know about this station?"
+"""A question no structured answer takes: it goes to retrieval and the LLM."""
 KINDS = (
     "typed_ko",
     "typed_zh",
@@ -60,6 +62,7 @@ KINDS = (
     "noise",
     "barge_in",
     "spoken_en_noisy",
+    "barge_in_llm",
     "llm_en",
     "recording_ja",
 )
@@ -239,6 +242,18 @@ def _mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     return np.clip(speech + bed, -32768, 32767).astype(np.int16)
 
 
+async def _cut(turn: asyncio.Task[Any]) -> str:
+    """Cancel a turn as the daemon does on barge-in; the outcome label of the soak."""
+    if turn.done():
+        return "finished-before-cut"
+    turn.cancel()
+    try:
+        await turn
+    except asyncio.CancelledError:
+        return "interrupted"
+    return "finished-before-cut"
+
+
 async def _turn(kiosk: Kiosk, assets: Assets, sink: NullSink, index: int) -> tuple[str, str]:
     """One turn of the cycle; returns (kind, outcome)."""
     runner = kiosk.runner
@@ -251,6 +266,15 @@ async def _turn(kiosk: Kiosk, assets: Assets, sink: NullSink, index: int) -> tup
         result = await runner.answer_and_speak(texts[n % len(texts)], sink, stt_language=lang)
     elif kind == "llm_en":
         result = await runner.answer_and_speak(LLM_EN, sink, stt_language="en")
+        if "answer_llm" not in result.timings_ms:  # the soak would not be exercising the LLM
+            return kind, "llm-not-asked"
+    elif kind == "barge_in_llm":
+        # The passenger speaks again while the LLM is still reading the prompt: the turn is
+        # cancelled and its answer worker abandoned inside the model; the next turn (llm_en)
+        # asks the LLM while the abandoned reader may still be there.
+        task = asyncio.create_task(runner.answer_and_speak(LLM_EN, sink, stt_language="en"))
+        await asyncio.sleep(0.3)
+        return kind, await _cut(task)
     elif kind == "barge_in":
         texts = TYPED["ko"]
         task = asyncio.create_task(
@@ -262,12 +286,7 @@ async def _turn(kiosk: Kiosk, assets: Assets, sink: NullSink, index: int) -> tup
         if task.done():
             return kind, (await task).outcome
         sink.stop()  # what the daemon does on barge-in: silence, then cancel the turn
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            return kind, "interrupted"
-        return kind, "finished-before-cut"
+        return kind, await _cut(task)
     else:
         audio = {
             "spoken_en": assets.spoken_en,
@@ -325,7 +344,8 @@ async def soak(
         start,
         warm,
         end,
-        barge_ins=outcomes.get("barge_in:interrupted", 0),
+        barge_ins=outcomes.get("barge_in:interrupted", 0)
+        + outcomes.get("barge_in_llm:interrupted", 0),
         seconds_by_kind={k: round(v, 1) for k, v in by_kind.items()},
     )
 
