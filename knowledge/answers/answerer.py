@@ -182,7 +182,7 @@ class Answerer:
             question, station, lang, stt_language, stt_confidence, context, now
         )
         stream.language = turn.lang
-        if answer is None and understood.intent is Intent.UNKNOWN and self._llm_ok(turn.lang):
+        if answer is None:  # the LLM's to write
             sentences: list[str] = []
             sources: list[Source] = []
             for sentence in self._generate(turn, understood, here, sources):
@@ -193,7 +193,6 @@ class Answerer:
                 stream.answer = answer
                 self._remember(context, answer, understood)
                 return
-        if answer is None:
             answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
         stream.language = answer.language
         stream.speech_rate = answer.speech_rate
@@ -212,8 +211,8 @@ class Answerer:
         context: Context | None,
         now: datetime | None,
     ) -> tuple[_Turn, Understood, StationComplex | None, Answer | None]:
-        """Everything short of the LLM, without side effects: the answer when it is canned or
-        structured, None when it is left to the LLM (or to "no information")."""
+        """Everything short of the LLM, without side effects: the canned or structured answer,
+        or None when the LLM is to write it."""
         t0 = time.perf_counter()
         question = _join_cjk(unicodedata.normalize("NFC", question).strip())
         if lang in LANGS:
@@ -246,6 +245,8 @@ class Answerer:
             answer = self._structured(turn, understood, now)
         elif not understood.in_scope:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
+        if answer is None and not (understood.intent is Intent.UNKNOWN and self._llm_ok(language)):
+            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
         return turn, understood, here, answer
 
     def first_sentence(
@@ -260,14 +261,8 @@ class Answerer:
         when the LLM would write it. Nothing is remembered, so the kiosk can ask this of a
         transcript it is not yet sure of (speculative recognition) and have the sentence's
         audio ready by the time the passenger has surely finished."""
-        turn, understood, _, answer = self._decide(
-            question, station, None, stt_language, None, context, None
-        )
-        if answer is None:
-            if understood.intent is Intent.UNKNOWN and self._llm_ok(turn.lang):
-                return None
-            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "no_information")
-        if not answer.sentences:
+        *_, answer = self._decide(question, station, None, stt_language, None, context, None)
+        if answer is None or not answer.sentences:
             return None
         return answer.sentences[0], answer.language, answer.speech_rate
 
