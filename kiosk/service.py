@@ -21,17 +21,16 @@ from typing import Any
 from kiosk import __version__
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import Settings
+from kiosk.conversation import ApologyBank
 from kiosk.daemon import DaemonConfig, KioskDaemon
 from kiosk.errors import KioskError
 from kiosk.events import EventBus, EventType
-from kiosk.hardware import profile_for
+from kiosk.hardware import profile_for, segmenter_config
 from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
-from kiosk.http import KioskServer
-from kiosk.kb_admin import KnowledgeBaseAdmin
-from kiosk.models import require_models
-from kiosk.simulate import segmenter_config
-from kiosk.turns import ApologyBank
+from kiosk.model_files import require_models
 from kiosk.watchdog import SystemdNotifier, run_watchdog
+from kiosk.web.kb_admin import KnowledgeBaseAdmin
+from kiosk.web.server import KioskServer
 from knowledge.errors import KnowledgeError
 from voice.audio import AudioSink, AudioSource, WavFileSink, WavFileSource
 from voice.errors import VoiceError

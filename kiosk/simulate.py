@@ -20,24 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.hardware import VadProfile
 from kiosk.pipeline import TurnRunner
 from knowledge.answers.types import Context
 from voice.audio import WavFileSink, WavFileSource
 from voice.stt import Transcript
 from voice.vad import EndpointEvent, EndpointEventType, SegmenterConfig, VadEndpointer
-
-
-def segmenter_config(vad: VadProfile) -> SegmenterConfig:
-    """The hardware profile's VAD section as the segmenter's settings."""
-    return SegmenterConfig(
-        aggressiveness=vad.aggressiveness,
-        start_s=vad.start_seconds,
-        hangover_s=vad.hangover_seconds,
-        min_utterance_s=vad.min_seconds,
-        max_utterance_s=vad.max_seconds,
-        energy_floor_dbfs=vad.energy_floor_dbfs,
-    )
 
 
 @dataclass(slots=True)
@@ -198,4 +185,4 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-__all__ = ["EndpointEvent", "percentile", "segmenter_config", "simulate_file"]
+__all__ = ["EndpointEvent", "percentile", "simulate_file"]

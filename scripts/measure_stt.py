@@ -219,7 +219,7 @@ def main() -> None:
     whisper_dir = args.whisper
     if whisper_dir is None:
         from kiosk.config import DataSettings, Settings
-        from kiosk.models import whisper_model_dir
+        from kiosk.model_files import whisper_model_dir
 
         settings = dataclasses.replace(Settings(), data=DataSettings(dir=REPO / "var"))
         whisper_dir = whisper_model_dir(settings)

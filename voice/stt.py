@@ -53,7 +53,7 @@ MIN_WINDOW_S = 10.0
 """The shortest encoder window. 6 s would hear a short question ~100 ms sooner with the same
 error rates on the 27 clean recordings (ja CER 0.184 against 0.181) and the same under real
 noise at 0 and 5 dB SNR, but a passenger interrupting the kiosk (their question mixed with the
-kiosk's own voice, tests/daemon_loop/test_bargein_real.py) was heard in 4 of 13 runs against
+kiosk's own voice, tests/kiosk/daemon/test_bargein_real.py) was heard in 4 of 13 runs against
 10 of 13 with 10 s: the rest rejected as no-speech. Robustness wins."""
 
 

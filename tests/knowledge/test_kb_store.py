@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from kb_helpers import write_subset
 
 from knowledge import db
 from knowledge.embeddings import HashEmbedder
 from knowledge.errors import ImportRejected
 from knowledge.store import KnowledgeBase
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.kit.paths import REPO
+from tests.knowledge.kb_helpers import write_subset
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ built once per session on top of such a copy and shared by the model, soak and p
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import importlib.util
 import shutil
 import sys
@@ -18,24 +17,22 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import Kiosk, build_kiosk
-from kiosk.config import HttpSettings, Settings
-from kiosk.turns import ApologyBank
+from kiosk.config import Settings
+from kiosk.conversation import ApologyBank
 from knowledge.store import KnowledgeBase
+from tests.kit.paths import REPO
+from tests.kit.settings import make_settings
 from tests.reliability.kbcheck import Fingerprint, fingerprint
-
-ADMIN_TOKEN = "reliability-admin-token-7f3a9c"
 
 
 @pytest.fixture(scope="session")
-def kb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("kb-template")
-    KnowledgeBase(root, None).import_path(None, actor="pytest")
-    return root
+def kb_template(bundled_kb_template: Path) -> Path:
+    return bundled_kb_template
 
 
 def _scripts_module(name: str):
     """A module of scripts/ (not a package) loaded by path: the same code CI and people run."""
-    path = Path(__file__).resolve().parents[2] / "scripts" / f"{name}.py"
+    path = REPO / "scripts" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -73,17 +70,6 @@ def template_fingerprint(kb_template: Path) -> Fingerprint:
 def kb_root(kb_template: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the bundled knowledge base (version 1)."""
     return Path(shutil.copytree(kb_template, tmp_path / "kb"))
-
-
-def make_settings(data_dir: Path, **privacy: bool) -> Settings:
-    """Default settings with a private data folder and the admin token set."""
-    settings = Settings()
-    return dataclasses.replace(
-        settings,
-        http=dataclasses.replace(HttpSettings(), admin_token=ADMIN_TOKEN, port=0),
-        data=dataclasses.replace(settings.data, dir=data_dir),
-        privacy=dataclasses.replace(settings.privacy, **privacy),
-    )
 
 
 @pytest.fixture(scope="session")

@@ -10,15 +10,15 @@ from typing import Any
 
 import httpx
 
-from kiosk.admin import AdminAuth
 from kiosk.config import Settings
 from kiosk.events import EventBus
 from kiosk.health import KNOWLEDGE_BASE, MODELS, Health
-from kiosk.http import KioskServer
-from kiosk.kb_admin import KnowledgeBaseAdmin
+from kiosk.web.admin import AdminAuth
+from kiosk.web.kb_admin import KnowledgeBaseAdmin
+from kiosk.web.server import KioskServer
 from knowledge.store import KnowledgeBase
-from tests.loop_thread import LoopThread
-from tests.reliability.conftest import ADMIN_TOKEN
+from tests.kit.loop_thread import LoopThread
+from tests.kit.settings import ADMIN_TOKEN
 
 
 @dataclasses.dataclass

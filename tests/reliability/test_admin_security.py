@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin import AdminAuth, FailedAuthLimiter
 from kiosk.config import Settings
-from tests.reliability.conftest import ADMIN_TOKEN, make_settings
+from kiosk.web.admin import AdminAuth, FailedAuthLimiter
+from tests.kit.settings import ADMIN_TOKEN, make_settings
 from tests.reliability.http_harness import live_server
 
 WRONG = ("", "Bearer", f"Bearer {ADMIN_TOKEN}x", f"Bearer {ADMIN_TOKEN[:-1]}",

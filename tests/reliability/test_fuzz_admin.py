@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.reliability.conftest import ADMIN_TOKEN, make_settings
+from tests.kit.settings import ADMIN_TOKEN, make_settings
 from tests.reliability.http_harness import live_server
 from tests.reliability.kbcheck import consistency_problems
 

@@ -1,7 +1,7 @@
 """Hung stages: a stage that never returns is cut by the turn budget and the next turn works;
 a stage that blocks the event loop silences the systemd watchdog, so systemd restarts us.
 
-The answer stage getting stuck is covered in tests/daemon_loop/test_supervision_real.py; here
+The answer stage getting stuck is covered in tests/kiosk/daemon/test_supervision_real.py; here
 recognition and synthesis hang, and the runner's worker threads are checked for leaks.
 """
 
@@ -20,7 +20,7 @@ from kiosk.app import Kiosk
 from kiosk.config import Settings
 from kiosk.pipeline import TurnRunner
 from kiosk.watchdog import SystemdNotifier, run_watchdog
-from tests.reliability.fakes import (
+from tests.kit.faults import (
     FaultySpeaker,
     FaultyTranscriber,
     make_daemon,

@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.kit.paths import REPO as ROOT
+
 ROUNDS = 30
 
 

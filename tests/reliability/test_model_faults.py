@@ -15,23 +15,22 @@ import pytest
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import Settings
 from kiosk.errors import KioskError
-from kiosk.models import llm_path, piper_voices, whisper_model_dir
+from kiosk.model_files import llm_path, piper_voices, whisper_model_dir
 from kiosk.pipeline import TurnRunner
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.answers.llm import LlmAnswerer
 from knowledge.store import KnowledgeBase
-from tests.reliability.conftest import make_settings
-from tests.reliability.fakes import (
+from tests.kit.faults import (
     FaultySpeaker,
     FaultyTranscriber,
     RaisingGenerator,
     make_daemon,
     recover_after_first_error,
 )
+from tests.kit.paths import REPO
+from tests.kit.settings import make_settings
 from voice.audio import MemorySink, WavFileSource
 from voice.errors import VoiceError
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _with_models(settings: Settings, **models: object) -> Settings:

@@ -20,7 +20,8 @@ from kiosk.config import Settings
 from kiosk.debug_log import JSONL, DebugRecorder
 from kiosk.pipeline import TurnResult, TurnRunner
 from knowledge.store import KnowledgeBase
-from tests.reliability.conftest import kill_import, make_settings
+from tests.kit.settings import make_settings
+from tests.reliability.conftest import kill_import
 from voice.audio import SAMPLE_RATE, MemorySink, read_wav
 
 MARK = "Zebrafinch"
@@ -132,7 +133,7 @@ def test_build_kiosk_records_only_when_the_flag_is_on(kb_template: Path, tmp_pat
     kb = KnowledgeBase.open(kb_template, None)
     try:
         for debug in (False, True):
-            settings = make_settings(tmp_path / f"var-{debug}", debug=debug)
+            settings = make_settings(tmp_path / f"var-{debug}", privacy={"debug": debug})
             settings = dataclasses.replace(
                 settings, models=dataclasses.replace(settings.models, llm_languages=())
             )
@@ -177,8 +178,8 @@ def test_health_endpoints_reveal_no_passenger_text_and_no_secrets(
 ):
     """A whole turn through the daemon on the server's own bus, then every maintenance page."""
     from kiosk.events import EventBus
-    from tests.reliability.conftest import ADMIN_TOKEN
-    from tests.reliability.fakes import FaultyTranscriber, make_daemon
+    from tests.kit.faults import FaultyTranscriber, make_daemon
+    from tests.kit.settings import ADMIN_TOKEN
     from tests.reliability.http_harness import live_server
     from voice.audio import WavFileSource
 

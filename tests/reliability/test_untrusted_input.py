@@ -11,12 +11,12 @@ import pytest
 
 from kiosk.app import Kiosk
 from kiosk.config import Settings
-from kiosk.hardware import profile_for
-from kiosk.simulate import segmenter_config
+from kiosk.hardware import profile_for, segmenter_config
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.answers.llm import SYSTEM_PROMPT
 from knowledge.store import KnowledgeBase
-from tests.reliability.conftest import ADMIN_TOKEN, kill_import
+from tests.kit.settings import ADMIN_TOKEN
+from tests.reliability.conftest import kill_import
 from voice.audio import SAMPLE_RATE, AudioChunk, read_wav
 from voice.vad import EndpointEventType, VadEndpointer
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.kit.paths import SPEECH_DIR
 from voice.audio import SAMPLE_RATE, AudioChunk, concat_chunks, read_wav
 
-SPEECH_DIR = Path(__file__).resolve().parents[1] / "data" / "speech"
 BURST_NOISE = SPEECH_DIR / "speechbrain__noise2.wav"
 """Non-stationary, speech-like bursts: webrtcvad calls most of it speech."""
 DIFFUSE_NOISE = SPEECH_DIR / "speechbrain__noise_diffuse_4s.wav"

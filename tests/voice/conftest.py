@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.kit.paths import REPO
 
 
 @pytest.fixture(scope="session")
 def whisper_dir() -> Path:
     from kiosk.config import DataSettings, Settings
-    from kiosk.models import whisper_model_dir
+    from kiosk.model_files import whisper_model_dir
 
     settings = dataclasses.replace(Settings(), data=DataSettings(dir=REPO / "var"))
     return whisper_model_dir(settings)

@@ -6,9 +6,9 @@ import threading
 
 import numpy as np
 import pytest
-from audio_helpers import clip, join, manifest, mix_at_snr, noise, piper_say, silence
 
 from knowledge.textnorm import levenshtein
+from tests.voice.audio_helpers import clip, join, manifest, mix_at_snr, noise, piper_say, silence
 from voice.errors import SttError
 from voice.speechnorm import ko_number
 from voice.stt import (

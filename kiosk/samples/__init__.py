@@ -1,0 +1,92 @@
+"""The bundled sample questions of `kiosk demo` (and `kiosk bench`), made ready to play.
+
+Spoken English questions are synthesised on first use with the bundled Piper voice and kept in
+the cache; recordings are real human speech shipped with the kiosk (see samples/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.config import Settings
+from kiosk.model_files import piper_voices
+from voice.audio import SAMPLE_RATE, concat_chunks, resample, write_wav
+
+SAMPLES_DIR = Path(__file__).resolve().parent
+LEAD_SILENCE_S = 0.6
+TRAIL_SILENCE_S = 1.2
+"""Trailing silence longer than any VAD hangover, so the endpoint is found inside the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    lang: str
+    kind: str
+    """speak | recording | typed"""
+    text: str
+    """The question as written (for a recording, its reference transcript)."""
+    path: Path | None = None
+    """Audio to feed; None for typed questions."""
+
+    @property
+    def description(self) -> str:
+        label = {"speak": "spoken by Piper", "recording": "real recording", "typed": "typed"}
+        return f"{self.text} ({label[self.kind]})"
+
+
+def load_questions(path: Path = SAMPLES_DIR / "questions.toml") -> list[dict[str, str]]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+
+
+def prepare_samples(settings: Settings, out_dir: Path) -> list[Sample]:
+    """Every sample, with spoken ones synthesised into `out_dir` once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    transcripts = _recording_transcripts()
+    samples: list[Sample] = []
+    voice = None
+    for index, entry in enumerate(load_questions(), start=1):
+        lang = entry["lang"]
+        if "recording" in entry:
+            name = entry["recording"]
+            samples.append(
+                Sample(lang, "recording", transcripts.get(name, name), SAMPLES_DIR / name)
+            )
+        elif "speak" in entry:
+            path = out_dir / f"{index:02d}-{lang}-question.wav"
+            if not path.is_file():
+                voice = voice or _piper(settings, lang)
+                write_wav(path, speak_with_silence(voice, entry["speak"], lang))
+            samples.append(Sample(lang, "speak", entry["speak"], path))
+        else:
+            samples.append(Sample(lang, "typed", entry["typed"]))
+    return samples
+
+
+def speak_with_silence(voice: object, text: str, lang: str) -> np.ndarray:
+    """16 kHz speech of `text` with silence before and after, as a microphone would hear it."""
+    chunks = list(voice.synthesize(text, lang))  # type: ignore[attr-defined]
+    speech = resample(concat_chunks(chunks), chunks[0].rate, SAMPLE_RATE)
+    lead = np.zeros(round(LEAD_SILENCE_S * SAMPLE_RATE), dtype=np.int16)
+    trail = np.zeros(round(TRAIL_SILENCE_S * SAMPLE_RATE), dtype=np.int16)
+    return np.concatenate([lead, speech, trail])
+
+
+def _piper(settings: Settings, lang: str) -> object:
+    from voice.tts import PiperVoice
+
+    onnx, config = piper_voices(settings)[lang]
+    return PiperVoice(onnx, config)
+
+
+def _recording_transcripts() -> dict[str, str]:
+    """Reference transcripts from SOURCES.md's table (file | language | transcript | ...)."""
+    rows: dict[str, str] = {}
+    for line in (SAMPLES_DIR / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0].endswith(".wav"):
+            rows[cells[0]] = cells[2]
+    return rows

