@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -43,44 +43,22 @@ def is_wav(spec: str | None) -> bool:
 
 
 class DeferredAdmin:
-    """The operator API's `KnowledgeAdmin` before the knowledge base is open: refuses (409)
-    with a clear code until `bind()` hands it the real one."""
+    """The operator interface before the knowledge base is open: every action refuses (409)
+    with a clear code until `bind()` hands it the real `KnowledgeBaseAdmin`."""
 
     def __init__(self) -> None:
-        self.target: Any = None
+        self.target: KnowledgeBaseAdmin | None = None
 
-    def bind(self, target: Any) -> None:
+    def bind(self, target: KnowledgeBaseAdmin) -> None:
         self.target = target
 
-    def _kb(self) -> Any:
+    def __getattr__(self, action: str) -> Callable[..., Any]:
+        # Only reached for names the instance lacks: the operator actions themselves.
+        if action.startswith("_") or not callable(getattr(KnowledgeBaseAdmin, action, None)):
+            raise AttributeError(action)
         if self.target is None:
             raise KnowledgeError("kb-not-ready", "the knowledge base is still loading")
-        return self.target
-
-    def status(self) -> Mapping[str, Any]:
-        return self._kb().status()
-
-    def list_notices(self, *, include_expired: bool = False) -> list[Mapping[str, Any]]:
-        return self._kb().list_notices(include_expired=include_expired)
-
-    def add_notice(self, notice: Mapping[str, Any], *, actor: str) -> Mapping[str, Any]:
-        return self._kb().add_notice(notice, actor=actor)
-
-    def expire_notice(self, notice_id: str, *, actor: str) -> Mapping[str, Any]:
-        return self._kb().expire_notice(notice_id, actor=actor)
-
-    def validate_upload(
-        self, data: bytes, *, fmt: str, filename: str | None = None
-    ) -> Mapping[str, Any]:
-        return self._kb().validate_upload(data, fmt=fmt, filename=filename)
-
-    def import_upload(
-        self, data: bytes, *, fmt: str, filename: str | None = None, actor: str
-    ) -> Mapping[str, Any]:
-        return self._kb().import_upload(data, fmt=fmt, filename=filename, actor=actor)
-
-    def rollback(self, *, actor: str) -> Mapping[str, Any]:
-        return self._kb().rollback(actor=actor)
+        return getattr(self.target, action)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 Operators change what the kiosk says while it runs, so every change needs a bearer token
 (compared in constant time), is rate-limited on failed attempts per client, and is appended
-to a JSONL audit log (who, what, when, outcome). The endpoints only translate HTTP to the
-`KnowledgeAdmin` protocol, which the knowledge store implements; blocking store calls run on
-one dedicated worker thread, so imports never overlap and never stall the event loop.
+to a JSONL audit log (who, what, when, outcome). The endpoints (`admin_api.py`) only translate
+HTTP to `KnowledgeBaseAdmin` (`kb_admin.py`), the one operator interface of the knowledge store;
+blocking store calls run on one dedicated worker thread, so imports never overlap and never
+stall the event loop. A new operator action is a method there and a route in `admin_api.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.web.kb_admin import KnowledgeBaseAdmin
 
 logger = logging.getLogger(__name__)
 
@@ -37,48 +41,6 @@ _CONTENT_TYPES = {
     "text/csv": "csv",
     "application/json": "json",
 }
-
-
-@runtime_checkable
-class KnowledgeAdmin(Protocol):
-    """What the operator API needs from the knowledge store (`kiosk.web.kb_admin` binds it).
-
-    Methods may block (they run on a worker thread). They raise an exception with a `code`
-    attribute (`knowledge.errors.KnowledgeError`) on refusal: codes ending in `not-found` map
-    to 404, an exception with `issues` (`ImportRejected`) to 422, other codes to 409.
-    `actor` names the operator ("admin:Kim@10.0.0.5") for the store's own history.
-    Returned mappings must be JSON-serialisable.
-    """
-
-    def status(self) -> Mapping[str, Any]:
-        """Version in use, versions available, counts: what an operator checks first."""
-        ...
-
-    def list_notices(self, *, include_expired: bool = False) -> list[Mapping[str, Any]]: ...
-
-    def add_notice(self, notice: Mapping[str, Any], *, actor: str) -> Mapping[str, Any]:
-        """Publish one notice (a notices.schema.json item); returns it as stored."""
-        ...
-
-    def expire_notice(self, notice_id: str, *, actor: str) -> Mapping[str, Any]:
-        """End a notice now; returns what was expired."""
-        ...
-
-    def validate_upload(
-        self, data: bytes, *, fmt: str, filename: str | None = None
-    ) -> Mapping[str, Any]:
-        """Check an import without publishing; report with `ok`, `issues` and `counts`."""
-        ...
-
-    def import_upload(
-        self, data: bytes, *, fmt: str, filename: str | None = None, actor: str
-    ) -> Mapping[str, Any]:
-        """Validate and publish an import as a new version; report with `ok` and `version`."""
-        ...
-
-    def rollback(self, *, actor: str) -> Mapping[str, Any]:
-        """Serve the version before the current one; report with `version`."""
-        ...
 
 
 def upload_format(content_type: str | None, explicit: str | None) -> str | None:
@@ -256,9 +218,9 @@ def operator_name(header: str | None) -> str | None:
 
 
 class AdminWorker:
-    """Runs blocking `KnowledgeAdmin` calls one at a time on a dedicated thread."""
+    """Runs blocking `KnowledgeBaseAdmin` calls one at a time on a dedicated thread."""
 
-    def __init__(self, admin: KnowledgeAdmin) -> None:
+    def __init__(self, admin: KnowledgeBaseAdmin) -> None:
         self.admin = admin
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-admin")
 

@@ -18,11 +18,11 @@ from kiosk.web.admin import (
     AdminWorker,
     AuditLog,
     AuthFailure,
-    KnowledgeAdmin,
     actor_of,
     operator_name,
     upload_format,
 )
+from kiosk.web.kb_admin import KnowledgeBaseAdmin
 
 logger = logging.getLogger(__name__)
 
@@ -168,39 +168,69 @@ Filename = Annotated[
 ]
 
 
-def build_admin_router(
-    admin: KnowledgeAdmin | None, auth: AdminAuth, audit: AuditLog, *, max_upload_bytes: int
-) -> tuple[APIRouter, AdminWorker | None]:
-    """The `/admin` router and the worker to close at shutdown (None without an admin).
+class AdminDispatch:
+    """Runs one operator action on the admin worker and audits changes (not reads), whatever
+    the outcome; store errors become the matching HTTP errors."""
 
-    The app must expose `auth` as `app.state.admin_auth` (`create_app` does).
-    """
-    worker = AdminWorker(admin) if admin is not None else None
-    router = APIRouter(prefix="/admin", tags=["admin"])
+    def __init__(self, worker: AdminWorker | None, audit: AuditLog) -> None:
+        self.worker = worker
+        self.audit = audit
 
-    async def call(who: dict[str, Any], action: str, method: str, *args: Any, **kw: Any) -> Any:
-        """Run one store call; audit changes (not reads) whatever the outcome."""
-        if worker is None:
+    async def __call__(
+        self,
+        who: dict[str, Any],
+        action: str,
+        method: str,
+        *args: Any,
+        target: str | None = None,
+        **kw: Any,
+    ) -> Any:
+        if self.worker is None:
             raise HTTPException(503, {"code": "kb-unavailable", "message": "no knowledge base"})
         audited = not action.startswith("read:")
-        target = kw.pop("_target", None)
         if audited and method != "validate_upload":
             kw["actor"] = actor_of(who)
         try:
-            result = await worker.call(method, *args, **kw)
+            result = await self.worker.call(method, *args, **kw)
         except Exception as err:
             http = _http_error(err)
             if http.status_code == 500:
                 logger.exception("admin %s failed", action)
             if audited:
                 code = http.detail.get("code") if isinstance(http.detail, dict) else None
-                audit.record(who, action, target=target, outcome="refused", detail={"code": code})
+                self.audit.record(
+                    who, action, target=target, outcome="refused", detail={"code": code}
+                )
             raise http from None
         if audited:
             detail = _summary(result)
             target = target or detail.get("id")
-            audit.record(who, action, target=target, outcome="ok", detail=detail)
+            self.audit.record(who, action, target=target, outcome="ok", detail=detail)
         return result
+
+
+async def read_upload(request: Request, fmt: str | None, limit: int) -> tuple[bytes, str]:
+    """An upload's bytes (at most `limit`) and its format, or the HTTP error saying why not."""
+    data = await read_capped(request, limit)
+    kind = upload_format(request.headers.get("content-type"), fmt)
+    if kind is None:
+        raise HTTPException(415, {"code": "upload-format", "message": "send zip, yaml or csv"})
+    if not data:
+        raise HTTPException(400, {"code": "upload-empty", "message": "empty body"})
+    return data, kind
+
+
+def build_admin_router(
+    admin: KnowledgeBaseAdmin | None, auth: AdminAuth, audit: AuditLog, *, max_upload_bytes: int
+) -> tuple[APIRouter, AdminWorker | None]:
+    """The `/admin` router and the worker to close at shutdown (None without an admin).
+
+    Each route translates HTTP to one `KnowledgeBaseAdmin` method, by name. The app must
+    expose `auth` as `app.state.admin_auth` (`create_app` does).
+    """
+    worker = AdminWorker(admin) if admin is not None else None
+    call = AdminDispatch(worker, audit)
+    router = APIRouter(prefix="/admin", tags=["admin"])
 
     @router.get("/status", summary="Knowledge-base version and counts")
     async def kb_status(who: Who) -> dict[str, Any]:
@@ -214,27 +244,18 @@ def build_admin_router(
     @router.post("/notices", status_code=201, summary="Publish a notice")
     async def add_notice(notice: NoticeIn, who: Who) -> dict[str, Any]:
         record = notice.as_record()
-        return dict(await call(who, "notice.add", "add_notice", record, _target=record["id"]))
+        return dict(await call(who, "notice.add", "add_notice", record, target=record["id"]))
 
     @router.post("/notices/{notice_id}/expire", summary="End a notice now")
     async def expire_notice(notice_id: str, who: Who) -> dict[str, Any]:
-        result = await call(who, "notice.expire", "expire_notice", notice_id, _target=notice_id)
+        result = await call(who, "notice.expire", "expire_notice", notice_id, target=notice_id)
         return dict(result)
-
-    async def upload(request: Request, fmt: str | None) -> tuple[bytes, str]:
-        data = await read_capped(request, max_upload_bytes)
-        kind = upload_format(request.headers.get("content-type"), fmt)
-        if kind is None:
-            raise HTTPException(415, {"code": "upload-format", "message": "send zip, yaml or csv"})
-        if not data:
-            raise HTTPException(400, {"code": "upload-empty", "message": "empty body"})
-        return data, kind
 
     @router.post("/kb/validate", summary="Validate an import without publishing it")
     async def validate(
         request: Request, who: Who, fmt: Fmt = None, filename: Filename = None
     ) -> dict[str, Any]:
-        data, kind = await upload(request, fmt)
+        data, kind = await read_upload(request, fmt, max_upload_bytes)
         result = await call(
             who, "kb.validate", "validate_upload", data, fmt=kind, filename=filename
         )
@@ -244,7 +265,7 @@ def build_admin_router(
     async def kb_import(
         request: Request, who: Who, fmt: Fmt = None, filename: Filename = None
     ) -> JSONResponse:
-        data, kind = await upload(request, fmt)
+        data, kind = await read_upload(request, fmt, max_upload_bytes)
         result = await call(who, "kb.import", "import_upload", data, fmt=kind, filename=filename)
         report = dict(result)
         return JSONResponse(report, status_code=200 if report.get("ok", True) else 422)

@@ -1,4 +1,4 @@
-"""Binds the operator API's `KnowledgeAdmin` protocol to the real `knowledge.store.KnowledgeBase`.
+"""The operator interface of the knowledge store: what `/admin/` can do, over a `KnowledgeBase`.
 
 The store imports from paths; the HTTP API receives bytes. Uploads are written to a private
 temporary folder under the data directory (never /tmp, which systemd's PrivateTmp and a full
@@ -23,7 +23,13 @@ _DEFAULT_NAMES = {"zip": "upload.zip", "yaml": "upload.yaml", "json": "upload.js
 
 
 class KnowledgeBaseAdmin:
-    """`KnowledgeAdmin` over a `KnowledgeBase`; methods block and run on the admin worker."""
+    """Every operator action on the knowledge base; the `/admin/` routes only translate HTTP.
+
+    Methods block (they run on the admin worker thread). They raise `KnowledgeError` (a `code`)
+    on refusal: codes ending in `not-found` map to 404, an error with `issues`
+    (`ImportRejected`) to 422, other codes to 409. `actor` names the operator
+    ("admin:Kim@10.0.0.5") for the store's own history. Returned mappings are JSON-serialisable.
+    """
 
     def __init__(
         self,
@@ -37,6 +43,7 @@ class KnowledgeBaseAdmin:
         self._clock = clock
 
     def status(self) -> Mapping[str, Any]:
+        """Version in use, versions available, counts: what an operator checks first."""
         return self.kb.status()
 
     def list_notices(self, *, include_expired: bool = False) -> list[Mapping[str, Any]]:
@@ -46,15 +53,18 @@ class KnowledgeBaseAdmin:
         return [notice_dict(n) for n in self.kb.active_notices(None, self._clock())]
 
     def add_notice(self, notice: Mapping[str, Any], *, actor: str) -> Mapping[str, Any]:
+        """Publish one notice (a notices.schema.json item); returns it as stored."""
         return notice_dict(self.kb.add_notice(dict(notice), actor=actor))
 
     def expire_notice(self, notice_id: str, *, actor: str) -> Mapping[str, Any]:
+        """End a notice now; returns what was expired."""
         self.kb.expire_notice(notice_id, actor=actor)
         return {"id": notice_id, "expired": self._clock().isoformat(timespec="seconds")}
 
     def validate_upload(
         self, data: bytes, *, fmt: str, filename: str | None = None
     ) -> Mapping[str, Any]:
+        """Check an import without publishing; report with `ok`, `issues` and `counts`."""
         with self._staged(data, fmt, filename) as path:
             report = self.kb.validate(path)
         return {
@@ -66,6 +76,7 @@ class KnowledgeBaseAdmin:
     def import_upload(
         self, data: bytes, *, fmt: str, filename: str | None = None, actor: str
     ) -> Mapping[str, Any]:
+        """Validate and publish an import as a new version; report with `ok` and `version`."""
         with self._staged(data, fmt, filename) as path:
             report = self.kb.import_path(path, actor=actor)
         return {
@@ -78,6 +89,7 @@ class KnowledgeBaseAdmin:
         }
 
     def rollback(self, *, actor: str) -> Mapping[str, Any]:
+        """Serve the version before the current one; report with `version`."""
         return {"version": self.kb.rollback(actor=actor)}
 
     def _staged(self, data: bytes, fmt: str, filename: str | None) -> _Staged:

@@ -32,9 +32,10 @@ from kiosk import __version__
 from kiosk.config import Settings
 from kiosk.events import EventBus, Subscription
 from kiosk.health import Health
-from kiosk.web.admin import AUDIT_FILE, AdminAuth, AdminWorker, AuditLog, KnowledgeAdmin
+from kiosk.web.admin import AUDIT_FILE, AdminAuth, AdminWorker, AuditLog
 from kiosk.web.admin_api import build_admin_router
 from kiosk.web.captions import CAPTION_EVENTS, CaptionBoard, sse_message
+from kiosk.web.kb_admin import KnowledgeBaseAdmin
 from kiosk.web.metrics import CONTENT_TYPE, KioskMetrics
 from kiosk.web.status import StateTracker, TurnHistory
 
@@ -145,7 +146,7 @@ def create_app(
     health: Health,
     observers: Observers,
     *,
-    admin: KnowledgeAdmin | None = None,
+    admin: KnowledgeBaseAdmin | None = None,
     auth: AdminAuth | None = None,
     versions: Mapping[str, str] | None = None,
     max_caption_clients: int = 16,
@@ -167,8 +168,20 @@ def create_app(
     app.include_router(router)
     app.state.admin_worker = worker
     app.state.caption_streams = set()
-    page = _captions_page(settings)
-    extra_versions = dict(versions or {})
+    _add_maintenance_routes(app, settings, bus, health, observers, dict(versions or {}))
+    _add_caption_routes(app, settings, bus, observers, max_caption_clients)
+    return app
+
+
+def _add_maintenance_routes(
+    app: FastAPI,
+    settings: Settings,
+    bus: EventBus,
+    health: Health,
+    observers: Observers,
+    extra_versions: dict[str, str],
+) -> None:
+    """`/livez`, `/readyz`, `/metrics` and `/status`: what maintenance staff and Prometheus read."""
 
     @app.get("/livez", tags=["maintenance"], summary="The process is alive")
     async def livez() -> dict[str, str]:
@@ -204,6 +217,13 @@ def create_app(
             "event_drops": bus.drops(),
         }
 
+
+def _add_caption_routes(
+    app: FastAPI, settings: Settings, bus: EventBus, observers: Observers, max_clients: int
+) -> None:
+    """The captions page and its Server-Sent Events stream."""
+    page = _captions_page(settings)
+
     @app.get("/", response_class=HTMLResponse, tags=["captions"], summary="Captions page")
     async def captions_page() -> HTMLResponse:
         headers = {"Content-Security-Policy": _CSP, "Cache-Control": "no-store"}
@@ -212,15 +232,13 @@ def create_app(
     @app.get("/events/captions", tags=["captions"], summary="Live captions (Server-Sent Events)")
     async def caption_events(request: Request) -> StreamingResponse:
         streams: set[Subscription] = app.state.caption_streams
-        if len(streams) >= max_caption_clients:
+        if len(streams) >= max_clients:
             raise HTTPException(503, {"code": "too-many-caption-clients"})
         sub = bus.subscribe("captions", maxsize=64)
         streams.add(sub)
         gen = _caption_stream(sub, observers.captions, request.is_disconnected, streams)
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(gen, media_type="text/event-stream", headers=headers)
-
-    return app
 
 
 async def _caption_stream(
@@ -288,7 +306,7 @@ class KioskServer:
         bus: EventBus,
         health: Health,
         *,
-        admin: KnowledgeAdmin | None = None,
+        admin: KnowledgeBaseAdmin | None = None,
         auth: AdminAuth | None = None,
         versions: Mapping[str, str] | None = None,
         host: str | None = None,

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.web.admin import KnowledgeAdmin
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
 from knowledge.store import KnowledgeBase
 from tests.kiosk.web.conftest import Harness
@@ -44,10 +43,6 @@ def notice(notice_id: str, minutes: float) -> dict:
         "informed_entity": [{"station": "강남"}],
         "header_text": {"ko": "엘리베이터 점검 중", "en": "Elevator under maintenance"},
     }
-
-
-def test_adapter_implements_the_protocol(kb: KnowledgeBase, tmp_path: Path) -> None:
-    assert isinstance(KnowledgeBaseAdmin(kb, tmp_path), KnowledgeAdmin)
 
 
 def test_notice_over_http_reaches_the_store_and_expires(real: Harness, kb: KnowledgeBase) -> None:
