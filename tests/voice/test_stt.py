@@ -11,10 +11,9 @@ from knowledge.textnorm import levenshtein
 from tests.voice.audio_helpers import clip, join, manifest, mix_at_snr, noise, piper_say, silence
 from voice.errors import SttError
 from voice.speechnorm import ko_number
-from voice.stt import (
+from voice.stt import Transcript, WhisperTranscriber
+from voice.stt_guards import (
     GuardConfig,
-    Transcript,
-    WhisperTranscriber,
     cut_repetitions,
     guard_transcript,
     is_phantom,
@@ -240,7 +239,7 @@ def test_a_sentence_said_again_is_dropped() -> None:
 
 
 def test_the_station_prompt_said_back_is_not_a_question() -> None:
-    from voice.stt import echoes_prompt
+    from voice.stt_guards import echoes_prompt
 
     prompt = "Seoul subway stations: Gangnam, Gongdeok, Daegok, Wangsimni"
     assert echoes_prompt("Seoul subway station, Gongdeok, Daegok,", prompt)
