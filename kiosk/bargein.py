@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voice.audio import AudioChunk
-from voice.vad import SILENCE_DBFS, FrameChunker, SpeechDetector, WebRtcDetector, rms_dbfs
+from voice.frames import SILENCE_DBFS, FrameChunker, rms_dbfs
+from voice.vad import SpeechDetector, WebRtcDetector
 
 
 @dataclass(frozen=True, slots=True)

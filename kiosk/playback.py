@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from voice.audio import AudioChunk, AudioSink
-from voice.vad import SILENCE_DBFS, rms_dbfs
+from voice.frames import SILENCE_DBFS, rms_dbfs
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voice.audio import SAMPLE_RATE
-from voice.vad import rms_dbfs
+from voice.frames import rms_dbfs
 
 if TYPE_CHECKING:
     from voice.stt import Transcript

@@ -95,7 +95,7 @@ async def _audio_check(settings: Settings, seconds: float, tone: bool) -> int:
     from kiosk.hardware import profile_for
     from voice.devices import SoundDeviceSink, SoundDeviceSource, list_devices
     from voice.errors import VoiceError
-    from voice.vad import rms_dbfs
+    from voice.frames import rms_dbfs
 
     profile = profile_for(settings)
     print(f"hardware profile: {profile.name} ({profile.description})")

@@ -7,16 +7,13 @@ import pytest
 
 from tests.voice.audio_helpers import BURST_NOISE, chunks_of, clip, join, mix_at_snr, noise, silence
 from voice.audio import AudioChunk
+from voice.frames import FrameChunker, LevelMeter, chunk_frames, rms_dbfs
 from voice.vad import (
     EndpointEventType,
-    FrameChunker,
-    LevelMeter,
     Segmenter,
     SegmenterConfig,
     SegmentEventType,
     VadEndpointer,
-    chunk_frames,
-    rms_dbfs,
 )
 
 F = 0.03  # one 30 ms frame
