@@ -29,11 +29,11 @@ from kiosk.events import EventBus, EventType
 from kiosk.pipeline import TurnResult, TurnRunner
 from kiosk.playback import Playback
 from voice.audio import AudioChunk, AudioSink, AudioSource
+from voice.frames import LevelMeter
 from voice.stt import Transcript
 from voice.vad import (
     EndpointEvent,
     EndpointEventType,
-    LevelMeter,
     SegmenterConfig,
     SpeechDetector,
     VadEndpointer,
