@@ -71,13 +71,26 @@ def _phrase_cache_line(lat: dict[str, Any]) -> str:
 
 def format_report(result: dict[str, Any]) -> str:
     """The human table: the same figures as the JSON, the ones BENCHMARKS.md quotes."""
+    sections = (_machine_lines, _latency_lines, _model_lines, _retrieval_lines, _target_lines)
+    return "\n".join(line for section in sections for line in section(result))
+
+
+def _machine_lines(result: dict[str, Any]) -> list[str]:
+    """Where and when the figures were taken, with the load they were taken under."""
+    lines: list[str] = []
     m = result["machine"]
-    lines = [
+    lines += [
         f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}",
         f"load average start {_load(m['load_average_start'])}, "
         f"end {_load(m.get('load_average_end', []))}; bench {result.get('bench_s', 0):.0f} s",
         "",
     ]
+    return lines
+
+
+def _latency_lines(result: dict[str, Any]) -> list[str]:
+    """Speech end to first audio, kiosk against baseline, and where the time goes."""
+    lines: list[str] = []
     lat = result["latency"]
     k, b, r = lat["kiosk"], lat["baseline"], lat["speedup"]
     lines += [
@@ -95,6 +108,12 @@ def format_report(result: dict[str, Any]) -> str:
         + ", ".join(f"{key} {v:.0f}" for key, v in lat["baseline_stages_p50_ms"].items()),
         "",
     ]
+    return lines
+
+
+def _model_lines(result: dict[str, Any]) -> list[str]:
+    """Each model's speed."""
+    lines: list[str] = []
     models = result["models"]
     lines.append("STT (Whisper)  lang  ms/utt  RTF   forced-lang ms  RTF   detection ms")
     for lang, s in models["stt"].items():
@@ -118,6 +137,12 @@ def format_report(result: dict[str, Any]) -> str:
             for lang, s in models["tts"].items()
         )
     )
+    return lines
+
+
+def _retrieval_lines(result: dict[str, Any]) -> list[str]:
+    """Retrieval at the real and the generated knowledge bases, import and the process."""
+    lines: list[str] = []
     ret = result["retrieval"]
     real = ret["real"]
     lines += [
@@ -148,11 +173,17 @@ def format_report(result: dict[str, Any]) -> str:
             f"process: cold start to ready {p['cold_start_s']} s, RSS at ready "
             f"{p['rss_ready_mb']:.0f} MB, peak {p['peak_rss_mb']:.0f} MB"
         )
+    return lines
+
+
+def _target_lines(result: dict[str, Any]) -> list[str]:
+    """Each target, its limit, the figure measured and the verdict."""
+    lines: list[str] = []
     lines += ["", "targets:"]
     for t in result["targets"]:
         verdict = {True: "met", False: "MISSED", None: "not run"}[t["met"]]
         lines.append(f"  {t['target']:<34} {t['limit']:<12} measured {t['measured']}  {verdict}")
-    return "\n".join(lines)
+    return lines
 
 
 def _pp(stats: dict[str, float]) -> str:
