@@ -176,13 +176,4 @@ def _no_speech_record(path: Path) -> dict[str, Any]:
     }
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile, enough for latency summaries of tens of turns."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
-
-
-__all__ = ["EndpointEvent", "percentile", "simulate_file"]
+__all__ = ["EndpointEvent", "simulate_file"]

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.simulate import percentile
 from knowledge import db
+from knowledge.answers.evaluation import percentile
 from knowledge.builder import MIGRATIONS, apply_migrations, index_text, insert_vectors
 from knowledge.search import hybrid_search
 from knowledge.snapshot import Snapshot

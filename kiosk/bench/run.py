@@ -30,7 +30,7 @@ from kiosk.bench.retrieval import import_figures, real_retrieval, synthetic_retr
 from kiosk.config import Settings
 from kiosk.hardware import profile_for, segmenter_config
 from kiosk.samples import Sample, prepare_samples
-from kiosk.simulate import percentile
+from knowledge.answers.evaluation import percentile
 from voice.tts import PhraseCache
 
 logger = logging.getLogger(__name__)

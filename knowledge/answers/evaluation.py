@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,12 +134,14 @@ def run(
     return results
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (the smallest value with at least q % of values at or below it),
+    enough for latency summaries of tens of turns; NaN when there are no values."""
     if not values:
-        return 0.0
+        return float("nan")
     ordered = sorted(values)
     idx = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return round(ordered[idx], 2)
+    return ordered[idx]
 
 
 def summarise(results: list[ItemResult]) -> dict[str, Any]:
@@ -168,8 +170,8 @@ def _metrics(rs: list[ItemResult]) -> dict[str, Any]:
         "hallucination_rate": _ratio(sum(r.hallucinated for r in answered), len(answered), 0.0),
         "refusal_precision": _ratio(len(both), len(pred_ref)),
         "refusal_recall": _ratio(len(both), len(exp_ref)),
-        "latency_ms_p50": percentile(totals, 50),
-        "latency_ms_p95": percentile(totals, 95),
+        "latency_ms_p50": round(percentile(totals, 50), 2),
+        "latency_ms_p95": round(percentile(totals, 95), 2),
     }
 
 

@@ -73,3 +73,15 @@ def test_full_set_meets_the_ci_thresholds(answerer) -> None:
     results = run(answerer.answer, load_set(DEFAULT_SET), answerer.grounding)
     summary = summarise(results)
     assert Thresholds().failures(summary) == [], table(summary)
+
+
+def test_percentile_is_nearest_rank_and_nan_without_values() -> None:
+    import math
+
+    from knowledge.answers.evaluation import percentile
+
+    values = [float(v) for v in range(1, 11)]  # 1..10
+    assert percentile(values, 50) == 5.0  # the 5th of 10, not the 6th
+    assert percentile(values, 95) == 10.0
+    assert percentile([7.0], 99) == 7.0
+    assert math.isnan(percentile([], 50))
