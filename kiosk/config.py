@@ -11,14 +11,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from kiosk.errors import ConfigError
+from kiosk.toml_sections import build_section, suggest, type_args
 
 LANGUAGES = ("ko", "en", "zh", "ja")
 """Languages the kiosk understands and speaks; configuration may enable a subset."""
@@ -168,7 +167,7 @@ def _resolve_relative_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
         fixed = dict(values)
         for key, value in values.items():
             hint = hints.get(key)
-            if hint is not None and Path in _type_args(hint) and isinstance(value, str) and value:
+            if hint is not None and Path in type_args(hint) and isinstance(value, str) and value:
                 fixed[key] = str(base / value) if not Path(value).is_absolute() else value
             elif hint is not None and typing.get_origin(hint) is dict and isinstance(value, dict):
                 fixed[key] = {
@@ -191,65 +190,13 @@ def _build(raw: dict[str, Any], source: Path | None) -> Settings:
     for name, values in raw.items():
         cls = _SECTIONS.get(name)
         if cls is None:
-            raise ConfigError(name, f"unknown section{_suggest(name, _SECTIONS)}")
+            raise ConfigError(name, f"unknown section{suggest(name, _SECTIONS)}")
         if not isinstance(values, dict):
             raise ConfigError(name, "must be a table ([section])")
-        sections[name] = _build_section(name, cls, values)
+        sections[name] = build_section(name, cls, values)
     settings = Settings(**sections, source=source)
     _check_semantics(settings)
     return settings
-
-
-def _build_section(section: str, cls: type, values: dict[str, Any]) -> Any:
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for key, value in values.items():
-        if key not in hints:
-            raise ConfigError(f"{section}.{key}", f"unknown key{_suggest(key, hints)}")
-        kwargs[key] = _coerce(f"{section}.{key}", hints[key], value)
-    return cls(**kwargs)
-
-
-def _coerce(key: str, hint: Any, value: Any) -> Any:
-    """Check `value` against the field's type hint and convert TOML values to it."""
-    args = _type_args(hint)
-    if type(None) in args and value in ("", None):
-        return None
-    if Path in args:
-        if isinstance(value, str | Path) and str(value):
-            return Path(value)
-        raise ConfigError(key, f"must be a path string, got {value!r}")
-    origin = typing.get_origin(hint)
-    if origin is tuple:
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(key, f"must be a list of strings, got {value!r}")
-        return tuple(value)
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(key, f"must be a table, got {value!r}")
-        return {k: _coerce(f"{key}.{k}", typing.get_args(hint)[1], v) for k, v in value.items()}
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-        raise ConfigError(key, f"must be true or false, got {value!r}")
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ConfigError(key, f"must be an integer, got {value!r}")
-        try:
-            return int(value)
-        except ValueError:
-            raise ConfigError(key, f"must be an integer, got {value!r}") from None
-    if hint is str:
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            return str(value)
-        raise ConfigError(key, f"must be a string, got {value!r}")
-    raise ConfigError(key, f"unsupported value {value!r}")  # pragma: no cover - schema bug
-
-
-def _type_args(hint: Any) -> tuple[Any, ...]:
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        return typing.get_args(hint)
-    return (hint,)
 
 
 def _check_semantics(settings: Settings) -> None:
@@ -275,11 +222,6 @@ def _check_semantics(settings: Settings) -> None:
         raise ConfigError("models.whisper_compute_type", "use int8, int8_float32 or float32")
     if not settings.station.name.strip():
         raise ConfigError("station.name", "must name the station this kiosk stands in")
-
-
-def _suggest(name: str, known: Any) -> str:
-    close = get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _as_dict(settings: Settings) -> dict[str, dict[str, Any]]:

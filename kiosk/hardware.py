@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-import typing
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.errors import ConfigError
+from kiosk.toml_sections import build_section, suggest
 from voice.vad import SegmenterConfig
 
 HARDWARE_DIR = Path(__file__).resolve().parent.parent / "hardware"
@@ -113,43 +113,22 @@ def parse_profile(raw: dict[str, Any], *, name: str, source: Path | None = None)
             continue
         cls = _SECTIONS.get(key)
         if cls is None:
-            raise ConfigError(f"{name}:{key}", f"unknown section{_suggest(key, _SECTIONS)}")
+            raise ConfigError(f"{name}:{key}", f"unknown section{suggest(key, _SECTIONS)}")
         if not isinstance(values, dict):
             raise ConfigError(f"{name}:{key}", "must be a table")
-        sections[key] = _section(f"{name}:{key}", cls, values)
+        sections[key] = build_section(f"{name}:{key}", cls, values)
     profile = HardwareProfile(name=name, description=description, source=source, **sections)
     _check(profile)
     return profile
-
-
-def _section(prefix: str, cls: type, values: dict[str, Any]) -> Any:
-    hints = typing.get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    for key, value in values.items():
-        hint = hints.get(key)
-        where = f"{prefix}.{key}"
-        if hint is None:
-            raise ConfigError(where, f"unknown key{_suggest(key, hints)}")
-        if hint is str:
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)  # a device given by index
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(where, f"must be a non-empty string, got {value!r}")
-        elif hint is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(where, f"must be an integer, got {value!r}")
-        elif hint is float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(where, f"must be a number, got {value!r}")
-            value = float(value)
-        kwargs[key] = value
-    return cls(**kwargs)
 
 
 def _check(p: HardwareProfile) -> None:
     def bad(key: str, message: str) -> ConfigError:
         return ConfigError(f"{p.name}:{key}", message)
 
+    for section, device in (("input", p.input.device), ("output", p.output.device)):
+        if not device.strip():
+            raise bad(f"{section}.device", "must name a device (a name substring or an index)")
     for section, rate in (("input", p.input.sample_rate), ("output", p.output.sample_rate)):
         if rate not in _RATES:
             raise bad(f"{section}.sample_rate", f"{rate} is not a usual device rate {_RATES}")
@@ -183,11 +162,6 @@ def profile_for(settings: Settings, directory: Path = HARDWARE_DIR) -> HardwareP
         new_output = dataclasses.replace(profile.output, device=settings.audio.output_device)
         profile = dataclasses.replace(profile, output=new_output)
     return profile
-
-
-def _suggest(name: str, known: Any) -> str:
-    close = get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def segmenter_config(vad: VadProfile) -> SegmenterConfig:

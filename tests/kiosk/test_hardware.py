@@ -48,7 +48,7 @@ def test_profile_by_path(tmp_path: Path) -> None:
         ({"inputs": {}}, "x:inputs"),
         ({"input": {"channels": 2, "channel": 2}}, "x:input.channel"),
         ({"input": {"sample_rate": 12345}}, "x:input.sample_rate"),
-        ({"input": {"sample_rate": "48000"}}, "x:input.sample_rate"),
+        ({"input": {"sample_rate": "48 kHz"}}, "x:input.sample_rate"),
         ({"output": {"volume": 1.5}}, "x:output.volume"),
         ({"vad": {"aggressiveness": 4}}, "x:vad.aggressiveness"),
         ({"vad": {"min_seconds": 13.0}}, "x:vad.min_seconds"),
@@ -65,3 +65,13 @@ def test_mistakes_name_the_key(raw: dict, key: str) -> None:
 def test_unknown_profile_suggests_a_name() -> None:
     with pytest.raises(ConfigError, match="did you mean 'rpi5-usb'"):
         load_profile("rpi5-usbb")
+
+
+def test_profiles_and_settings_read_toml_values_by_the_same_rules() -> None:
+    from kiosk.config import HttpSettings
+    from kiosk.toml_sections import build_section
+
+    profile = parse_profile({"input": {"sample_rate": "48000", "device": 2}}, name="x")
+    assert profile.input.sample_rate == 48000 and profile.input.device == "2"
+    http = build_section("http", HttpSettings, {"port": "8080"})
+    assert http.port == 8080
