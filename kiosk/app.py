@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import languages
 from kiosk.config import Settings
 from kiosk.debug_log import DebugRecorder
 from kiosk.errors import KioskError, ModelError
@@ -88,7 +89,7 @@ def station_vocabulary(kb: KnowledgeBase, here: str, size: int = VOCABULARY_SIZE
     home = matches[0].complex if matches else None
     ranked = sorted(kb.complexes(), key=lambda c: (c is not home, -len(c.line_ids), c.key))
     vocabulary: dict[str, list[str]] = {}
-    for lang in ("ko", "en", "zh", "ja"):
+    for lang in languages.codes():
         names = [c.names[lang] for c in ranked if c.names.get(lang)]
         vocabulary[lang] = names[:size]
     return vocabulary

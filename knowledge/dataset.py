@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.lines import LANGS, LineRegistry
+import languages
+from knowledge.lines import LineRegistry
 from knowledge.records import Issue
 
 COMPLEX_RADIUS_M = 650.0
@@ -147,7 +148,7 @@ def complex_names(
     contested name counts for little (see `contested_names`)."""
     names: dict[str, str] = {}
     fallback: list[str] = []
-    for lang in LANGS:
+    for lang in languages.codes():
         counts: dict[str, float] = defaultdict(float)
         for st in members:
             if st.names.get(lang) and lang not in st.fallback:

@@ -13,8 +13,8 @@ import itertools
 from collections import defaultdict
 from pathlib import Path
 
+import languages
 from knowledge.dataset import Dataset, EdgeRec, FactRec, StationRec, nfc
-from knowledge.lines import LANGS
 from knowledge.records import Issue
 
 GTFS_FILES = (
@@ -80,7 +80,9 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
             continue
         line = ds.lines.resolve(label) or ds.lines.resolve(r.get("route_long_name", ""))
         if line is None:
-            line = ds.lines.add(f"gtfs-{r['route_id']}", {lang: label for lang in LANGS})
+            line = ds.lines.add(
+                f"gtfs-{r['route_id']}", {lang: label for lang in languages.codes()}
+            )
         lines[r["route_id"]] = line
     trips = {
         r["trip_id"]: r["route_id"]
@@ -117,7 +119,7 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
                 edges[(line.id, *sorted((a, b)))] = None
     for parent, line_id in served:
         lineno, row = stops[parent]
-        nm = {lang: names[parent].get(lang, "") for lang in LANGS}
+        nm = {lang: names[parent].get(lang, "") for lang in languages.codes()}
         nm["ko"] = nm["ko"] or row["stop_name"]
         nm["en"] = nm["en"] or row["stop_name"]
         fallback = tuple(lang for lang in ("zh", "ja") if not nm[lang])

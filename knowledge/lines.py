@@ -14,8 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-LANGS: tuple[str, ...] = ("ko", "en", "zh", "ja")
-
 
 @dataclass(frozen=True, slots=True)
 class Line:

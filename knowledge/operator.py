@@ -16,21 +16,11 @@ from typing import Any
 import jsonschema
 import yaml
 
+import languages
 from knowledge.dataset import Dataset, FactRec
-from knowledge.lines import LANGS
 from knowledge.records import Issue, Notice
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-_KIND_WORDS = {
-    "exit": ("출구", "exit", "出口", "出口"),
-    "toilet": ("화장실", "toilet", "厕所", "トイレ"),
-    "locker": ("물품보관함", "lockers", "储物柜", "コインロッカー"),
-    "lost_and_found": ("유실물센터", "lost and found", "失物招领处", "遺失物センター"),
-    "phone": ("역 전화번호", "station phone", "车站电话", "駅の電話番号"),
-    "first_last_train": ("첫차/막차", "first/last train", "首末班车", "始発/終電"),
-    "fare": ("운임", "fare", "票价", "運賃"),
-    "accessibility": ("교통약자 안내", "accessibility", "无障碍信息", "バリアフリー案内"),
-}
 SECTIONS = {
     "exits": "exit",
     "toilets": "toilet",
@@ -171,7 +161,7 @@ def validate_doc(path: Path, data: Any, node: yaml.Node | None, schema: dict) ->
 def _texts(value: dict[str, str] | str) -> dict[str, str]:
     if isinstance(value, str):
         return {"ko": value}
-    return {k: v for k, v in value.items() if k in LANGS and v}
+    return {k: v for k, v in value.items() if k in languages.codes() and v}
 
 
 def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
@@ -201,7 +191,7 @@ def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
 def _operator_fact(
     path: Path, station: str, slug: str, kind: str, n: int, item: Any, doc: dict
 ) -> FactRec:
-    words = dict(zip(LANGS, _KIND_WORDS[kind], strict=True))
+    words = {lang.code: lang.kind_words.get(kind, kind) for lang in languages.all()}
     texts = _texts(item.get("text", "")) if isinstance(item, dict) else {"ko": str(item)}
     if kind == "exit":
         texts = {

@@ -15,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import languages
 from knowledge.dataset import Dataset, EdgeRec, FactRec, StationRec, nfc
-from knowledge.lines import LANGS, Line
+from knowledge.lines import Line
 from knowledge.records import Issue
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def parse_stations(path: Path, ds: Dataset) -> None:
             ds.issues.append(Issue(path.name, lineno, "name_ko", "empty"))
         if line is None or not row["name_ko"]:
             continue
-        names = {lang: row.get(f"name_{lang}", "") for lang in LANGS}
+        names = {lang: row.get(f"name_{lang}", "") for lang in languages.codes()}
         fallback = tuple(lang for lang in ("zh", "ja") if not names[lang])
         for lang in fallback:
             names[lang] = names["en"] or names["ko"]

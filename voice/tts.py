@@ -22,15 +22,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
+import languages
 from voice.audio import AudioChunk, decode_wav, resample
 from voice.errors import TtsError
 from voice.speechnorm import normalize, split_sentences
 
 logger = logging.getLogger(__name__)
 
-ESPEAK_VOICES = {"ko": "ko", "en": "en-us", "zh": "cmn-latn-pinyin", "ja": "ja"}
-"""espeak-ng voice per kiosk language. Mandarin uses `cmn-latn-pinyin`: Debian's plain `cmn`
-voice (1.51) reads the tone digit of each syllable's pinyin aloud in English ("ni three")."""
 ESPEAK_WPM = 165
 """espeak-ng speed at rate 1.0 (its default of 175 wpm is hurried for a station)."""
 
@@ -88,7 +86,8 @@ class EspeakVoice:
             raise TtsError("dependency-missing", f"espeak-ng not found (looked for {binary!r})")
         self.binary = path
         self.lang = lang
-        self.voice = voice or ESPEAK_VOICES.get(lang, lang)
+        known = languages.find(lang)
+        self.voice = voice or (known.espeak_voice if known else lang)
         self.sample_rate = 22_050
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
@@ -246,14 +245,14 @@ class SpeechWorker:
                 return
             yield chunk  # type: ignore[misc]
 
-    def warm(self, languages: Iterable[str]) -> None:
+    def warm(self, codes: Iterable[str]) -> None:
         """Speak one short word per language in the worker, so voices, their phonemizers and
         the Japanese reading dictionary are loaded before the first passenger arrives."""
-        words = {"ko": "안녕하세요", "en": "Hello", "zh": "你好", "ja": "駅"}
 
         def speak_all() -> None:
-            for lang in languages:
-                self._say_silently(words.get(lang, "ok"), lang)
+            for lang in codes:
+                known = languages.find(lang)
+                self._say_silently(known.sample if known and known.sample else "ok", lang)
 
         self._executor.submit(speak_all).result()
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import languages
 from kiosk.cli.common import print_json, settings_from_args
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def add_answer_commands(
         description="Answer QUESTION from the knowledge base, in the question's language.",
     )
     ask.add_argument("question")
-    ask.add_argument("--lang", default="auto", choices=["auto", "ko", "en", "zh", "ja"])
+    ask.add_argument("--lang", default="auto", choices=["auto", *languages.codes()])
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     _answerer_flags(ask)
     ask.set_defaults(func=cmd_ask)
@@ -49,7 +50,7 @@ def add_answer_commands(
         help="question set (.yaml or .jsonl; default: the bundled set)",
     )
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ev.add_argument("--lang", choices=["ko", "en", "zh", "ja"], help="only this language")
+    ev.add_argument("--lang", choices=languages.codes(), help="only this language")
     ev.add_argument("--failures", action="store_true", help="list every wrong item")
     ev.add_argument(
         "--min-accuracy",

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import languages
 from kiosk.cli.common import settings_from_args
 
 
@@ -65,7 +66,7 @@ def add_kb_commands(
     p.set_defaults(func=_cmd_rollback)
     p = common(sub.add_parser("search", help="hybrid search (vectors + full text) over passages"))
     p.add_argument("query")
-    p.add_argument("--lang", default="ko", choices=["ko", "en", "zh", "ja"])
+    p.add_argument("--lang", default="ko", choices=languages.codes())
     p.add_argument("--station", help="restrict to a station (any name form, e.g. 강남, Gangnam)")
     p.add_argument("--line", help="restrict to a line id (e.g. 2, shinbundang)")
     p.add_argument("-k", type=int, default=5, help="number of passages")

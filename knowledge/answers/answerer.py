@@ -18,13 +18,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import languages
 from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import NO_INFO, LlmAnswerer, split_sentences
 from knowledge.answers.structured import Composed, StructuredComposer
 from knowledge.answers.templates import say
 from knowledge.answers.types import (
-    LANGS,
     NORMAL_RATE,
     SLOW_RATE,
     Answer,
@@ -215,7 +215,7 @@ class Answerer:
         or None when the LLM is to write it."""
         t0 = time.perf_counter()
         question = _join_cjk(unicodedata.normalize("NFC", question).strip())
-        if lang in LANGS:
+        if lang in languages.codes():
             language = lang
         else:
             language = detect_language(

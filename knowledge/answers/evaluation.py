@@ -22,8 +22,9 @@ from typing import Any
 
 import yaml
 
+import languages
 from knowledge.answers.grounding import GroundingChecker
-from knowledge.answers.types import LANGS, Answer, Context, Outcome
+from knowledge.answers.types import Answer, Context, Outcome
 
 DEFAULT_SET = Path(__file__).parent / "eval" / "questions.yaml"
 REQUIRED = ("id", "lang", "question", "expected_outcome")
@@ -147,7 +148,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 def summarise(results: list[ItemResult]) -> dict[str, Any]:
     """Metrics per language and overall, in the shape `kiosk eval --json` prints."""
     groups: dict[str, list[ItemResult]] = {"overall": results}
-    for lang in LANGS:
+    for lang in languages.codes():
         subset = [r for r in results if r.item.lang == lang]
         if subset:
             groups[lang] = subset

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.answers.phrases import render_location
-from knowledge.answers.templates import DAYS, say
+from knowledge.answers.templates import day_name, say
 from knowledge.answers.types import Source
 from knowledge.answers.understand import Understood
 from knowledge.records import Fact, StationComplex
@@ -141,7 +141,7 @@ class OperatorComposers:
                     lang,
                     line=line.name(lang),
                     direction=direction,
-                    day=DAYS.get(day, {}).get(lang, day),
+                    day=day_name(day, lang),
                     first=times["first"],
                     last=times["last"],
                 )

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import languages
 from knowledge.answers.mentions import StationScanner
 from knowledge.answers.types import Source
 from knowledge.answers.understand import LineFinder, latin_word_match, normalise
@@ -160,7 +161,7 @@ class GroundingChecker:
     def _line_ids(self, text: str) -> set[str]:
         norm = unicodedata.normalize("NFKC", text).lower()
         found: set[str] = set()
-        for lang in ("ko", "en", "zh", "ja"):
+        for lang in languages.codes():
             found |= {ln.id for ln in self.lines.find(norm, lang)}
         return found
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from knowledge.answers.types import LANGS
+import languages
+from languages.scripts import script_of
 
 # Characters used (in station questions) by one of the two languages and not the other.
 _JA_ONLY = set("駅線乗換営発気帰売図験様沢戸辺込県両労広応効圏歩渋鉄")
@@ -33,15 +34,9 @@ class LanguageGuess:
 def _script_counts(text: str) -> dict[str, int]:
     counts = {"hangul": 0, "kana": 0, "han": 0, "latin": 0}
     for ch in unicodedata.normalize("NFKC", text):
-        cp = ord(ch)
-        if 0xAC00 <= cp <= 0xD7A3 or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F:
-            counts["hangul"] += 1
-        elif 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF:
-            counts["kana"] += 1
-        elif 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF:
-            counts["han"] += 1
-        elif ch.isascii() and ch.isalpha():
-            counts["latin"] += 1
+        script = script_of(ch)
+        if script in counts and (script != "latin" or ch.isascii()):
+            counts[script] += 1
     return counts
 
 
@@ -61,9 +56,12 @@ def detect_language(
     stt_language: str | None = None,
     stt_confidence: float | None = None,
     default: str = "ko",
-    enabled: tuple[str, ...] = LANGS,
+    enabled: tuple[str, ...] | None = None,
 ) -> LanguageGuess:
-    """The question's language; `default` when neither text nor STT says anything usable."""
+    """The question's language; `default` when neither text nor STT says anything usable.
+    `enabled` defaults to every registered language."""
+    if enabled is None:
+        enabled = languages.codes()
     counts = _script_counts(text)
     letters = sum(counts.values())
     stt = stt_language if stt_language in enabled else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from knowledge.answers.templates import EXIT_WORD, PLATFORM_TOWARD
+import languages
 from knowledge.lines import LineRegistry
 
 NameFn = Callable[[str], str]
@@ -20,134 +20,27 @@ NameFn = Callable[[str], str]
 
 _REG = LineRegistry()
 
-_WORDS: dict[str, dict[str, str]] = {
-    "concourse": {"en": "the concourse", "zh": "站厅", "ja": "コンコース"},
-    "transfer passage": {"en": "the transfer passage", "zh": "换乘通道", "ja": "乗り換え通路"},
-    "platform": {"en": "platform", "zh": "站台", "ja": "ホーム"},
-}
-
-_STEP_RULES: list[tuple[str, dict[str, str]]] = [
-    (
-        r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장 하차$",
-        {
-            "en": "Get off at the {L} platform toward {X}",
-            "zh": "在{L}往{X}方向站台下车",
-            "ja": "{L}の{X}方面ホームで降ります",
-        },
-    ),
-    (
-        r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장으로 이동$",
-        {
-            "en": "Go to the {L} platform toward {X}",
-            "zh": "前往{L}往{X}方向站台",
-            "ja": "{L}の{X}方面ホームへ移動します",
-        },
-    ),
-    (
-        r"^(?P<X>\S+) 방면 승강장으로 이동$",
-        {
-            "en": "Go to the platform toward {X}",
-            "zh": "前往往{X}方向站台",
-            "ja": "{X}方面ホームへ移動します",
-        },
-    ),
-    (
-        r"^(?P<L>\S+) (?P<X>\S+) 방면 엘리베이터 탑승$",
-        {
-            "en": "Take the elevator for {L} toward {X}",
-            "zh": "乘坐{L}往{X}方向的电梯",
-            "ja": "{L}の{X}方面行きエレベーターに乗ります",
-        },
-    ),
-    (
-        r"^(?P<X>\S+) 방면 엘리베이터 탑승$",
-        {
-            "en": "Take the elevator toward {X}",
-            "zh": "乘坐往{X}方向的电梯",
-            "ja": "{X}方面行きエレベーターに乗ります",
-        },
-    ),
-    (
-        r"^대합실 방향 엘리베이터 탑승$",
-        {
-            "en": "Take the elevator to the concourse",
-            "zh": "乘坐去站厅的电梯",
-            "ja": "コンコース行きエレベーターに乗ります",
-        },
-    ),
-    (
-        r"^(?P<L>\S+) 대합실 방향 엘리베이터 탑승$",
-        {
-            "en": "Take the elevator to the {L} concourse",
-            "zh": "乘坐去{L}站厅的电梯",
-            "ja": "{L}コンコース行きエレベーターに乗ります",
-        },
-    ),
-    (
-        r"^(?P<L>\S+) 승강장 방향 엘리베이터 탑승$",
-        {
-            "en": "Take the elevator to the {L} platform",
-            "zh": "乘坐去{L}站台的电梯",
-            "ja": "{L}ホーム行きエレベーターに乗ります",
-        },
-    ),
-    (
-        r"^(?P<L>\S+) 방향 (?:환승 )?엘리베이터 탑승$",
-        {
-            "en": "Take the elevator toward {L}",
-            "zh": "乘坐往{L}方向的电梯",
-            "ja": "{L}方向のエレベーターに乗ります",
-        },
-    ),
-    (
-        r"^환승 엘리베이터 탑승$",
-        {
-            "en": "Take the transfer elevator",
-            "zh": "乘坐换乘电梯",
-            "ja": "乗り換え用エレベーターに乗ります",
-        },
-    ),
-    (
-        r"^(?:(?P<L>\S+) )?대합실로 이동$",
-        {"en": "Go to the {L} concourse", "zh": "前往{L}站厅", "ja": "{L}コンコースへ移動します"},
-    ),
-    (
-        r"^(?:(?P<L>\S+) )?(?:방향 )?환승 ?(?:통로|대합실)로 이동$",
-        {
-            "en": "Go through the transfer passage {L}",
-            "zh": "经换乘通道{L}",
-            "ja": "乗り換え通路{L}へ移動します",
-        },
-    ),
-    (
-        r"^(?P<L>\S+) 방향 환승통로로 이동$",
-        {
-            "en": "Go through the transfer passage toward {L}",
-            "zh": "经换乘通道前往{L}",
-            "ja": "{L}方向の乗り換え通路へ移動します",
-        },
-    ),
-    (
-        r"^승차\s*(?:\(휠체어칸\))?$",
-        {
-            "en": "Board the train (wheelchair car)",
-            "zh": "上车（轮椅车厢）",
-            "ja": "乗車します（車いすスペース）",
-        },
-    ),
-    (
-        r"^표 내는 곳 통과$",
-        {"en": "Pass through the ticket gates", "zh": "通过检票口", "ja": "改札を通ります"},
-    ),
-    (
-        r"^지하 ?(?P<N>\d+)층으로 이동$",
-        {"en": "Go to basement level {N}", "zh": "前往地下{N}层", "ja": "地下{N}階へ移動します"},
-    ),
-    (
-        r"^지상 ?(?P<N>\d+)층으로 이동$",
-        {"en": "Go to floor {N}", "zh": "前往地上{N}层", "ja": "地上{N}階へ移動します"},
-    ),
-]
+_STEP_RULES: tuple[tuple[str, str], ...] = (
+    ("platform_off_line", r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장 하차$"),
+    ("platform_go_line", r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장으로 이동$"),
+    ("platform_go", r"^(?P<X>\S+) 방면 승강장으로 이동$"),
+    ("elevator_line_toward", r"^(?P<L>\S+) (?P<X>\S+) 방면 엘리베이터 탑승$"),
+    ("elevator_toward", r"^(?P<X>\S+) 방면 엘리베이터 탑승$"),
+    ("elevator_to_concourse", r"^대합실 방향 엘리베이터 탑승$"),
+    ("elevator_to_line_concourse", r"^(?P<L>\S+) 대합실 방향 엘리베이터 탑승$"),
+    ("elevator_to_line_platform", r"^(?P<L>\S+) 승강장 방향 엘리베이터 탑승$"),
+    ("elevator_line_direction", r"^(?P<L>\S+) 방향 (?:환승 )?엘리베이터 탑승$"),
+    ("elevator_transfer", r"^환승 엘리베이터 탑승$"),
+    ("concourse_go", r"^(?:(?P<L>\S+) )?대합실로 이동$"),
+    ("transfer_passage", r"^(?:(?P<L>\S+) )?(?:방향 )?환승 ?(?:통로|대합실)로 이동$"),
+    ("transfer_passage_toward", r"^(?P<L>\S+) 방향 환승통로로 이동$"),
+    ("board", r"^승차\s*(?:\(휠체어칸\))?$"),
+    ("ticket_gates", r"^표 내는 곳 통과$"),
+    ("basement_level", r"^지하 ?(?P<N>\d+)층으로 이동$"),
+    ("floor_level", r"^지상 ?(?P<N>\d+)층으로 이동$"),
+)
+"""(rule, pattern) for the walking steps; each language renders a rule in `Language.phrases`
+(a language without a rendering leaves the step in Korean)."""
 _FLOOR = re.compile(r"^\((?P<F>B?\d+F?|\d+층|지하\d+층)\)\s*")
 _NUMBER = re.compile(r"^\d+\)\s*")
 
@@ -166,9 +59,10 @@ def render_step(step: str, lang: str, names: NameFn) -> str:
     if m := _FLOOR.match(body):
         floor = m.group("F").replace("층", "F").replace("지하", "B")
         body = body[m.end() :]
-    for pattern, out in _STEP_RULES:
+    rendering = languages.get(lang).phrases
+    for rule, pattern in _STEP_RULES:
         m = re.match(pattern, body)
-        if not m:
+        if not m or rule not in rendering:
             continue
         values = {k: v or "" for k, v in m.groupdict().items()}
         if values.get("L"):
@@ -178,7 +72,9 @@ def render_step(step: str, lang: str, names: NameFn) -> str:
             values["L"] = named
         if values.get("X"):
             values["X"] = names(values["X"])
-        text = out[lang].format(L=values.get("L", ""), X=values.get("X", ""), N=values.get("N", ""))
+        text = rendering[rule].format(
+            L=values.get("L", ""), X=values.get("X", ""), N=values.get("N", "")
+        )
         text = re.sub(r"\s{2,}", " ", text).strip()
         return f"({floor}) {text}" if floor else text
     return body
@@ -194,17 +90,15 @@ def _render_part(part: str, lang: str, names: NameFn) -> str:
     if lang == "ko":  # passengers say 출구 and need the word 승강장 before a door number
         part = re.sub(r"(\d+)번 출입구", r"\1번 출구", part)
         return re.sub(r"(\S+) 방면\s*(\d+-\d+)", r"\1 방면 승강장 \2", part)
+    language = languages.get(lang)
     if m := re.fullmatch(r"(\d+)번 출(?:입)?구", part):
-        return EXIT_WORD[lang].format(n=m.group(1))
-    if m := re.fullmatch(r"(\d+),\s*(\d+)번 출(?:입)?구 사이", part):
+        return language.exit_word.format(n=m.group(1))
+    between = language.phrases.get("between_exits")
+    if between and (m := re.fullmatch(r"(\d+),\s*(\d+)번 출(?:입)?구 사이", part)):
         a, b = m.groups()
-        return {
-            "en": f"between exits {a} and {b}",
-            "zh": f"{a}号和{b}号出口之间",
-            "ja": f"{a}番と{b}番出口の間",
-        }[lang]
+        return between.format(a=a, b=b)
     if m := re.fullmatch(r"(\S+?)(?:\(\S+\))? 방면\s*(\d+-\d+)", part):
-        return PLATFORM_TOWARD[lang].format(toward=names(m.group(1)), door=m.group(2))
-    if part == "대합실":
-        return _WORDS["concourse"][lang]
+        return language.platform_toward.format(toward=names(m.group(1)), door=m.group(2))
+    if part == "대합실" and "concourse" in language.phrases:
+        return language.phrases["concourse"]
     return part

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-LANGS: tuple[str, ...] = ("ko", "en", "zh", "ja")
 NORMAL_RATE = 1.0
 SLOW_RATE = 0.8
 """Speaking rate for "slower, please": many passengers asking are elderly."""

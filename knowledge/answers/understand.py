@@ -1,6 +1,7 @@
 """Question understanding: intent, stations (origin/destination), lines and details, per language.
 
-Keyword tables live in `lexicon.py`; station mentions come from the KB (`find_stations`), so
+Keywords and patterns come from the language registry (`languages/`, gathered in
+`lexicon.py`); station mentions come from the KB (`find_stations`), so
 mis-heard names are resolved by the same code the rest of the kiosk uses. Nothing here answers:
 it produces an `Understood` that the structured composers and the retrieval path consume.
 """
@@ -12,16 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.answers.lexicon import (
-    FIRST_WORDS,
-    FOLLOW_UP,
-    IN_SCOPE_HINTS,
-    INTENT_ORDER,
-    KEYWORDS,
-    LAST_WORDS,
-    SLOWER,
-    WEAK_ROUTE,
-)
+import languages
+from knowledge.answers.lexicon import INTENT_ORDER, lexicon
 from knowledge.answers.mentions import StationScanner
 from knowledge.answers.types import Context, Intent
 from knowledge.lines import Line, LineRegistry, line_key
@@ -32,48 +25,18 @@ MIN_STATION_CONFIDENCE = 0.74
 SURE_STATION = 0.74
 """When one mention is this sure, weaker fuzzy mentions are ordinary words, not stations."""
 
-_NOT_NAME = (
-    r"(?!(?:the|a|an|this|that|here|there|me|my|your|get|go|buy|use|take|find|ask|see|be|"
-    r"help|wheelchair|people|children|kids|elderly|bikes?|luggage|pets?|dogs?|exits?|lines?|"
-    r"platforms?|elevators?|toilets?|restrooms?|gates?)\b)"
-)
-_STATION_MARK = {
-    "en": r"\b(?:at|from|to|near)\s+" + _NOT_NAME + r"(\w{3,}(?:\s\w+)?)"
-    r"|\b" + _NOT_NAME + r"(\w{3,})\s+station\b",
-    # 역 after a final consonant is heard (and transcribed) as 녁/력: 사당역 -> "사당녁".
-    "ko": r"(\S{2,}?)[역녁력](?:\s|$|에|은|는|이|으로|까지|에서)",
-    "zh": r"([^\s车本这该此个，。？]{2,})站",
-    "ja": r"([^\sのこそあどの、。？]{2,})駅",
-}
-"""A station seems to be named: worth the slower fuzzy search when no exact name was found."""
 
-_DEST_CHUNK = {
-    "en": r"\b(?:to|for|towards?)\s+(?:the\s+)?(.+?)(?:\s+station)?\s*[?.!]*$",
-    "ko": r"(\S+(?:\s\S+)?)\s*(?:역)?(?:까지|으로|로|에|가는|가려면|가고)",
-    "zh": r"(?:到|去|往)(.+?)(?:站)?(?:怎么|要|坐|需要|的|[？?]|$)",
-    "ja": r"(?:から)?([^\sから]+?)(?:駅)?(?:まで|へ|に行)",
-}
-
-_NUMBERED_LINE = {
-    "ko": r"(\d{1,2})\s*호선",
-    "en": r"line\s*(?:no\.?\s*)?(\d{1,2})\b",
-    "zh": r"(\d{1,2})\s*号线",
-    "ja": r"(\d{1,2})\s*号線",
-}
-_EXIT_NUMBER = {
-    "ko": r"(\d{1,2})\s*번\s*(?:출구|출입구)",
-    "en": r"exit\s*(?:no\.?|number)?\s*(\d{1,2})\b",
-    "zh": r"(\d{1,2})\s*号?\s*出口|出口\s*(\d{1,2})",
-    "ja": r"(\d{1,2})\s*番?\s*出口|出口\s*(\d{1,2})",
-}
-_ORIGIN_MARK = {"ko": ("에서", "부터"), "en": (), "zh": (), "ja": ("から",)}
-_ORIGIN_BEFORE = {"ko": (), "en": ("from",), "zh": ("从", "由"), "ja": ()}
+def _pattern(lang: str, name: str) -> str:
+    """One of the language's understanding regexes (`Language.patterns`): `station_mark` (a
+    station seems to be named: worth the slower fuzzy search when no exact name was found),
+    `destination`, `numbered_line`, `exit_number`."""
+    return languages.get(lang).patterns[name]
 
 
 def _destination_chunk(question: str, lang: str) -> str | None:
     """The words naming the destination ("to Hongik University"), for single-name resolution."""
     text = unicodedata.normalize("NFKC", question).strip()
-    found = list(re.finditer(_DEST_CHUNK[lang], text, flags=re.IGNORECASE))
+    found = list(re.finditer(_pattern(lang, "destination"), text, flags=re.IGNORECASE))
     return found[-1].group(1).strip() if found else None
 
 
@@ -126,12 +89,14 @@ def normalise(text: str) -> str:
 
 
 def matches(text: str, lang: str, table: dict[str, tuple[str, ...]]) -> list[str]:
-    """Keywords of `table[lang]` found in normalised `text`: regex for en, substring otherwise
-    (Korean keywords may demand a word end, see `_ko_keyword_in`)."""
+    """Keywords of `table[lang]` found in normalised `text`, the language's way
+    (`Language.keyword_matching`): regex at a word start, substring, or a Korean substring that
+    may demand a word end (`_ko_keyword_in`)."""
+    language = languages.find(lang)
     found = {
-        "en": lambda kw: re.search(r"\b" + kw, text) is not None,
-        "ko": lambda kw: _ko_keyword_in(kw.lower(), text),
-    }.get(lang, lambda kw: kw.lower() in text)
+        "word-regex": lambda kw: re.search(r"\b" + kw, text) is not None,
+        "hangul-word-end": lambda kw: _ko_keyword_in(kw.lower(), text),
+    }.get(language.keyword_matching if language else "", lambda kw: kw.lower() in text)
     return [kw for kw in table.get(lang, ()) if found(kw)]
 
 
@@ -173,7 +138,7 @@ class LineFinder:
 
     def find(self, text: str, lang: str) -> list[Line]:
         found: list[tuple[int, Line]] = []
-        for pattern in {_NUMBERED_LINE[lang], _NUMBERED_LINE["en"]}:
+        for pattern in {_pattern(lang, "numbered_line"), _pattern("en", "numbered_line")}:
             for m in re.finditer(pattern, text):
                 line_id = str(int(m.group(1)))
                 if line_id.isdigit() and 1 <= int(line_id) <= 9:
@@ -213,7 +178,8 @@ class Understander:
         context: Context | None = None,
     ) -> Understood:
         text = normalise(question)
-        hits = {intent: matches(text, lang, KEYWORDS[intent]) for intent in KEYWORDS}
+        tables = lexicon()
+        hits = {intent: matches(text, lang, table) for intent, table in tables.keywords.items()}
         u = Understood(Intent.UNKNOWN, lang, matched={k.value: v for k, v in hits.items() if v})
         u.text = text
         if hits[Intent.REFUSED]:
@@ -222,16 +188,18 @@ class Understander:
         u.stations = self._stations(question, text, lang, hits)
         u.unresolved_place = self._unresolved
         u.lines = self.lines.find(text, lang)
-        u.slower = bool(matches(text, lang, SLOWER))
+        u.slower = bool(matches(text, lang, tables.cues["slower"]))
         if (hits[Intent.REPEAT] or u.slower) and not u.stations and not u.lines:
             u.intent = Intent.REPEAT
             return u
-        if m := re.search(_EXIT_NUMBER[lang], text) or re.search(_EXIT_NUMBER["en"], text):
+        exit_number = _pattern(lang, "exit_number")
+        if m := re.search(exit_number, text) or re.search(_pattern("en", "exit_number"), text):
             u.exit_number = str(int(next(g for g in m.groups() if g)))
-        first, last = matches(text, lang, FIRST_WORDS), matches(text, lang, LAST_WORDS)
+        first = matches(text, lang, tables.cues["first"])
+        last = matches(text, lang, tables.cues["last"])
         u.which_train = "first" if first and not last else "last" if last and not first else "both"
-        u.follow_up = bool(matches(text, lang, FOLLOW_UP))
-        u.in_scope = bool(u.stations or u.lines or matches(text, lang, IN_SCOPE_HINTS))
+        u.follow_up = bool(matches(text, lang, tables.cues["follow_up"]))
+        u.in_scope = bool(u.stations or u.lines or matches(text, lang, tables.cues["in_scope"]))
         self._places(u, text, here)
         u.intent = self._intent(u, hits, here)
         if context is not None:
@@ -248,7 +216,7 @@ class Understander:
         self, question: str, text: str, lang: str, hits: dict[Intent, list[str]]
     ) -> list[StationMatch]:
         found = self._filter(self.scanner.scan(question), text)
-        mark = re.search(_STATION_MARK[lang], text)
+        mark = re.search(_pattern(lang, "station_mark"), text)
         if not found and (hits[Intent.ROUTE] or mark):
             found = self._filter(self.kb.find_stations(question, lang), text)  # mis-heard name
         if not found and mark:
@@ -319,8 +287,9 @@ class Understander:
             return False
         after = text[pos + len(alias) : pos + len(alias) + 4].lstrip("역站駅 ")
         before = text[max(0, pos - 6) : pos].strip()
-        return any(after.startswith(p) for p in _ORIGIN_MARK[lang]) or any(
-            before.endswith(p) for p in _ORIGIN_BEFORE[lang]
+        language = languages.get(lang)
+        return any(after.startswith(p) for p in language.origin_after) or any(
+            before.endswith(p) for p in language.origin_before
         )
 
     def _intent(
@@ -335,7 +304,11 @@ class Understander:
                 return Intent.NOTICES
         if first is Intent.TRANSFER and moving and len(u.lines) < 1:
             return Intent.ROUTE  # "where do I transfer to get to X" is a route question
-        strong_route = [k for k in hits[Intent.ROUTE] if k not in WEAK_ROUTE.get(u.lang, ())]
+        strong_route = [
+            k
+            for k in hits[Intent.ROUTE]
+            if k not in languages.get(u.lang).cues.get("weak_route", ())
+        ]
         if hits[Intent.LINES] and first in (Intent.ROUTE, Intent.LINES) and not strong_route:
             return Intent.LINES  # "왕십리역 지나가는 호선": 가는 is not a trip here
         if first in (Intent.LINES, None) and hits[Intent.ROUTE] and moving:

@@ -1,0 +1,35 @@
+"""English: one of the kiosk's languages (`languages.registry`)."""
+
+from __future__ import annotations
+
+import re
+
+from languages.en import speech, templates, words
+from languages.registry import Language
+
+LANGUAGE = Language(
+    code="en",
+    name="English",
+    native_name="English",
+    scripts=("latin",),
+    whisper="en",
+    espeak_voice="en-us",
+    word_spaced=True,
+    normalize=speech.normalize_en,
+    read_number=speech.en_number,
+    sentence_end=re.compile("(?<=[.!?])\\s+(?=[A-Z\\\"'(])"),
+    templates=templates.TEMPLATES,
+    keywords=words.KEYWORDS,
+    cues=words.CUES,
+    patterns=words.PATTERNS,
+    keyword_matching="word-regex",
+    join=templates.JOIN,
+    days=templates.DAYS,
+    exit_word=templates.EXIT_WORD,
+    platform_toward=templates.PLATFORM_TOWARD,
+    phrases=templates.PHRASES,
+    kind_words=templates.KIND_WORDS,
+    origin_after=words.ORIGIN_AFTER,
+    origin_before=words.ORIGIN_BEFORE,
+    sample="Hello",
+)

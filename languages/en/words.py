@@ -1,0 +1,158 @@
+"""English question words: what passengers say when they ask a kiosk each thing.
+
+Matched on NFKC-normalised, lower-cased text (word-regex, see
+`languages.registry.KEYWORD_MATCHING`). Written from how people ask, not from the evaluation
+questions; extend them here, never inside the matching code.
+"""
+
+from __future__ import annotations
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "refused": (
+        (
+            "ignore (all |any |the |your |my )?(previous |prior |above |"
+            "earlier )?(instructions|rules|prompts?|directions)"
+        ),
+        "system prompt",
+        "developer mode",
+        "jailbreak",
+        "disregard (all |your |the |previous )",
+        "forget (all |your )?(previous )?(instructions|rules)",
+        "you are now",
+        "pretend (to be|you are)",
+        "act as (a|an) ",
+        "reveal your",
+        "new instructions",
+        "stupid",
+        "idiot",
+        "shut up",
+        "fuck",
+        "dumb machine",
+    ),
+    "repeat": (
+        "say (that|it) again",
+        "repeat",
+        "once more",
+        "one more time",
+        "pardon",
+        "didn'?t (catch|hear|get) (that|it)",
+        "come again",
+        "slow(er|ly)",
+        "slow down",
+    ),
+    "notices": (
+        r"work(ing|s)?\b",
+        "out of (order|service)",
+        "broken",
+        "in service",
+        "notices?",
+        "announcements?",
+        "delays?",
+        "closed",
+        "under repair",
+        "available",
+        "running",
+    ),
+    "lost_and_found": (
+        "lost and found",
+        r"\blost\b",
+        "left (my|a|the)",
+        "forgot (my|a)",
+        "missing",
+    ),
+    "locker": ("lockers?", "luggage storage", "store (my|a|the) (bag|luggage|suitcase)"),
+    "phone": ("phone", "telephone", "call (the|someone|staff)", "contact number"),
+    "fare": ("fares?", "how much", "cost", "ticket price", "price"),
+    "first_last_train": (
+        "first (train|subway|metro)",
+        "last (train|subway|metro)",
+        "first and last",
+        "what time does the (train|subway) (start|stop)",
+    ),
+    "transfer": ("transfer", "change (to|lines?|trains?)", "switch (to|lines?)"),
+    "elevator": ("elevators?", "lifts?", "wheelchair"),
+    "toilet": ("toilets?", "restrooms?", "bathrooms?", "washrooms?", r"\bwc\b", "lavatory"),
+    "exit": (r"exits?\b", "way out"),
+    "route": (
+        "how (do|can|should) i get to",
+        "get to",
+        "go to",
+        "going to",
+        "way to",
+        "route",
+        "how many stops",
+        r"\bfrom\b .* \bto\b",
+        "take me to",
+        "travel to",
+    ),
+    "lines": (
+        "which lines?",
+        "what lines?",
+        r"\blines\b",
+        "lines? (stop|run|serve)",
+        "which subway",
+    ),
+    "out_of_scope": (
+        "weather",
+        "news",
+        "jokes?",
+        "sing",
+        "stocks?",
+        "football",
+        "soccer",
+        "president",
+        "who are you",
+        "how are you",
+        "recipe",
+        "movies?",
+        "meaning of life",
+        "tell me about yourself",
+        "lottery",
+        "restaurant",
+    ),
+}
+"""By intent (`knowledge.answers.types.Intent` values)."""
+
+CUES: dict[str, tuple[str, ...]] = {
+    "slower": ("slow(er|ly)", "slow down"),
+    "in_scope": (
+        "station",
+        "subway",
+        "metro",
+        "train",
+        "platform",
+        "ticket",
+        "t-?money",
+        "card",
+        "wheelchair",
+        "stroller",
+        "where is",
+        "where can i",
+        "is there",
+    ),
+    "first": ("first",),
+    "last": ("last",),
+    "follow_up": (r"^(and|what about|how about)\b",),
+    "weak_route": (),
+}
+
+PATTERNS: dict[str, str] = {
+    "station_mark": (
+        r"\b(?:at|from|to|near)\s+(?!(?:the|a|an|this|that|here|there|"
+        "me|my|your|get|go|buy|use|take|find|ask|see|be|help|"
+        "wheelchair|people|children|kids|elderly|bikes?|luggage|"
+        "pets?|dogs?|exits?|lines?|platforms?|elevators?|toilets?|"
+        r"restrooms?|gates?)\b)(\w{3,}(?:\s\w+)?)|\b(?!(?:the|a|an|"
+        "this|that|here|there|me|my|your|get|go|buy|use|take|find|"
+        "ask|see|be|help|wheelchair|people|children|kids|elderly|"
+        "bikes?|luggage|pets?|dogs?|exits?|lines?|platforms?|"
+        "elevators?|toilets?|restrooms?|"
+        r"gates?)\b)(\w{3,})\s+station\b"
+    ),
+    "destination": (r"\b(?:to|for|towards?)\s+(?:the\s+)?(.+?)(?:\s+station)?\s*[?" ".!]*$"),
+    "numbered_line": r"line\s*(?:no\.?\s*)?(\d{1,2})\b",
+    "exit_number": r"exit\s*(?:no\.?|number)?\s*(\d{1,2})\b",
+}
+
+ORIGIN_AFTER: tuple[str, ...] = ()
+ORIGIN_BEFORE: tuple[str, ...] = ("from",)

@@ -1,0 +1,35 @@
+"""Japanese: one of the kiosk's languages (`languages.registry`)."""
+
+from __future__ import annotations
+
+import re
+
+from languages.ja import speech, templates, words
+from languages.registry import Language
+
+LANGUAGE = Language(
+    code="ja",
+    name="Japanese",
+    native_name="日本語",
+    scripts=("kana", "han"),
+    whisper="ja",
+    espeak_voice="ja",
+    word_spaced=False,
+    normalize=speech.normalize_ja,
+    read_number=speech.ja_number,
+    sentence_end=re.compile(r"(?<=[。！？!?])\s*"),
+    templates=templates.TEMPLATES,
+    keywords=words.KEYWORDS,
+    cues=words.CUES,
+    patterns=words.PATTERNS,
+    keyword_matching="substring",
+    join=templates.JOIN,
+    days=templates.DAYS,
+    exit_word=templates.EXIT_WORD,
+    platform_toward=templates.PLATFORM_TOWARD,
+    phrases=templates.PHRASES,
+    kind_words=templates.KIND_WORDS,
+    origin_after=words.ORIGIN_AFTER,
+    origin_before=words.ORIGIN_BEFORE,
+    sample="駅",
+)

@@ -1,0 +1,70 @@
+"""Japanese question words: what passengers say when they ask a kiosk each thing.
+
+Matched on NFKC-normalised, lower-cased text (substring, see
+`languages.registry.KEYWORD_MATCHING`). Written from how people ask, not from the evaluation
+questions; extend them here, never inside the matching code.
+"""
+
+from __future__ import annotations
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "refused": (
+        "指示を無視",
+        "命令を無視",
+        "ルールを無視",
+        "無視して",
+        "システムプロンプト",
+        "プロンプト",
+        "開発者モード",
+        "脱獄",
+        "バカ",
+        "馬鹿",
+        "黙れ",
+        "アホ",
+    ),
+    "repeat": ("もう一度", "もう一回", "繰り返", "聞き取れ", "ゆっくり"),
+    "notices": ("使え", "故障", "お知らせ", "遅延", "動いて", "運休", "点検", "補修", "利用でき"),
+    "lost_and_found": ("忘れ物", "落とし物", "なくし", "落とし", "忘れ"),
+    "locker": ("ロッカー", "荷物預", "荷物を預"),
+    "phone": ("電話", "連絡先"),
+    "fare": ("運賃", "料金", "いくら"),
+    "first_last_train": ("始発", "終電", "最終電車", "最終列車", "始発電車"),
+    "transfer": ("乗り換え", "乗換", "乗りかえ", "乗り換"),
+    "elevator": ("エレベーター", "エレベータ", "車いす", "車椅子"),
+    "toilet": ("トイレ", "お手洗い", "化粧室"),
+    "exit": ("出口",),
+    "route": ("行き方", "行きたい", "行く", "行けば", "まで", "何駅", "へ行"),
+    "lines": ("何線", "何号線", "路線", "どの線", "どの路線"),
+    "out_of_scope": (
+        "天気",
+        "ニュース",
+        "冗談",
+        "歌って",
+        "株価",
+        "映画",
+        "サッカー",
+        "大統領",
+        "あなたは誰",
+        "宝くじ",
+    ),
+}
+"""By intent (`knowledge.answers.types.Intent` values)."""
+
+CUES: dict[str, tuple[str, ...]] = {
+    "slower": ("ゆっくり",),
+    "in_scope": ("駅", "地下鉄", "電車", "ホーム", "切符", "交通カード", "どこ", "ありますか"),
+    "first": ("始発",),
+    "last": ("終電", "最終"),
+    "follow_up": ("じゃあ", "では", "それで", "は？", "は?"),
+    "weak_route": ("まで",),
+}
+
+PATTERNS: dict[str, str] = {
+    "station_mark": r"([^\sのこそあどの、。？]{2,})駅",
+    "destination": (r"(?:から)?([^\sから]+?)(?:駅)?(?:まで|" "へ|に行)"),
+    "numbered_line": r"(\d{1,2})\s*号線",
+    "exit_number": (r"(\d{1,2})\s*番?\s*出口|" r"出口\s*(\d{1,2})"),
+}
+
+ORIGIN_AFTER: tuple[str, ...] = ("から",)
+ORIGIN_BEFORE: tuple[str, ...] = ()

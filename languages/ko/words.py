@@ -1,0 +1,128 @@
+"""Korean question words: what passengers say when they ask a kiosk each thing.
+
+Matched on NFKC-normalised, lower-cased text (hangul-word-end, see
+`languages.registry.KEYWORD_MATCHING`). Written from how people ask, not from the evaluation
+questions; extend them here, never inside the matching code.
+"""
+
+from __future__ import annotations
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "refused": (
+        "지시를 무시",
+        "지시사항을 무시",
+        "명령을 무시",
+        "규칙을 무시",
+        "무시하고",
+        "시스템 프롬프트",
+        "프롬프트",
+        "규칙을 바꿔",
+        "개발자 모드",
+        "탈옥",
+        "바보",
+        "멍청",
+        "닥쳐",
+        "개새",
+        "씨발",
+    ),
+    "repeat": ("다시 말", "다시 한", "한 번 더", "한번 더", "다시요", "뭐라고", "천천히"),
+    "notices": (
+        "고장",
+        "작동",
+        "운행 중",
+        "공지",
+        "안내 사항",
+        "지연",
+        "되나요",
+        "되요",
+        "돼요",
+        "쓸 수 있",
+        "이용 가능",
+        "이용할 수 있",
+        "수리",
+        "보수",
+        "멈췄",
+        "운행하나요",
+    ),
+    "lost_and_found": ("분실", "잃어버", "두고 내", "놓고 내", "유실물", "놓고 왔", "두고 왔"),
+    "locker": ("보관함", "사물함", "락커", "라커", "짐 보관", "짐을 맡"),
+    "phone": ("전화", "연락처"),
+    "fare": ("요금", "얼마", "운임", "비용", "교통비"),
+    "first_last_train": ("첫차", "막차", "첫 차", "막 차", "첫 열차", "마지막 열차", "마지막 차"),
+    "transfer": ("갈아타", "환승", "갈아 타"),
+    "elevator": ("엘리베이터", "엘레베이터", "승강기", "휠체어"),
+    "toilet": ("화장실",),
+    "exit": ("출구", "밖으로 나가", "나가는 곳", "나가려면"),
+    "route": (
+        "가려면",
+        "가는 방법",
+        "가는 길",
+        "가나요",
+        "가요",
+        "까지",
+        "어떻게 가",
+        "가고 싶",
+        "몇 정거장",
+        "몇 개 역",
+        "몇 역",
+        "가는",
+    ),
+    "lines": (
+        "몇 호선",
+        "몇호선",
+        r"무슨 선\b",
+        "무슨 호선",
+        "노선",
+        "호선",
+        r"어떤 선\b",
+        "무슨 노선",
+    ),
+    "out_of_scope": (
+        "날씨",
+        "뉴스",
+        "농담",
+        "노래",
+        "주식",
+        "맛집",
+        "영화",
+        "대통령",
+        "심심",
+        "로또",
+        "야구",
+        "축구",
+        "너는 누구",
+    ),
+}
+"""By intent (`knowledge.answers.types.Intent` values)."""
+
+CUES: dict[str, tuple[str, ...]] = {
+    "slower": ("천천히",),
+    "in_scope": (
+        "역",
+        "지하철",
+        "열차",
+        "전철",
+        "승강장",
+        "표",
+        "교통카드",
+        "티머니",
+        "어디",
+        "있나요",
+        "있어요",
+        "유모차",
+    ),
+    "first": ("첫",),
+    "last": ("막차", "막 차", "마지막"),
+    "follow_up": ("그럼", "그러면", "그리고", "는요", "은요"),
+    "weak_route": ("가는", "까지"),
+}
+
+PATTERNS: dict[str, str] = {
+    "station_mark": (r"(\S{2,}?)[역녁력](?:\s|$|에|은|는|이|" "으로|까지|에서)"),
+    "destination": (r"(\S+(?:\s\S+)?)\s*(?:역)?(?:까지|" "으로|로|에|가는|가려면|가고)"),
+    "numbered_line": r"(\d{1,2})\s*호선",
+    "exit_number": r"(\d{1,2})\s*번\s*(?:출구|출입구)",
+}
+
+ORIGIN_AFTER: tuple[str, ...] = ("에서", "부터")
+ORIGIN_BEFORE: tuple[str, ...] = ()

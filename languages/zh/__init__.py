@@ -1,0 +1,36 @@
+"""Chinese: one of the kiosk's languages (`languages.registry`)."""
+
+from __future__ import annotations
+
+import re
+
+from languages.registry import Language
+from languages.zh import speech, templates, words
+
+LANGUAGE = Language(
+    code="zh",
+    name="Chinese",
+    native_name="中文",
+    scripts=("han",),
+    whisper="zh",
+    # Not plain `cmn`: Debian's (1.51) reads each syllable's pinyin tone digit aloud in English.
+    espeak_voice="cmn-latn-pinyin",
+    word_spaced=False,
+    normalize=speech.normalize_zh,
+    read_number=speech.zh_number,
+    sentence_end=re.compile(r"(?<=[。！？!?；])\s*"),
+    templates=templates.TEMPLATES,
+    keywords=words.KEYWORDS,
+    cues=words.CUES,
+    patterns=words.PATTERNS,
+    keyword_matching="substring",
+    join=templates.JOIN,
+    days=templates.DAYS,
+    exit_word=templates.EXIT_WORD,
+    platform_toward=templates.PLATFORM_TOWARD,
+    phrases=templates.PHRASES,
+    kind_words=templates.KIND_WORDS,
+    origin_after=words.ORIGIN_AFTER,
+    origin_before=words.ORIGIN_BEFORE,
+    sample="你好",
+)

@@ -1,0 +1,83 @@
+"""Chinese question words: what passengers say when they ask a kiosk each thing.
+
+Matched on NFKC-normalised, lower-cased text (substring, see
+`languages.registry.KEYWORD_MATCHING`). Written from how people ask, not from the evaluation
+questions; extend them here, never inside the matching code.
+"""
+
+from __future__ import annotations
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "refused": (
+        "忽略之前",
+        "忽略你的",
+        "忽略以上",
+        "忽略所有",
+        "忽略指令",
+        "无视",
+        "系统提示",
+        "提示词",
+        "开发者模式",
+        "越狱",
+        "笨蛋",
+        "傻瓜",
+        "傻逼",
+        "闭嘴",
+    ),
+    "repeat": ("再说一遍", "再说一次", "重复", "没听清", "再讲一遍", "慢一点", "慢点", "慢一些"),
+    "notices": (
+        "能用",
+        "坏了",
+        "故障",
+        "通知",
+        "公告",
+        "延误",
+        "维修",
+        "正常运行",
+        "可以用",
+        "在运行",
+    ),
+    "lost_and_found": ("丢了", "丢失", "失物", "遗失", "落在", "忘在"),
+    "locker": ("储物柜", "寄存", "存包", "存放行李", "行李柜"),
+    "phone": ("电话", "联系方式"),
+    "fare": ("票价", "多少钱", "费用", "车费"),
+    "first_last_train": ("首班", "末班", "头班", "最后一班", "第一班"),
+    "transfer": ("换乘", "转乘", "换线", "换到"),
+    "elevator": ("电梯", "升降机", "轮椅"),
+    "toilet": ("厕所", "洗手间", "卫生间"),
+    "exit": ("出口",),
+    "route": ("怎么去", "怎么走", "去", "到", "几站", "路线", "坐到"),
+    "lines": ("几号线", "哪条线", "什么线", "线路", "哪些线", "哪几条"),
+    "out_of_scope": (
+        "天气",
+        "新闻",
+        "笑话",
+        "唱歌",
+        "股票",
+        "电影",
+        "足球",
+        "总统",
+        "你是谁",
+        "彩票",
+    ),
+}
+"""By intent (`knowledge.answers.types.Intent` values)."""
+
+CUES: dict[str, tuple[str, ...]] = {
+    "slower": ("慢一点", "慢点", "慢一些", "说慢"),
+    "in_scope": ("站", "地铁", "列车", "站台", "票", "交通卡", "哪里", "在哪", "有没有"),
+    "first": ("首班", "头班", "第一班"),
+    "last": ("末班", "最后一班"),
+    "follow_up": ("那", "呢"),
+    "weak_route": ("去", "到"),
+}
+
+PATTERNS: dict[str, str] = {
+    "station_mark": r"([^\s车本这该此个，。？]{2,})站",
+    "destination": ("(?:到|去|往)(.+?)(?:站)?(?:怎么|要|坐|需要|的|[？?]|$)"),
+    "numbered_line": r"(\d{1,2})\s*号线",
+    "exit_number": (r"(\d{1,2})\s*号?\s*出口|" r"出口\s*(\d{1,2})"),
+}
+
+ORIGIN_AFTER: tuple[str, ...] = ()
+ORIGIN_BEFORE: tuple[str, ...] = ("从", "由")
