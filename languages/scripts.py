@@ -22,9 +22,3 @@ def script_of(ch: str) -> str:
         return "han"
     return "other"
 
-
-def script_languages(script: str) -> set[str]:
-    """Codes of the registered languages written in `script`."""
-    from languages.registry import all as all_languages
-
-    return {lang.code for lang in all_languages() if script in lang.scripts}

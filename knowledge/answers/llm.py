@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from languages import find as find_language
+from languages.scripts import script_of
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -260,7 +263,10 @@ class LlmAnswerer:
         letters = [ch for ch in text if ch.isalpha()]
         if not letters:
             return True
-        foreign = sum(1 for ch in letters if not _SCRIPT_LANGS[_script(ch)] & set(self.languages))
+        readable = {
+            s for code in self.languages if (lang := find_language(code)) for s in lang.scripts
+        }
+        foreign = sum(1 for ch in letters if script_of(ch) not in readable)
         return foreign <= READABLE_FOREIGN_SHARE * len(letters)
 
     def sentences(self, question: str, passages: Iterable[str]) -> Iterator[str]:
@@ -272,23 +278,3 @@ class LlmAnswerer:
 READABLE_FOREIGN_SHARE = 0.2
 """A passage stays in the prompt while at most this share of its letters is in a script the
 model does not read (station names in brackets are fine, whole Korean sentences are not)."""
-_SCRIPT_LANGS: dict[str, set[str]] = {
-    "latin": {"en"},
-    "hangul": {"ko"},
-    "kana": {"ja"},
-    "han": {"zh", "ja"},
-    "other": set(),
-}
-
-
-def _script(ch: str) -> str:
-    code = ord(ch)
-    if code < 0x250:
-        return "latin"
-    if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return "hangul"
-    if 0x3040 <= code <= 0x30FF:
-        return "kana"
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-        return "han"
-    return "other"
