@@ -18,6 +18,7 @@ KEYWORD_MATCHING = ("word-regex", "substring", "hangul-word-end")
 word start; Chinese and Japanese have no word spacing (substrings); Korean substrings may demand
 a word end (`어떤 선\\b`)."""
 
+
 @dataclass(frozen=True, slots=True)
 class Language:
     """What the kiosk needs to understand, answer and speak one language."""

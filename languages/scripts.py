@@ -21,4 +21,3 @@ def script_of(ch: str) -> str:
     if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
         return "han"
     return "other"
-
