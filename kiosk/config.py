@@ -19,6 +19,7 @@ from typing import Any
 import languages
 from kiosk.errors import ConfigError
 from kiosk.toml_sections import build_section, suggest, type_args
+from voice.chat_templates import CHAT_TEMPLATE_SETTINGS
 
 CONFIG_ENV = "KIOSK_CONFIG"
 SEARCH_PATHS = (Path("kiosk.toml"), Path("/etc/kiosk/kiosk.toml"))
@@ -52,6 +53,9 @@ class ModelSettings:
     """espeak-ng binary, the voice for every language without a Piper voice."""
     llm: Path | None = None
     """GGUF model for free-form answers; empty means the bundled SmolLM2-135M-Instruct."""
+    chat_template: str = "auto"
+    """The LLM's turn format: "auto" reads it from the GGUF's metadata, or one of chatml,
+    llama3, gemma, phi3 (`voice.chat_templates`) for a GGUF that does not say."""
     llm_languages: tuple[str, ...] = ("en",)
     """Languages the LLM may answer in; others use structured and retrieval answers only."""
     embedder: Path | None = None
@@ -217,6 +221,9 @@ def _check_semantics(settings: Settings) -> None:
         raise ConfigError("http.port", f"{settings.http.port} is not a TCP port")
     if settings.models.threads < 1:
         raise ConfigError("models.threads", "must be at least 1")
+    if settings.models.chat_template not in CHAT_TEMPLATE_SETTINGS:
+        known = ", ".join(CHAT_TEMPLATE_SETTINGS)
+        raise ConfigError("models.chat_template", f"use one of {known}")
     if settings.models.whisper_compute_type not in ("int8", "int8_float32", "float32"):
         raise ConfigError("models.whisper_compute_type", "use int8, int8_float32 or float32")
     if not settings.station.name.strip():

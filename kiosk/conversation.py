@@ -93,25 +93,3 @@ class ApologyBank:
         if lang in self.audio:
             return lang  # type: ignore[return-value]
         return self.default if self.default in self.audio else next(iter(self.audio), self.default)
-
-
-def turn_timings(
-    runner_ms: dict[str, float],
-    vad_ms: float,
-    stt_wait_ms: float,
-    speech_end_to_first_audio_ms: float | None,
-) -> dict[str, float]:
-    """`turn_done.timings_ms`: the stages metrics know (`kiosk.web.metrics.STAGES`) plus totals.
-
-    `stt` includes waiting for a speculative decode started at the first silence; `answer` is
-    the time to the first sentence (what the passenger waits for), `answer_total` the rest.
-    """
-    out = {"vad": vad_ms, "stt": stt_wait_ms + runner_ms.get("stt", 0.0)}
-    if "answer_first_sentence" in runner_ms:
-        out["answer"] = runner_ms["answer_first_sentence"]
-        out["answer_total"] = runner_ms.get("answer", 0.0)
-    if "tts_first_audio" in runner_ms:
-        out["tts_first_audio"] = runner_ms["tts_first_audio"]
-    if speech_end_to_first_audio_ms is not None:
-        out["speech_end_to_first_audio"] = speech_end_to_first_audio_ms
-    return {k: round(v, 1) for k, v in out.items()}

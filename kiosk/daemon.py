@@ -7,7 +7,8 @@ endpointed utterance becomes a turn task with a fresh `turn_id`; every stage pub
 events on the bus, and every turn that started (speech detected) ends with exactly one
 `turn_done` or `turn_error`, so the state machine, metrics and captions never hang mid-turn.
 
-Supervision: a turn runs under a time budget; a stuck or failing stage is cancelled, the
+Supervision: a turn runs under a time budget (`kiosk.turn.within_budget`, which also keeps
+the daemon's record of a turn in flight); a stuck or failing stage is cancelled, the
 passenger hears a short apology in their language (synthesised at start-up) and the loop goes
 on listening. Logs carry turn ids, stages, codes and durations, never passenger words.
 """
@@ -18,19 +19,19 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.bargein import BargeInConfig, BargeInListener
-from kiosk.conversation import ApologyBank, Conversation, turn_timings
+from kiosk.conversation import ApologyBank, Conversation
 from kiosk.events import EventBus, EventType
-from kiosk.pipeline import TurnResult, TurnRunner
+from kiosk.pipeline import Publish, TurnPipeline, TurnResult
 from kiosk.playback import Playback
+from kiosk.stages import Stage, Timing, TurnLatency
+from kiosk.turn import TurnInFlight, within_budget
 from voice.audio import AudioChunk, AudioSink, AudioSource
 from voice.frames import LevelMeter
-from voice.stt import Transcript
 from voice.vad import (
     EndpointEvent,
     EndpointEventType,
@@ -66,28 +67,12 @@ class DaemonConfig:
     (heard while deciding) is part of the new utterance."""
 
 
-@dataclass(slots=True)
-class _Turn:
-    id: str
-    stage: str = "vad"
-    language: str | None = None
-    speech_end_at: float = 0.0
-    """Loop time of the end of the passenger's speech."""
-    first_audio_at: float | None = None
-    progress_at: float = 0.0
-    """Loop time of the turn's last progress (see `DaemonConfig.turn_budget_s`)."""
-    speculation: asyncio.Task[Transcript] | None = None
-    speculation_end_ms: int = -1
-    task: asyncio.Task[None] | None = None
-    interrupted: bool = False
-
-
 class KioskDaemon:
     """Listens on one source, answers on one sink; `run()` until the source ends or cancelled."""
 
     def __init__(
         self,
-        runner: TurnRunner,
+        pipeline: TurnPipeline,
         bus: EventBus,
         *,
         vad: SegmenterConfig,
@@ -99,7 +84,7 @@ class KioskDaemon:
         barge_detector: SpeechDetector | None = None,
         debug: bool = False,
     ) -> None:
-        self.runner = runner
+        self.pipeline = pipeline
         self.bus = bus
         self.vad = vad
         self.apologies = apologies
@@ -112,8 +97,8 @@ class KioskDaemon:
         self.barge_ins = 0
         self._speech_detector = speech_detector
         self._barge_detector = barge_detector
-        self._listening: _Turn | None = None
-        self._active: _Turn | None = None
+        self._listening: TurnInFlight | None = None
+        self._active: TurnInFlight | None = None
         self._history: deque[AudioChunk] = deque()
         self._history_s = 0.0
         self._idle = asyncio.Event()
@@ -194,15 +179,15 @@ class KioskDaemon:
         kind = event.type
         if kind is EndpointEventType.STARTED:
             self._discard_listening()
-            turn = _Turn(uuid.uuid4().hex[:12])
+            turn = TurnInFlight()
             self._listening = turn
             self._emit(EventType.SPEECH_STARTED, turn)
         elif kind is EndpointEventType.FIRST_SILENCE:
             turn = self._listening
             if turn is not None and self.config.speculative_stt:
-                self._cancel_speculation(turn)
+                turn.cancel_speculation()
                 turn.speculation = asyncio.create_task(
-                    self.runner.transcribe_ahead(
+                    self.pipeline.transcribe_ahead(
                         event.audio, context=self.conversation.current(), station=self.station
                     )
                 )
@@ -210,39 +195,33 @@ class KioskDaemon:
         elif kind is EndpointEventType.DISCARDED:
             self._discard_listening()
         elif kind is EndpointEventType.UTTERANCE:
-            turn = self._listening or _Turn(uuid.uuid4().hex[:12])
+            turn = self._listening or TurnInFlight()
             self._listening = None
-            hangover_ms = event.end_ms - event.speech_end_ms
-            turn.speech_end_at = now - hangover_ms / 1000
+            turn.endpoint_at = now
+            turn.hangover_ms = float(event.end_ms - event.speech_end_ms)
             if turn.speculation is not None and turn.speculation_end_ms != event.speech_end_ms:
-                self._cancel_speculation(turn)  # the passenger spoke on after the first silence
+                turn.cancel_speculation()  # the passenger spoke on after the first silence
             speech_s = max(0, event.speech_end_ms - event.start_ms) / 1000
             self._emit(EventType.SPEECH_ENDED, turn, speech_seconds=round(speech_s, 2))
-            self._start_turn(turn, event.audio, float(hangover_ms))
+            self._start_turn(turn, event.audio)
 
     def _discard_listening(self) -> None:
         """Speech that was too short to be a question still ends its turn, as no_speech."""
         turn, self._listening = self._listening, None
         if turn is None:
             return
-        self._cancel_speculation(turn)
+        turn.cancel_speculation()
         self._emit(EventType.TURN_DONE, turn, outcome="no_speech", language=None, timings_ms={})
-
-    @staticmethod
-    def _cancel_speculation(turn: _Turn) -> None:
-        if turn.speculation is not None:
-            turn.speculation.cancel()
-            turn.speculation = None
 
     # -- turns -----------------------------------------------------------------------------------
 
-    def _start_turn(self, turn: _Turn, audio: bytes, vad_ms: float) -> None:
+    def _start_turn(self, turn: TurnInFlight, audio: bytes) -> None:
         self._active = turn
         self._idle.clear()
-        turn.task = asyncio.create_task(self._run_turn(turn, audio, vad_ms), name=f"turn-{turn.id}")
+        turn.task = asyncio.create_task(self._run_turn(turn, audio), name=f"turn-{turn.id}")
         turn.task.add_done_callback(lambda task: self._turn_finished(turn, task))
 
-    def _turn_finished(self, turn: _Turn, task: asyncio.Task[None]) -> None:
+    def _turn_finished(self, turn: TurnInFlight, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:  # pragma: no cover - bug guard
             logger.error("turn %s task crashed", turn.id, exc_info=task.exception())
         if self._active is turn:
@@ -250,25 +229,21 @@ class KioskDaemon:
         if self._active is None:
             self._idle.set()
 
-    async def _run_turn(self, turn: _Turn, audio: bytes, vad_ms: float) -> None:
+    async def _run_turn(self, turn: TurnInFlight, audio: bytes) -> None:
         assert self.playback is not None
         playback = self.playback
         playback.reset()
-        publish = self._publisher(turn)
         started = time.perf_counter()
         try:
-            result, stt_wait_ms = await self._within_budget(
-                turn, self._process(turn, audio, publish)
+            result, latency = await within_budget(
+                turn, self._process(turn, audio), self.config.turn_budget_s
             )
-            turn.stage = "playback"
+            turn.stage = Stage.PLAYBACK
             await playback.drain()
-            if turn.first_audio_at is not None:
+            if turn.audio_started:
                 self._emit(EventType.PLAYBACK_STOPPED, turn, reason="finished")
             self.conversation.touch()
-            first_audio_ms = None
-            if turn.first_audio_at is not None:
-                first_audio_ms = (turn.first_audio_at - turn.speech_end_at) * 1000
-            timings = turn_timings(result.timings_ms, vad_ms, stt_wait_ms, first_audio_ms)
+            timings = latency.turn_done_timings()
             self._emit(
                 EventType.TURN_DONE,
                 turn,
@@ -282,7 +257,7 @@ class KioskDaemon:
                 result.outcome,
                 result.language,
                 (time.perf_counter() - started) * 1000,
-                timings.get("speech_end_to_first_audio", "-"),
+                timings.get(Timing.SPEECH_END_TO_FIRST_AUDIO, "-"),
             )
         except TimeoutError:
             await self._fail(turn, "turn-timeout")
@@ -301,59 +276,34 @@ class KioskDaemon:
         except Exception as err:
             await self._fail(turn, str(getattr(err, "code", "") or "turn-failed"), err)
 
-    async def _within_budget(self, turn: _Turn, work: Any) -> Any:
-        """Await `work`, cancelling it once the turn has made no progress for the budget."""
+    async def _process(self, turn: TurnInFlight, audio: bytes) -> tuple[TurnResult, TurnLatency]:
+        """The speculative transcript if one is coming, then the pipeline."""
         loop = asyncio.get_running_loop()
-        task = asyncio.ensure_future(work)
-        turn.progress_at = loop.time()
-        try:
-            while True:
-                remaining = turn.progress_at + self.config.turn_budget_s - loop.time()
-                if remaining <= 0:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-                    raise TimeoutError
-                done, _ = await asyncio.wait({task}, timeout=remaining)
-                if done:
-                    return task.result()
-        except asyncio.CancelledError:
-            task.cancel()
-            raise
-
-    async def _process(self, turn: _Turn, audio: bytes, publish: Any) -> tuple[TurnResult, float]:
-        turn.stage = "stt"
-        t = time.perf_counter()
+        turn.stage = Stage.STT
         transcript = await turn.speculation if turn.speculation is not None else None
-        stt_wait_ms = (time.perf_counter() - t) * 1000
+        waited_ms = (loop.time() - turn.endpoint_at) * 1000
         assert self.playback is not None
-        result = await self.runner.run(
+        result = await self.pipeline.run(
             audio,
             self.playback,
             context=self.conversation.current(),
             station=self.station,
             transcript=transcript,
-            publish=publish,
+            publish=self._publisher(turn),
         )
-        return result, stt_wait_ms
+        return result, TurnLatency(turn.hangover_ms, waited_ms, result.timings_ms)
 
-    def _publisher(self, turn: _Turn) -> Any:
-        """The runner's event callback for this turn: tags the turn id, tracks the stage."""
+    def _publisher(self, turn: TurnInFlight) -> Publish:
+        """The pipeline's event callback for this turn: tags the turn id, tracks the stage."""
         loop = asyncio.get_running_loop()
 
-        def publish(kind: str, data: dict[str, Any]) -> None:
-            turn.progress_at = loop.time()
-            if kind == "transcript":
-                turn.language, turn.stage = data.get("language"), "answer"
-            elif kind == "answer_sentence":
-                turn.language, turn.stage = data.get("language") or turn.language, "tts"
-            elif kind == "audio_started" and turn.first_audio_at is None:
-                turn.first_audio_at = loop.time()
+        def publish(kind: EventType, data: dict[str, Any]) -> None:
+            turn.track(kind, data, loop.time())
             self.bus.emit(kind, **{**data, "turn_id": turn.id})
 
         return publish
 
-    async def _fail(self, turn: _Turn, code: str, err: BaseException | None = None) -> None:
+    async def _fail(self, turn: TurnInFlight, code: str, err: BaseException | None = None) -> None:
         """Stop what is playing, apologise in the passenger's language, end the turn as an error."""
         stage = turn.stage
         if self.debug and err is not None:
@@ -367,8 +317,8 @@ class KioskDaemon:
         chunks = self.apologies.chunks(lang)
         if chunks:
             self._emit(EventType.ANSWER_SENTENCE, turn, answer=text, language=lang)
-            if turn.first_audio_at is None:
-                turn.first_audio_at = asyncio.get_running_loop().time()
+            if not turn.audio_started:
+                turn.audio_started = True
                 self._emit(EventType.AUDIO_STARTED, turn)
             for chunk in chunks:
                 await self.playback.play(chunk)
@@ -385,13 +335,13 @@ class KioskDaemon:
         turn.interrupted = True
         self.barge_ins += 1
         self._emit(EventType.BARGE_IN, turn)
-        if turn.first_audio_at is not None:
+        if turn.audio_started:
             self._emit(EventType.PLAYBACK_STOPPED, turn, reason="barge_in")
         if turn.task is not None:
             turn.task.cancel()
         logger.info("barge-in on turn %s at stage %s", turn.id, turn.stage)
 
-    def _emit(self, kind: EventType, turn: _Turn, **data: Any) -> None:
+    def _emit(self, kind: EventType, turn: TurnInFlight, **data: Any) -> None:
         self.bus.emit(kind, turn_id=turn.id, **data)
 
     async def _shutdown(self) -> None:

@@ -39,7 +39,7 @@ class EventType(StrEnum):
     - answer_done: `turn_id`, `outcome`, `language`, `answer` (full text)
     - audio_started: `turn_id`; playback_stopped: `turn_id`, `reason` (finished|barge_in|...)
     - barge_in: `turn_id` (the interrupted turn)
-    - turn_done: `turn_id`, `outcome`, `language`, `timings_ms` ({stage: ms}, see metrics.STAGES)
+    - turn_done: `turn_id`, `outcome`, `language`, `timings_ms` ({`kiosk.stages.Timing`: ms})
     - turn_error: `turn_id`, `code`, `stage`
     - device_lost / device_ok / model_failed / model_loaded: `component`, `code`, `detail`
     - kb_reloaded: `version`; audio_level: `dbfs`

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from kiosk.events import EventType
+from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
+from kiosk.stages import Timing, answerer_timing
 from knowledge.answers.types import Answer, Context
 from voice.audio import AudioSink
 from voice.stt import Transcript
@@ -27,16 +29,6 @@ logger = logging.getLogger(__name__)
 
 class AsyncTranscriber(Protocol):
     async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript: ...
-
-
-class SentenceStream(Protocol):
-    """Sentences; `language` and `speech_rate` are set before the first, `answer` after the last."""
-
-    language: str | None
-    speech_rate: float
-    answer: Answer | None
-
-    def __iter__(self) -> Iterator[str]: ...
 
 
 class StreamingAnswerer(Protocol):
@@ -90,13 +82,14 @@ class TurnRecorder(Protocol):
     def record(self, audio: bytes | None, result: TurnResult) -> None: ...
 
 
-Publish = Callable[[str, dict[str, Any]], None]
+Publish = Callable[[EventType, dict[str, Any]], None]
 """Event callback: (event type, data). Passenger words only under 'transcript' and 'answer'."""
 
 
 @dataclass(slots=True)
 class TurnResult:
-    """What one turn produced; `timings_ms` are measured from the endpoint of the utterance."""
+    """What one turn produced; `timings_ms` (keys: `kiosk.stages.Timing`) are measured from
+    the endpoint of the utterance."""
 
     transcript: str
     language: str
@@ -119,11 +112,9 @@ class TurnResult:
         }
 
 
-_DONE = object()
-
-
-class TurnRunner:
-    """Runs turns against injected engines; the daemon, `simulate` and `demo` share it."""
+class TurnPipeline:
+    """One turn's pipeline, STT -> answer -> TTS, over injected engines; the daemon,
+    `simulate` and `demo` share it."""
 
     def __init__(
         self,
@@ -216,7 +207,7 @@ class TurnRunner:
     ) -> TurnResult:
         """One turn from an endpointed utterance. `transcript` skips STT (speculative decode).
 
-        `publish` overrides the runner's callback for this turn (the daemon tags each turn's
+        `publish` overrides the pipeline's callback for this turn (the daemon tags each turn's
         events with its own turn id).
         """
         emit = publish or self.publish
@@ -224,22 +215,26 @@ class TurnRunner:
         timings: dict[str, float] = {}
         if transcript is None:
             transcript = await self.transcriber.transcribe_async(audio)
-        timings["stt"] = _ms_since(t0)
+        timings[Timing.STT] = _ms_since(t0)
         if not transcript.ok:
-            emit("transcript_rejected", {"reason": transcript.rejected_reason or "empty"})
-            timings["total"] = _ms_since(t0)
+            reason = transcript.rejected_reason or "empty"
+            emit(EventType.TRANSCRIPT_REJECTED, {"reason": reason})
+            timings[Timing.TOTAL] = _ms_since(t0)
             rejected = TurnResult(
                 transcript="",
                 language=transcript.language,
                 outcome="no_speech",
                 answer="",
                 timings_ms=timings,
-                rejected_reason=transcript.rejected_reason or "empty",
+                rejected_reason=reason,
             )
             if self.recorder is not None:
                 self.recorder.record(audio, rejected)
             return rejected
-        emit("transcript", {"transcript": transcript.text, "language": transcript.language})
+        emit(
+            EventType.TRANSCRIPT,
+            {"transcript": transcript.text, "language": transcript.language},
+        )
         result = await self.answer_and_speak(
             transcript.text,
             sink,
@@ -275,86 +270,36 @@ class TurnRunner:
         emit = publish or self.publish
         t0 = time.perf_counter() if t0 is None else t0
         timings = {} if timings is None else timings
-        loop = asyncio.get_running_loop()
-        sentences: asyncio.Queue[Any] = asyncio.Queue()
-        answer_started = time.perf_counter()
-        holder: dict[str, Answer] = {}
-        language = stt_language or self.default_language
-        stop = threading.Event()
+        answerer = self.answerer
 
-        def produce() -> None:
-            # Runs in the answer worker: drains the (possibly LLM-backed) sentence generator.
-            try:
-                stream = self.answerer.stream(
-                    question,
-                    station=station or self.station,
-                    lang=None,
-                    stt_language=stt_language,
-                    context=context,
-                )
-                for sentence in stream:
-                    if stop.is_set():
-                        return
-                    voice = (stream.language or language, stream.speech_rate)
-                    loop.call_soon_threadsafe(sentences.put_nowait, (sentence, voice))
-                if stream.answer is not None:
-                    holder["answer"] = stream.answer
-            except BaseException as err:  # handed to the loop, re-raised there
-                loop.call_soon_threadsafe(sentences.put_nowait, err)
-            finally:
-                loop.call_soon_threadsafe(sentences.put_nowait, _DONE)
+        def open_stream() -> SentenceStream:
+            return answerer.stream(
+                question,
+                station=station or self.station,
+                lang=None,
+                stt_language=stt_language,
+                context=context,
+            )
 
-        producer = loop.run_in_executor(self._answer_worker, produce)
-        first_sentence_ms: float | None = None
-        first_audio_ms: float | None = None
+        feed = SentenceFeed(open_stream, stt_language or self.default_language)
+        feed.start(asyncio.get_running_loop(), self._answer_worker)
         try:
-            while (item := await sentences.get()) is not _DONE:
-                if isinstance(item, BaseException):
-                    raise item
-                sentence, (lang, rate) = item
-                if first_sentence_ms is None:
-                    first_sentence_ms = _ms_since(answer_started)
-                emit("answer_sentence", {"answer": sentence, "language": lang})
-                async for chunk in self.speaker.stream(sentence, lang, rate):
-                    if first_audio_ms is None:
-                        first_audio_ms = _ms_since(t0)
-                        emit("audio_started", {})
-                    await sink.play(chunk)
+            heard = await self._speak(feed, sink, emit, t0)
         except asyncio.CancelledError:
-            stop.set()
-            if not producer.done():
+            feed.stop()
+            if feed.producing:
                 self._abandon_answer_worker()
             raise
         except BaseException:
-            stop.set()  # the answer's own error, or the sink's: the worker stops soon
-            await producer
+            feed.stop()  # the answer's own error, or the sink's: the worker stops soon
+            await feed.finished()
             raise
-        await producer
-        answer = holder.get("answer")
-        timings["answer"] = _ms_since(answer_started)
-        if first_sentence_ms is not None:
-            timings["answer_first_sentence"] = first_sentence_ms
-        if first_audio_ms is not None:
-            timings["first_audio"] = first_audio_ms
-            timings["tts_first_audio"] = (
-                first_audio_ms - timings.get("stt", 0) - (first_sentence_ms or 0)
-            )
-        timings["total"] = _ms_since(t0)
+        answer = await feed.finished()
+        _note_answer_timings(timings, heard, feed.started, t0)
         if answer is None:
             raise RuntimeError("answerer finished without an answer")
-        result = TurnResult(
-            transcript=question,
-            language=answer.language,
-            outcome=answer.outcome.value,
-            answer=answer.text,
-            sources=[s.as_dict() for s in answer.sources]
-            if answer.outcome.value == "answered"
-            else [],
-            timings_ms={**{f"answer_{k}": v for k, v in answer.timings_ms.items()}, **timings},
-            speech_rate=answer.speech_rate,
-        )
         emit(
-            "answer_done",
+            EventType.ANSWER_DONE,
             {
                 "answer": answer.text,
                 "language": answer.language,
@@ -362,7 +307,54 @@ class TurnRunner:
                 "timings_ms": dict(timings),
             },
         )
-        return result
+        return _turn_result(question, answer, timings)
+
+    async def _speak(
+        self, feed: SentenceFeed, sink: AudioSink, emit: Publish, t0: float
+    ) -> FirstHeard:
+        """Synthesise and play each sentence as the answer worker hands it over."""
+        heard = FirstHeard()
+        async for sentence, lang, rate in feed:
+            if heard.sentence_ms is None:
+                heard.sentence_ms = _ms_since(feed.started)
+            emit(EventType.ANSWER_SENTENCE, {"answer": sentence, "language": lang})
+            async for chunk in self.speaker.stream(sentence, lang, rate):
+                if heard.audio_ms is None:
+                    heard.audio_ms = _ms_since(t0)
+                    emit(EventType.AUDIO_STARTED, {})
+                await sink.play(chunk)
+        return heard
+
+
+def _note_answer_timings(
+    timings: dict[str, float], heard: FirstHeard, answer_started: float, t0: float
+) -> None:
+    timings[Timing.ANSWER] = _ms_since(answer_started)
+    if heard.sentence_ms is not None:
+        timings[Timing.ANSWER_FIRST_SENTENCE] = heard.sentence_ms
+    if heard.audio_ms is not None:
+        timings[Timing.FIRST_AUDIO] = heard.audio_ms
+        timings[Timing.TTS_FIRST_AUDIO] = (
+            heard.audio_ms - timings.get(Timing.STT, 0) - (heard.sentence_ms or 0)
+        )
+    timings[Timing.TOTAL] = _ms_since(t0)
+
+
+def _turn_result(question: str, answer: Answer, timings: dict[str, float]) -> TurnResult:
+    """The turn as reported: the answerer's own timings filed under `ANSWERER_PREFIX`."""
+    answered = answer.outcome.value == "answered"
+    return TurnResult(
+        transcript=question,
+        language=answer.language,
+        outcome=answer.outcome.value,
+        answer=answer.text,
+        sources=[s.as_dict() for s in answer.sources] if answered else [],
+        timings_ms={
+            **{answerer_timing(k): v for k, v in answer.timings_ms.items()},
+            **timings,
+        },
+        speech_rate=answer.speech_rate,
+    )
 
 
 def _ms_since(start: float) -> float:

@@ -1,15 +1,16 @@
 """Whole turns from WAV files: file source -> VAD -> STT -> answer -> TTS -> WAV sink.
 
 This is how the kiosk is run and measured without a microphone (`kiosk simulate`, `kiosk demo`,
-`kiosk bench`). Latency follows one definition everywhere: **speech end to first audio** is the
-time from the end of the passenger's last speech frame to the first reply audio being ready.
-Fed in real time, that is wall time (the VAD hangover is lived through). Fed as fast as possible,
-it is the hangover duration plus the wall time from the endpoint to the first audio.
+`kiosk bench`). Latency follows the daemon's one definition (`kiosk.stages.TurnLatency`):
+**speech end to first audio** is the time from the end of the passenger's last speech frame to
+the first reply audio being ready. Fed in real time, that is wall time (the VAD hangover is lived
+through). Fed as fast as possible, it is the hangover duration plus the wall time from the
+endpoint to the first audio.
 
 Recognition starts speculatively at the first silence frame: if the passenger does not resume
 speaking before the endpoint, that transcript is used and the hangover has hidden the STT time;
 if they do, it is discarded. The answer's first sentence is synthesised as soon as that
-transcript is there (`TurnRunner.transcribe_ahead`), so what the hangover still hides goes to
+transcript is there (`TurnPipeline.transcribe_ahead`), so what the hangover still hides goes to
 the voice too.
 """
 
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.pipeline import TurnRunner
+from kiosk.pipeline import TurnPipeline
+from kiosk.stages import Timing, TurnLatency
 from knowledge.answers.types import Context
 from voice.audio import WavFileSink, WavFileSource
 from voice.stt import Transcript
@@ -45,7 +47,7 @@ class _Speculation:
 
 
 async def simulate_file(
-    runner: TurnRunner,
+    pipeline: TurnPipeline,
     path: Path,
     *,
     vad: SegmenterConfig,
@@ -66,79 +68,113 @@ async def simulate_file(
     records: list[dict[str, Any]] = []
     speculation: _Speculation | None = None
     loop = asyncio.get_running_loop()
-    fed_from = loop.time()
+    feed = _Feed(loop.time(), realtime)
     async for event in endpointer.events(source.chunks()):
         if event.type is EndpointEventType.FIRST_SILENCE and speculative:
             if speculation is not None:
                 speculation.task.cancel()
-            speculation = _start_speculation(runner, event, loop, context, station)
+            speculation = _start_speculation(pipeline, event, loop, context, station)
             continue
         if event.type is not EndpointEventType.UTTERANCE:
             if event.type is EndpointEventType.STARTED and speculation is not None:
                 speculation.task.cancel()
                 speculation = None
             continue
-        transcript = None
-        used = None
-        if speculation is not None and speculation.speech_end_ms == event.speech_end_ms:
-            transcript = await speculation.task
-            used = speculation
-        elif speculation is not None:
-            speculation.task.cancel()
+        used = speculation
+        if used is not None and used.speech_end_ms != event.speech_end_ms:
+            used.task.cancel()  # the passenger spoke on after the first silence
+            used = None
         speculation = None
-        run_at = loop.time()
-        index = len(records) + 1
-        out = _reply_path(reply_wav, path, index)
-        sink = WavFileSink(out or Path("/dev/null"))
-        result = await runner.run(
-            event.audio, sink, context=context, station=station, transcript=transcript
-        )
-        await sink.drain()
-        if out is not None and sink.played:
-            sink.close()
-        record = result.as_json()
-        timings = record["timings_ms"]
-        timings["vad_hangover"] = hangover = event.end_ms - event.speech_end_ms
-        # Time from speech end until the transcript was there: the hangover, or the
-        # speculative recognition if it outlasted the hangover (or STT after the endpoint).
-        if used is not None:
-            timings["stt"] = round(used.stt_ms(), 1)
-            ready_after_speech = max(hangover, used.offset_ms + used.stt_ms())
-        else:
-            ready_after_speech = hangover + timings.get("stt", 0.0)
-        timings["stt_wait"] = round(max(0.0, ready_after_speech - hangover), 1)
-        if "first_audio" in timings:
-            if realtime:
-                speech_end_wall = fed_from + event.speech_end_ms / 1000
-                first_audio_wall = run_at + timings["first_audio"] / 1000
-                latency = (first_audio_wall - speech_end_wall) * 1000
-            else:
-                # Fed faster than real time, the endpoint arrives at once: add the hangover
-                # the passenger would live through, overlapping the speculative STT.
-                after_stt = timings["first_audio"] - (0.0 if used else timings.get("stt", 0.0))
-                latency = ready_after_speech + after_stt
-            timings["speech_end_to_first_audio"] = round(latency, 1)
-        timings["stt_speculative"] = transcript is not None
-        record.update(
-            input=str(path),
-            reply_wav=str(out) if out is not None and sink.played else None,
-            utterance_s=round(event.seconds, 2),
-        )
+        out = _reply_path(reply_wav, path, len(records) + 1)
+        record = await _simulate_turn(pipeline, path, event, used, out, feed, context, station)
         records.append(record)
     if not records:
         records.append(_no_speech_record(path))
     return records
 
 
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    """How a file is fed to the endpointer: from loop time `started`, in real time or not."""
+
+    started: float
+    realtime: bool
+
+    def latency(
+        self,
+        event: EndpointEvent,
+        used: _Speculation | None,
+        endpoint_at: float,
+        pipeline_started: float,
+        pipeline_ms: dict[str, float],
+    ) -> TurnLatency:
+        """The turn's wait from the passenger's speech end, as the daemon would measure it."""
+        hangover_ms = float(event.end_ms - event.speech_end_ms)
+        if self.realtime:  # wall time: the hangover was lived through, with any lag of the feed
+            speech_end_at = self.started + event.speech_end_ms / 1000
+            return TurnLatency(
+                (endpoint_at - speech_end_at) * 1000,
+                (pipeline_started - endpoint_at) * 1000,
+                pipeline_ms,
+            )
+        # Fed faster than real time, the endpoint arrives at once: the passenger would have
+        # lived through the hangover, and the speculative recognition overlapped it.
+        waited_ms = 0.0
+        if used is not None:
+            waited_ms = max(0.0, used.offset_ms + used.stt_ms() - hangover_ms)
+        return TurnLatency(hangover_ms, waited_ms, pipeline_ms)
+
+
+async def _simulate_turn(
+    pipeline: TurnPipeline,
+    path: Path,
+    event: EndpointEvent,
+    used: _Speculation | None,
+    out: Path | None,
+    feed: _Feed,
+    context: Context,
+    station: str | None,
+) -> dict[str, Any]:
+    """One endpointed utterance through the pipeline, its reply written to `out` (if any)."""
+    loop = asyncio.get_running_loop()
+    endpoint_at = loop.time()
+    transcript = await used.task if used is not None else None
+    pipeline_started = loop.time()
+    sink = WavFileSink(out or Path("/dev/null"))
+    result = await pipeline.run(
+        event.audio, sink, context=context, station=station, transcript=transcript
+    )
+    await sink.drain()
+    if out is not None and sink.played:
+        sink.close()
+    latency = feed.latency(event, used, endpoint_at, pipeline_started, result.timings_ms)
+    record = result.as_json()
+    timings = record["timings_ms"]
+    timings[Timing.VAD_HANGOVER] = event.end_ms - event.speech_end_ms
+    if used is not None:
+        timings[Timing.STT] = round(used.stt_ms(), 1)
+    timings[Timing.STT_WAIT] = round(max(0.0, latency.transcript_wait_ms), 1)
+    speech_end_to_first_audio = latency.speech_end_to_first_audio_ms
+    if speech_end_to_first_audio is not None:
+        timings[Timing.SPEECH_END_TO_FIRST_AUDIO] = round(speech_end_to_first_audio, 1)
+    timings[Timing.STT_SPECULATIVE] = transcript is not None
+    record.update(
+        input=str(path),
+        reply_wav=str(out) if out is not None and sink.played else None,
+        utterance_s=round(event.seconds, 2),
+    )
+    return record
+
+
 def _start_speculation(
-    runner: TurnRunner,
+    pipeline: TurnPipeline,
     event: EndpointEvent,
     loop: asyncio.AbstractEventLoop,
     context: Context,
     station: str | None,
 ) -> _Speculation:
     task = asyncio.create_task(
-        runner.transcribe_ahead(event.audio, context=context, station=station)
+        pipeline.transcribe_ahead(event.audio, context=context, station=station)
     )
     speculation = _Speculation(
         event.speech_end_ms, task, event.end_ms - event.speech_end_ms, loop.time()

@@ -122,22 +122,7 @@ def _write_rows(conn, ds: Dataset, sources: dict[str, bytes]) -> dict[str, int]:
                 f"complex:{key}",
             ),
         )
-        seen_alias: set[tuple[str, str]] = set()
-        member_names = [names] + [
-            {
-                lang: n
-                for lang, n in m.names.items()
-                if (lang, n) not in contested or names[lang] == n
-            }
-            for m in members
-        ]
-        for nm in member_names:
-            for lang, alias, kind in generate_aliases(nm):
-                if (lang, alias) not in seen_alias:
-                    seen_alias.add((lang, alias))
-                    conn.execute(
-                        "INSERT INTO aliases VALUES (?, ?, ?, ?)", (key, lang, alias, kind)
-                    )
+        _write_aliases(conn, key, names, members, contested)
         for m in members:
             code_to_cx[m.code] = key
             conn.execute(
@@ -184,6 +169,21 @@ def _write_rows(conn, ds: Dataset, sources: dict[str, bytes]) -> dict[str, int]:
         "facts": conn.execute("SELECT count(*) FROM facts").fetchone()[0],
         "passages": conn.execute("SELECT count(*) FROM passages").fetchone()[0],
     }
+
+
+def _write_aliases(conn, key: str, names: dict, members: list, contested: set) -> None:
+    """Every name form of a complex and its member stations, once each; a name two stations
+    contest stays only with the complex that won it."""
+    seen_alias: set[tuple[str, str]] = set()
+    member_names = [names] + [
+        {lang: n for lang, n in m.names.items() if (lang, n) not in contested or names[lang] == n}
+        for m in members
+    ]
+    for nm in member_names:
+        for lang, alias, kind in generate_aliases(nm):
+            if (lang, alias) not in seen_alias:
+                seen_alias.add((lang, alias))
+                conn.execute("INSERT INTO aliases VALUES (?, ?, ?, ?)", (key, lang, alias, kind))
 
 
 def _station_fact(ds: Dataset, key: str, names: dict, members: list) -> tuple:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import languages
 from knowledge.dataset import Dataset, EdgeRec, FactRec, StationRec, nfc
@@ -56,22 +58,35 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
     stops = {
         r["stop_id"]: (n, r) for n, r in _rows(folder / "stops.txt", ds, ("stop_id", "stop_name"))
     }
-    levels = {r["level_id"]: r for _, r in _rows(folder / "levels.txt", ds, ("level_id",))}
-    names: dict[str, dict[str, str]] = defaultdict(dict)
-    for _, r in _rows(folder / "translations.txt", ds, ("table_name", "field_name", "language")):
-        if r["table_name"] == "stops" and r["field_name"] == "stop_name" and r.get("record_id"):
-            names[r["record_id"]][r["language"][:2]] = r.get("translation", "")
 
     def station_of(stop_id: str) -> str:
         _, row = stops[stop_id]
         return row.get("parent_station") or stop_id
 
+    levels = {r["level_id"]: r for _, r in _rows(folder / "levels.txt", ds, ("level_id",))}
+    names: dict[str, dict[str, str]] = defaultdict(dict)
+    for _, r in _rows(folder / "translations.txt", ds, ("table_name", "field_name", "language")):
+        if r["table_name"] == "stops" and r["field_name"] == "stop_name" and r.get("record_id"):
+            names[r["record_id"]][r["language"][:2]] = r.get("translation", "")
     for lineno, row in stops.values():
         parent = row.get("parent_station")
         if parent and parent not in stops:
             ds.issues.append(
                 Issue("stops.txt", lineno, "parent_station", f"unknown stop {parent!r}")
             )
+    lines = _routes(folder, ds)
+    served, edges = _trips(folder, ds, stops, station_of, lines)
+    _stations(ds, stops, names, served)
+    for line_id, a, b in edges:
+        ds.edges.append(EdgeRec(line_id, a, b, None, f"edge:{line_id}:{a}-{b}"))
+    any_code = {st.fr_code: st.code for st in ds.stations}
+    _entrances(ds, stops, levels, station_of, any_code)
+    _pathways(folder, ds, stops, station_of, any_code)
+    _transfers(folder, ds, stops, station_of, any_code)
+
+
+def _routes(folder: Path, ds: Dataset) -> dict[str, Any]:
+    """route_id -> the line it is (an existing line by name, or a new one)."""
     lines = {}
     for lineno, r in _rows(folder / "routes.txt", ds, ("route_id",)):
         label = r.get("route_short_name") or r.get("route_long_name")
@@ -84,6 +99,13 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
                 f"gtfs-{r['route_id']}", {lang: label for lang in languages.codes()}
             )
         lines[r["route_id"]] = line
+    return lines
+
+
+def _trips(
+    folder: Path, ds: Dataset, stops: dict, station_of: Callable[[str], str], lines: dict
+) -> tuple[dict[tuple[str, str], None], dict[tuple[str, str, str], None]]:
+    """(station, line) pairs served and (line, a, b) edges, from the trips' stop sequences."""
     trips = {
         r["trip_id"]: r["route_id"]
         for _, r in _rows(folder / "trips.txt", ds, ("trip_id", "route_id"))
@@ -117,8 +139,15 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
         for a, b in itertools.pairwise(codes):
             if a != b:
                 edges[(line.id, *sorted((a, b)))] = None
+    return served, edges
+
+
+def _stations(
+    ds: Dataset, stops: dict, names: dict[str, dict[str, str]], served: dict[tuple[str, str], None]
+) -> None:
+    """One station record per (parent stop, line), named from translations.txt."""
     for parent, line_id in served:
-        lineno, row = stops[parent]
+        _, row = stops[parent]
         nm = {lang: names[parent].get(lang, "") for lang in languages.codes()}
         nm["ko"] = nm["ko"] or row["stop_name"]
         nm["en"] = nm["en"] or row["stop_name"]
@@ -141,9 +170,12 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
                 group=nm["ko"],
             )
         )
-    for line_id, a, b in edges:
-        ds.edges.append(EdgeRec(line_id, a, b, None, f"edge:{line_id}:{a}-{b}"))
-    any_code = {st.fr_code: st.code for st in ds.stations}
+
+
+def _entrances(
+    ds: Dataset, stops: dict, levels: dict, station_of: Callable[[str], str], any_code: dict
+) -> None:
+    """Entrances (location_type 2) as exit facts of their station."""
     for stop_id, (_, row) in stops.items():
         if row.get("location_type") == "2" and station_of(stop_id) in any_code:
             level = levels.get(row.get("level_id", ""), {}).get("level_name", "")
@@ -159,7 +191,11 @@ def parse_gtfs_dir(folder: Path, ds: Dataset) -> None:
                     {"stop_id": stop_id, "level": level},
                 )
             )
-    _pathways(folder, ds, stops, station_of, any_code)
+
+
+def _transfers(
+    folder: Path, ds: Dataset, stops: dict, station_of: Callable[[str], str], any_code: dict
+) -> None:
     for lineno, r in _rows(folder / "transfers.txt", ds, ("from_stop_id", "to_stop_id")):
         a, b = r["from_stop_id"], r["to_stop_id"]
         if a not in stops or b not in stops:

@@ -66,6 +66,12 @@ class Language:
     """Words before a station that make it the origin (`from`, `从`)."""
     sample: str = ""
     """A short word to check that a voice speaks (`안녕하세요`)."""
+    name_endings: tuple[str, ...] = ()
+    """What may follow a station name inside a question and is not part of it: Korean
+    particles (`에서`, `까지`), `站`, `駅`. Station-name matching strips them."""
+    common_words: frozenset[str] = frozenset()
+    """Everyday question words (`how`, `어디`). A span made of them is never fuzzy-matched to
+    a station name: the spelling-insensitive keys are lossy ("How do I" ~ Oido)."""
 
     def __post_init__(self) -> None:
         if self.keyword_matching not in KEYWORD_MATCHING:

@@ -6,6 +6,8 @@ model does not read. A language declares its scripts in `Language.scripts`.
 
 from __future__ import annotations
 
+import re
+
 SCRIPTS = ("latin", "hangul", "kana", "han")
 
 
@@ -21,3 +23,12 @@ def script_of(ch: str) -> str:
     if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
         return "han"
     return "other"
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])\s+(?=[\u3040-\u30ff\u3400-\u9fff])")
+
+
+def close_cjk_gaps(text: str) -> str:
+    """Speech recognisers sometimes space out Chinese/Japanese characters ("舍 堂 站"); the
+    languages use no spaces, so spaces between two CJK characters carry nothing."""
+    return _CJK_GAP.sub("", text)

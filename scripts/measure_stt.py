@@ -27,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from kiosk.stages import Timing  # noqa: E402
 from knowledge.textnorm import levenshtein  # noqa: E402
 from voice.audio import SAMPLE_RATE, read_wav  # noqa: E402
 from voice.speechnorm import en_number, ja_number, ko_number, zh_number  # noqa: E402
@@ -165,9 +166,9 @@ def score_simulated(path: Path, folders: list[Path]) -> None:
         turn = json.loads(line)
         name = Path(turn["input"]).name
         heard[name].append(turn.get("transcript") or "")
-        if "speech_end_to_first_audio" in turn.get("timings_ms", {}):
+        if Timing.SPEECH_END_TO_FIRST_AUDIO in turn.get("timings_ms", {}):
             lang = refs[name]["language"] if name in refs else "?"
-            latency[lang].append(turn["timings_ms"]["speech_end_to_first_audio"])
+            latency[lang].append(turn["timings_ms"][Timing.SPEECH_END_TO_FIRST_AUDIO])
     errors: dict[str, int] = defaultdict(int)
     totals: dict[str, int] = defaultdict(int)
     clips: dict[str, int] = defaultdict(int)

@@ -1,4 +1,4 @@
-"""Soak test: many turns in a row through the real `TurnRunner` and the real models.
+"""Soak test: many turns in a row through the real `TurnPipeline` and the real models.
 
 A kiosk runs for months; a leak of one file descriptor or a few kilobytes per turn takes it
 down in weeks. This drives N turns (typed ko/zh/ja, spoken English from Piper with and without
@@ -31,16 +31,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.app import Kiosk, build_kiosk  # noqa: E402
 from kiosk.config import DataSettings, Settings  # noqa: E402
 from kiosk.samples import speak_with_silence  # noqa: E402
+from kiosk.stages import Timing  # noqa: E402
 from knowledge.store import KnowledgeBase  # noqa: E402
 from voice.audio import SAMPLE_RATE, AudioChunk, read_wav  # noqa: E402
+from voice.frames import mix_at_snr  # noqa: E402
 
 logger = logging.getLogger("soak")
 
@@ -220,7 +220,7 @@ class Assets:
         voice = kiosk.speaker.uncached.voices["en"]  # type: ignore[attr-defined]
         spoken = [speak_with_silence(voice, text, "en") for text in SPOKEN_EN]
         noises = [read_wav(p) for p in sorted(SPEECH.glob("speechbrain__noise*.wav"))]
-        noisy = [_mix(s, noises[i % len(noises)], snr_db=15.0) for i, s in enumerate(spoken)]
+        noisy = [mix_at_snr(s, noises[i % len(noises)], snr_db=15.0) for i, s in enumerate(spoken)]
         rec_en = [read_wav(p) for p in sorted(SPEECH.glob("en_*.wav"))]
         rec_ja = [read_wav(SPEECH / "ja_julius_sample.wav")]  # short: STT cost is not the point
         return cls(
@@ -230,16 +230,6 @@ class Assets:
             [s.tobytes() for s in rec_ja],
             [n.tobytes() for n in noises],
         )
-
-
-def _mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
-    """Speech with looped noise at `snr_db` below the speech level (a station hall)."""
-    reps = int(np.ceil(len(speech) / len(noise)))
-    bed = np.tile(noise.astype(np.float64), reps)[: len(speech)]
-    s_rms = np.sqrt(np.mean(speech.astype(np.float64) ** 2)) or 1.0
-    n_rms = np.sqrt(np.mean(bed**2)) or 1.0
-    bed *= s_rms / n_rms / (10 ** (snr_db / 20))
-    return np.clip(speech + bed, -32768, 32767).astype(np.int16)
 
 
 async def _cut(turn: asyncio.Task[Any]) -> str:
@@ -266,7 +256,7 @@ async def _turn(kiosk: Kiosk, assets: Assets, sink: NullSink, index: int) -> tup
         result = await runner.answer_and_speak(texts[n % len(texts)], sink, stt_language=lang)
     elif kind == "llm_en":
         result = await runner.answer_and_speak(LLM_EN, sink, stt_language="en")
-        if "answer_llm" not in result.timings_ms:  # the soak would not be exercising the LLM
+        if Timing.ANSWER_LLM not in result.timings_ms:  # the soak would not be exercising the LLM
             return kind, "llm-not-asked"
     elif kind == "barge_in_llm":
         # The passenger speaks again while the LLM is still reading the prompt: the turn is

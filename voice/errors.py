@@ -25,3 +25,7 @@ class SttError(VoiceError):
 
 class TtsError(VoiceError):
     """Speech synthesis failed (voice missing, espeak-ng not installed)."""
+
+
+class LlmError(VoiceError):
+    """The language model cannot be used as configured (no chat format known for it)."""

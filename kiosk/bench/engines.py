@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kiosk.bench.latency import Utterance
-from knowledge.answers.llm import SYSTEM_PROMPT, LlamaGenerator, user_message
+from knowledge.answers.llm import LlmAnswerer, user_message
+from voice.llm import LlamaGenerator
 
 TTS_SENTENCES = {
     "en": "Take Line 2 toward City Hall and get off at the third stop.",
@@ -77,7 +78,7 @@ def llm_speed(
     generator: LlamaGenerator, station: str, max_tokens: int = 48, repeat: int = 3
 ) -> dict:
     """Prompt and generation tokens/s, from the cached system prompt and from a cold context."""
-    system = SYSTEM_PROMPT.format(station=station)
+    system = LlmAnswerer(generator, station_name=station).system_prompt()
     user = user_message(LLM_QUESTION, LLM_PASSAGES)
     generator.warm(system)
     cached = _generation(lambda: generator.stream(system, user, max_tokens), generator, repeat)

@@ -21,22 +21,32 @@ from typing import Any
 from kiosk.app import Kiosk
 from kiosk.samples import Sample
 from kiosk.simulate import simulate_file
-from knowledge.answers.llm import SYSTEM_PROMPT, user_message
+from kiosk.stages import Timing
+from knowledge.answers.llm import user_message
 from voice.audio import WavFileSource, concat_chunks
 from voice.vad import EndpointEventType, SegmenterConfig, VadEndpointer
 
 logger = logging.getLogger(__name__)
 
 STAGES = (
-    ("vad_hangover", "VAD hangover"),
-    ("stt", "STT (compute)"),
-    ("stt_wait", "STT wait after endpoint"),
-    ("answer_understand", "understanding"),
-    ("answer_retrieve", "retrieval"),
-    ("answer_first_sentence", "answer first sentence"),
-    ("tts_first_audio", "TTS first audio"),
+    (Timing.VAD_HANGOVER, "VAD hangover"),
+    (Timing.STT, "STT (compute)"),
+    (Timing.STT_WAIT, "STT wait after endpoint"),
+    (Timing.ANSWER_UNDERSTAND, "understanding"),
+    (Timing.ANSWER_RETRIEVE, "retrieval"),
+    (Timing.ANSWER_FIRST_SENTENCE, "answer first sentence"),
+    (Timing.TTS_FIRST_AUDIO, "TTS first audio"),
 )
 """Per-turn timings reported as stage medians, in data-path order (key, label)."""
+
+BASELINE_STAGES = (
+    Timing.VAD_HANGOVER,
+    Timing.STT,
+    Timing.RETRIEVAL,
+    Timing.LLM,
+    Timing.TTS,
+)
+"""What the naive baseline times, in its order."""
 
 BASELINE_MAX_TOKENS = 96
 
@@ -93,33 +103,37 @@ def baseline_turns(
     generator = llm.generator
     model = generator.llm  # type: ignore[attr-defined]
     here = kiosk.answerer.here(None)
-    system = SYSTEM_PROMPT.format(station=kiosk.settings.station.name)
+    system = llm.system_prompt()
+    template = generator.template  # type: ignore[attr-defined]
     voice = kiosk.speaker.uncached  # the naive pipeline has no phrase cache
     records: list[dict[str, Any]] = []
     for _ in range(rounds):
         for utt in utterances:
-            timings: dict[str, float] = {"vad_hangover": utt.hangover_ms}
+            timings: dict[str, float] = {Timing.VAD_HANGOVER: utt.hangover_ms}
             t0 = time.perf_counter()
             transcript = kiosk.transcriber.transcribe(utt.audio)
-            t = _mark(timings, "stt", t0)
+            t = _mark(timings, Timing.STT, t0)
             question, lang = transcript.text or "?", transcript.language
             passages = kiosk.kb.search(question, lang, station=here, k=4)
-            t = _mark(timings, "retrieval", t)
-            prompt = chatml(system, user_message(question, [p.text for p in passages]))
+            t = _mark(timings, Timing.RETRIEVAL, t)
+            prompt = template.prompt(system, user_message(question, [p.text for p in passages]))
 
             def complete(prompt: str = prompt) -> dict[str, Any]:
                 model.reset()  # no cached system prompt: the naive pipeline evaluates it all
                 return model(
-                    prompt, max_tokens=BASELINE_MAX_TOKENS, temperature=0.0, stop=["<|im_end|>"]
+                    prompt,
+                    max_tokens=BASELINE_MAX_TOKENS,
+                    temperature=0.0,
+                    stop=list(template.stop),
                 )
 
             out = generator.on_model_thread(complete)  # type: ignore[attr-defined]
             answer = out["choices"][0]["text"].strip() or "Sorry."
-            t = _mark(timings, "llm", t)
+            t = _mark(timings, Timing.LLM, t)
             audio = concat_chunks(voice.synthesize(answer, lang))
-            _mark(timings, "tts", t)
+            _mark(timings, Timing.TTS, t)
             first_audio = (time.perf_counter() - t0) * 1000
-            timings["speech_end_to_first_audio"] = round(utt.hangover_ms + first_audio, 1)
+            timings[Timing.SPEECH_END_TO_FIRST_AUDIO] = round(utt.hangover_ms + first_audio, 1)
             records.append(
                 {
                     "sample": utt.sample.text,
@@ -133,14 +147,6 @@ def baseline_turns(
     return records
 
 
-def chatml(system: str, user: str) -> str:
-    """SmolLM2's chat format, as `LlamaGenerator` builds it."""
-    return (
-        f"<|im_start|>system\n{system}<|im_end|>\n"
-        f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
-    )
-
-
 def _mark(timings: dict[str, float], name: str, since: float) -> float:
     now = time.perf_counter()
     timings[name] = round((now - since) * 1000, 1)
@@ -150,7 +156,7 @@ def _mark(timings: dict[str, float], name: str, since: float) -> float:
 def _compact(record: dict[str, Any], sample: Sample) -> dict[str, Any]:
     """The parts of a simulate record the bench reports (no passenger words beyond samples)."""
     timings = dict(record.get("timings_ms", {}))
-    timings.setdefault("answer_retrieve", 0.0)
+    timings.setdefault(Timing.ANSWER_RETRIEVE, 0.0)
     return {
         "sample": sample.text,
         "lang": sample.lang,

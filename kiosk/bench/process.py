@@ -16,6 +16,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,22 +29,25 @@ def measure(data_dir: Path, config: Path | None, timeout_s: float = 300.0) -> di
     cmd = [sys.executable, "-m", "kiosk.bench.process", "--data-dir", str(data_dir)]
     if config is not None:
         cmd += ["--config", str(config)]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
     reports: dict[str, Any] = {}
-    try:
-        for line in proc.stdout:
-            report = json.loads(line)
-            if report["stage"] == READY:
-                reports["cold_start_s"] = round(time.perf_counter() - t0, 2)
-            reports[report["stage"]] = report
-        proc.wait(timeout=timeout_s)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    if proc.returncode != 0 or "done" not in reports:
-        raise RuntimeError(f"bench child failed (exit {proc.returncode})")
+    with tempfile.TemporaryFile("w+") as errors:  # a file: a full pipe would stall the child
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                report = json.loads(line)
+                if report["stage"] == READY:
+                    reports["cold_start_s"] = round(time.perf_counter() - t0, 2)
+                reports[report["stage"]] = report
+            proc.wait(timeout=timeout_s)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        if proc.returncode != 0 or "done" not in reports:
+            errors.seek(0)
+            tail = "".join(errors.readlines()[-15:])
+            raise RuntimeError(f"bench child failed (exit {proc.returncode}):\n{tail}")
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "cold_start_s": reports["cold_start_s"],

@@ -24,12 +24,19 @@ from typing import Any
 
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.bench.engines import llm_speed, stt_speed, tts_speed
-from kiosk.bench.latency import STAGES, baseline_turns, endpointed, kiosk_turns
+from kiosk.bench.latency import (
+    BASELINE_STAGES,
+    STAGES,
+    baseline_turns,
+    endpointed,
+    kiosk_turns,
+)
 from kiosk.bench.process import measure as measure_process
 from kiosk.bench.retrieval import import_figures, real_retrieval, synthetic_retrieval
 from kiosk.config import Settings
 from kiosk.hardware import profile_for, segmenter_config
 from kiosk.samples import Sample, prepare_samples
+from kiosk.stages import Timing
 from knowledge.answers.evaluation import percentile
 from voice.tts import PhraseCache
 
@@ -148,9 +155,7 @@ async def _latency(kiosk: Kiosk, samples: Sequence[Sample], options: BenchOption
             for k in ("p50", "p95", "max")
         },
         "stages_p50_ms": stage_medians(turns, [k for k, _ in STAGES]),
-        "baseline_stages_p50_ms": stage_medians(
-            naive, ["vad_hangover", "stt", "retrieval", "llm", "tts"]
-        ),
+        "baseline_stages_p50_ms": stage_medians(naive, BASELINE_STAGES),
         "per_language_p50_ms": {
             lang: round(percentile(_latencies([r for r in turns if r["lang"] == lang]), 50), 1)
             for lang in sorted({r["lang"] for r in turns})
@@ -190,9 +195,9 @@ def _retrieval(kiosk: Kiosk, settings: Settings, options: BenchOptions) -> dict:
 
 def _latencies(records: Sequence[dict[str, Any]]) -> list[float]:
     return [
-        r["timings_ms"]["speech_end_to_first_audio"]
+        r["timings_ms"][Timing.SPEECH_END_TO_FIRST_AUDIO]
         for r in records
-        if "speech_end_to_first_audio" in r["timings_ms"]
+        if Timing.SPEECH_END_TO_FIRST_AUDIO in r["timings_ms"]
     ]
 
 

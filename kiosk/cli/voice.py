@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.cli.common import print_json, settings_from_args
 from kiosk.config import Settings
+from kiosk.stages import Timing
 
 
 def add_voice_commands(
@@ -133,9 +134,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"\n[{record['sample_lang']}] {record['sample']}")
             _print_turn(record)
     latencies = sorted(
-        r["timings_ms"]["speech_end_to_first_audio"]
+        r["timings_ms"][Timing.SPEECH_END_TO_FIRST_AUDIO]
         for r in records
-        if "speech_end_to_first_audio" in r.get("timings_ms", {})
+        if Timing.SPEECH_END_TO_FIRST_AUDIO in r.get("timings_ms", {})
     )
     if latencies and not args.json:
         print(
@@ -185,11 +186,11 @@ def _print_turn(record: dict[str, Any]) -> None:
     print(f"  heard ({record.get('language') or '-'}): {record['transcript'] or '(no speech)'}")
     if record["outcome"] != "no_speech":
         print(f"  answer [{record['outcome']}]: {record['answer']}")
-    if "speech_end_to_first_audio" in timings:
+    if Timing.SPEECH_END_TO_FIRST_AUDIO in timings:
         print(
-            f"  speech end -> first audio: {timings['speech_end_to_first_audio']:.0f} ms "
-            f"(stt {timings.get('stt', 0):.0f}, answer {timings.get('answer', 0):.0f}, "
-            f"hangover {timings.get('vad_hangover', 0):.0f})"
+            f"  speech end -> first audio: {timings[Timing.SPEECH_END_TO_FIRST_AUDIO]:.0f} ms "
+            f"(stt {timings.get(Timing.STT, 0):.0f}, answer {timings.get(Timing.ANSWER, 0):.0f}, "
+            f"hangover {timings.get(Timing.VAD_HANGOVER, 0):.0f})"
         )
     if record.get("reply_wav"):
         print(f"  reply: {record['reply_wav']}")

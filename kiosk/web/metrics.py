@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from kiosk.events import EventType, KioskEvent
 from kiosk.phase import INITIAL, Phase, transition
-
-STAGES = ("vad", "stt", "answer", "tts_first_audio", "speech_end_to_first_audio")
-"""Stage names accepted in `turn_done.timings_ms`; other keys are ignored (label cardinality)."""
+from kiosk.stages import REPORTED
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0)
 """Seconds; dense under 2 s, where the speech-end-to-first-audio target lives."""
@@ -208,7 +206,7 @@ class KioskMetrics:
     def _observe_timings(self, timings: object) -> None:
         if not isinstance(timings, Mapping):
             return
-        for stage in STAGES:
+        for stage in REPORTED:
             value = timings.get(stage)
             if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
                 self.latency.observe(float(value) / 1000.0, stage)

@@ -15,7 +15,7 @@ from typing import Any
 
 from kiosk.events import EventType, KioskEvent
 from kiosk.phase import INITIAL, KioskState, transition
-from kiosk.web.metrics import STAGES
+from kiosk.stages import REPORTED
 
 
 class StateTracker:
@@ -112,6 +112,6 @@ def _timings(value: object) -> dict[str, float]:
         return {}
     return {
         stage: round(float(value[stage]), 1)
-        for stage in STAGES
+        for stage in REPORTED
         if isinstance(value.get(stage), int | float) and not isinstance(value.get(stage), bool)
     }

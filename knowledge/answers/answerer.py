@@ -10,7 +10,6 @@ yielded (the stream stops, or falls back to the structured/no-information answer
 from __future__ import annotations
 
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -19,9 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import languages
+from knowledge.answers.generated import grounded_sentences
 from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
-from knowledge.answers.llm import NO_INFO, LlmAnswerer, split_sentences
+from knowledge.answers.llm import LlmAnswerer, split_sentences
 from knowledge.answers.structured import Composed, StructuredComposer
 from knowledge.answers.templates import say
 from knowledge.answers.types import (
@@ -35,6 +35,7 @@ from knowledge.answers.types import (
 )
 from knowledge.answers.understand import Understander, Understood
 from knowledge.records import StationComplex
+from languages.scripts import close_cjk_gaps
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +51,6 @@ class AnswerSettings:
     example_facts: bool = True
     """Speak operator placeholders (`example: true`) with a spoken warning; False: treat them
     as missing (no information). Demos need True; a station in service replaces them anyway."""
-
-
-EXAMPLE_WARNING = {
-    "ko": "안내: 아래는 예시 데이터로, 확인되지 않은 정보입니다.",
-    "en": "Note: this is example data, not verified.",
-    "zh": "注意：以下是示例数据，未经核实。",
-    "ja": "ご注意：以下は例示データで、確認されていません。",
-}
 
 
 class AnswerStream:
@@ -82,7 +75,9 @@ class AnswerStream:
 
 
 @dataclass(slots=True)
-class _Turn:
+class _AnswerInProgress:
+    """The question being answered and the answerer's stage timings so far."""
+
     question: str
     lang: str
     t0: float
@@ -124,7 +119,7 @@ class Answerer:
         apologies, "say the station name again", the example-data warning. The kiosk speaks
         them ahead of time so they play at once."""
         out = [s for key in CANNED_KEYS for s in _split_canned(say(key, lang))]
-        return [*out, say("nothing_to_repeat", lang), EXAMPLE_WARNING[lang]]
+        return [*out, say("nothing_to_repeat", lang), say("example_warning", lang)]
 
     # -- public API -------------------------------------------------------------------------
     def answer(
@@ -185,7 +180,19 @@ class Answerer:
         if answer is None:  # the LLM's to write
             sentences: list[str] = []
             sources: list[Source] = []
-            for sentence in self._generate(turn, understood, here, sources):
+            assert self.llm is not None  # _decide leaves the answer to the LLM only with one
+            llm_sentences = grounded_sentences(
+                self.llm,
+                self.kb,
+                self.grounding,
+                question=turn.question,
+                lang=turn.lang,
+                station=understood.subject or here,
+                k=self.settings.search_k,
+                sources=sources,
+                mark=turn.mark,
+            )
+            for sentence in llm_sentences:
                 sentences.append(sentence)
                 yield sentence
             if sentences:
@@ -210,11 +217,11 @@ class Answerer:
         stt_confidence: float | None,
         context: Context | None,
         now: datetime | None,
-    ) -> tuple[_Turn, Understood, StationComplex | None, Answer | None]:
+    ) -> tuple[_AnswerInProgress, Understood, StationComplex | None, Answer | None]:
         """Everything short of the LLM, without side effects: the canned or structured answer,
         or None when the LLM is to write it."""
         t0 = time.perf_counter()
-        question = _join_cjk(unicodedata.normalize("NFC", question).strip())
+        question = close_cjk_gaps(unicodedata.normalize("NFC", question).strip())
         if lang in languages.codes():
             language = lang
         else:
@@ -224,7 +231,7 @@ class Answerer:
                 stt_confidence=stt_confidence,
                 default=self.settings.default_lang,
             ).lang
-        turn = _Turn(question, language, t0)
+        turn = _AnswerInProgress(question, language, t0)
         here = self.here(station)
         t = turn.mark("language", t0)
         understood = self.understander.understand(question, language, here, context)
@@ -272,7 +279,7 @@ class Answerer:
 
     def _finish(
         self,
-        turn: _Turn,
+        turn: _AnswerInProgress,
         understood: Understood,
         outcome: Outcome,
         sentences: list[str],
@@ -284,7 +291,9 @@ class Answerer:
             question=turn.question,
             language=turn.lang,
             outcome=outcome,
-            text=" ".join(sentences) if turn.lang in ("en", "ko") else "".join(sentences),
+            text=" ".join(sentences)
+            if languages.get(turn.lang).word_spaced
+            else "".join(sentences),
             sentences=sentences,
             sources=sources if outcome is Outcome.ANSWERED else [],
             timings_ms=turn.timings,
@@ -292,11 +301,15 @@ class Answerer:
             path=path,
         )
 
-    def _canned(self, turn: _Turn, understood: Understood, outcome: Outcome, key: str) -> Answer:
+    def _canned(
+        self, turn: _AnswerInProgress, understood: Understood, outcome: Outcome, key: str
+    ) -> Answer:
         sentences = _split_canned(say(key, turn.lang))
         return self._finish(turn, understood, outcome, sentences, [], "canned")
 
-    def _repeat(self, turn: _Turn, understood: Understood, context: Context | None) -> Answer:
+    def _repeat(
+        self, turn: _AnswerInProgress, understood: Understood, context: Context | None
+    ) -> Answer:
         last = context.last_answer if context is not None else None
         if last is None:
             sentences = [say("nothing_to_repeat", turn.lang)]
@@ -313,7 +326,9 @@ class Answerer:
             path="repeat",
         )
 
-    def _structured(self, turn: _Turn, understood: Understood, now: datetime) -> Answer | None:
+    def _structured(
+        self, turn: _AnswerInProgress, understood: Understood, now: datetime
+    ) -> Answer | None:
         t = time.perf_counter()
         composed = self.composer.compose(understood, now)
         t = turn.mark("compose", t)
@@ -354,13 +369,12 @@ class Answerer:
         if not self.settings.example_facts:
             return None
         return Composed(
-            [EXAMPLE_WARNING[understood.lang], *composed.sentences],
+            [say("example_warning", understood.lang), *composed.sentences],
             composed.sources,
             composed.derived,
             composed.lines,
         )
 
-    # -- retrieval + LLM -----------------------------------------------------------------------
     def _llm_ok(self, lang: str) -> bool:
         if self.llm is None:
             return False
@@ -369,105 +383,12 @@ class Answerer:
             return False
         return True
 
-    def _generate(
-        self,
-        turn: _Turn,
-        understood: Understood,
-        here: StationComplex | None,
-        sources: list[Source],
-    ) -> Iterator[str]:
-        """Yield only grounded sentences; stop at the first that is not grounded."""
-        assert self.llm is not None
-        t = time.perf_counter()
-        station = understood.subject or here
-        passages = self.kb.search(
-            turn.question, turn.lang, station=station, k=self.settings.search_k
-        )
-        passages = [p for p in passages if self.llm.can_read(p.text)]
-        t = turn.mark("retrieve", t)
-        if not passages:
-            return
-        found = [Source(p.source_id, p.text) for p in passages]
-        passages_text = " ".join(p.text for p in passages)
-        allowed = [station.key] if station is not None else []
-        first = True
-        for sentence in _until_failure(
-            self.llm.sentences(turn.question, [p.text for p in passages])
-        ):
-            if NO_INFO in sentence:
-                logger.info("llm answered no-info")
-                break
-            if not _plausible(sentence, passages_text):
-                logger.warning("llm sentence shares no content word with the passages")
-                break
-            check = self.grounding.check(
-                sentence, found, turn.lang, allowed_stations=allowed, thorough=True
-            )
-            if not check.ok:
-                logger.warning("llm sentence failed grounding: %s", ",".join(check.unsupported))
-                break
-            if first:
-                turn.mark("llm_first_sentence", t)
-                first = False
-                sources.extend(found)
-            yield sentence
-        turn.mark("llm", t)
-
-
-def _until_failure(sentences: Iterator[str]) -> Iterator[str]:
-    """The model's sentences until it fails: a crashing LLM ends the generated part of an
-    answer (the caller then gives the canned reply), never the passenger's turn."""
-    try:
-        yield from sentences
-    except Exception as err:
-        logger.error("llm failed mid-answer [%s]; falling back", type(err).__name__)
-
 
 def _is_example(kb: Any, understood: Understood, source_id: str) -> bool:
     if not source_id.startswith("op:") or understood.subject is None:
         return False
     facts = kb.operator_facts(understood.subject, understood.lang).all()
     return any(f.source_id == source_id and f.data.get("example") for f in facts)
-
-
-_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])\s+(?=[\u3040-\u30ff\u3400-\u9fff])")
-
-
-def _join_cjk(text: str) -> str:
-    """Speech recognisers sometimes space out Chinese/Japanese characters ("舍 堂 站"); the
-    languages use no spaces, so spaces between two CJK characters carry nothing."""
-    return _CJK_GAP.sub("", text)
-
-
-_STOP = frozenset(
-    (
-        "the", "and", "for", "you", "your", "this", "that", "there", "with", "from", "have",
-        "here", "what", "where", "when", "which", "station", "please", "sorry", "can",
-    )
-)  # fmt: skip
-
-
-SUPPORTED_SHARE = 0.75
-"""Share of a generated sentence's content words that must occur in its passages. Numbers,
-lines and stations are checked exactly by the grounding checker; this catches the rest: a
-small model can invent a place ("at the lockers at the end of the line") with no number in it."""
-
-
-def _plausible(sentence: str, passages: str) -> bool:
-    """A useful generated sentence is mostly words, cites no bracket markers ("PARSING: [1]"),
-    and says little that its passages do not: most of its content words (Latin words of four
-    letters or more, or Hangul/kana/Han character pairs) occur in the passages."""
-    if re.search(r"\[\d+\]", sentence):
-        return False
-    text = sentence.lower()
-    tokens = [w for w in re.findall(r"[^\W\d_]{4,}", text) if w.isascii() and w not in _STOP]
-    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]{2,}", text):
-        tokens += [run[i : i + 2] for i in range(len(run) - 1)]
-    if not tokens:
-        return False
-    source = passages.lower()
-    supported = sum(1 for t in tokens if t in source or t.rstrip("s") in source)
-    return supported / len(tokens) >= SUPPORTED_SHARE
 
 
 CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused")

@@ -35,6 +35,7 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     "out_of_scope",
     "refused",
     "nothing_to_repeat",
+    "example_warning",
 )
 """Every template the composers use; each language declares all of them (`Language.templates`)."""
 DAY_KEYS: tuple[str, ...] = ("weekday", "saturday", "holiday")

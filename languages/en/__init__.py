@@ -31,5 +31,6 @@ LANGUAGE = Language(
     kind_words=templates.KIND_WORDS,
     origin_after=words.ORIGIN_AFTER,
     origin_before=words.ORIGIN_BEFORE,
+    common_words=words.COMMON_WORDS,
     sample="Hello",
 )

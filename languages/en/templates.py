@@ -34,6 +34,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "refused": "Sorry, I can't help with that.",
     "nothing_to_repeat": "I haven't said anything yet. How can I help?",
+    "example_warning": "Note: this is example data, not verified.",
 }
 
 JOIN: tuple[str, str] = (", ", " and ")

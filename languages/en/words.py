@@ -156,3 +156,16 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ()
 ORIGIN_BEFORE: tuple[str, ...] = ("from",)
+
+
+COMMON_WORDS = frozenset(
+    """a an and any are as at be by can could do does excuse for from get go going hello here
+    hi how i in is it its let me my near need next of on or please say should take tell that the
+    there this to train trains transfer way we what when where which who why will with would you
+    your line lines stop stops station stations subway metro exit exits elevator elevators lift
+    toilet toilets restroom restrooms bathroom first last time fare fares lost found locker
+    lockers phone number working work open closed out service today now again slower slowly
+    want know find kiosk help ride platform direction change much cost there's what's where's
+    is there are there i'm it's""".split()
+)
+"""Everyday question words, never taken for a mis-heard station name."""

@@ -36,6 +36,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "refused": "申し訳ありませんが、そのご要望にはお応えできません。",
     "nothing_to_repeat": "まだご案内していません。何をお手伝いしましょうか。",
+    "example_warning": "ご注意：以下は例示データで、確認されていません。",
 }
 
 JOIN: tuple[str, str] = ("、", "と")

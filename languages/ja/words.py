@@ -68,3 +68,11 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ("から",)
 ORIGIN_BEFORE: tuple[str, ...] = ()
+
+
+NAME_ENDINGS: tuple[str, ...] = (
+    "駅",
+    "えき",
+    "エキ",
+)
+"""What may follow a station name and is not part of it (`languages.Language.name_endings`)."""

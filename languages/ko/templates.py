@@ -39,6 +39,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "refused": "죄송합니다. 그 요청은 도와드릴 수 없습니다.",
     "nothing_to_repeat": "아직 드린 안내가 없습니다. 무엇을 도와드릴까요?",
+    "example_warning": "안내: 아래는 예시 데이터로, 확인되지 않은 정보입니다.",
 }
 
 JOIN: tuple[str, str] = (", ", "과 ")

@@ -126,3 +126,53 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ("에서", "부터")
 ORIGIN_BEFORE: tuple[str, ...] = ()
+
+
+NAME_ENDINGS: tuple[str, ...] = (
+    "에서는",
+    "에서도",
+    "에서",
+    "으로는",
+    "으로",
+    "로는",
+    "로",
+    "까지",
+    "부터",
+    "에는",
+    "에도",
+    "에",
+    "이랑",
+    "랑",
+    "하고",
+    "과",
+    "와",
+    "이",
+    "가",
+    "은",
+    "는",
+    "을",
+    "를",
+    "의",
+    "도",
+    "이요",
+    "요",
+    "인가요",
+    "이에요",
+    "예요",
+    "입니다",
+    "앞",
+    "근처",
+    "쪽",
+    "방향",
+    "방면",
+)
+"""What may follow a station name and is not part of it (`languages.Language.name_endings`)."""
+
+
+COMMON_WORDS = frozenset(
+    """어떻게 어디 어디에 어디에요 어디예요 어디인가요 있어요 있나요 있습니까 가요 가나요 가는
+    가려면 갈 방법 알려 주세요 줘 뭐 무엇 몇 지금 여기 이 그 저 엘리베이터 화장실 출구 막차
+    첫차 요금 얼마 호선 노선 타요 타고 타는 갈아타 갈아타요 환승 분실물 물품보관함 전화
+    번호 있는 역 역은 역이 좀 다시 천천히 말해 말씀""".split()
+)
+"""Everyday question words, never taken for a mis-heard station name."""

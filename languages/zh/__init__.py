@@ -32,5 +32,6 @@ LANGUAGE = Language(
     kind_words=templates.KIND_WORDS,
     origin_after=words.ORIGIN_AFTER,
     origin_before=words.ORIGIN_BEFORE,
+    name_endings=words.NAME_ENDINGS,
     sample="你好",
 )

@@ -31,6 +31,7 @@ TEMPLATES: dict[str, str] = {
     "out_of_scope": ("抱歉，我只能提供地铁信息。您可以问线路、路线、电梯、厕所或出口。"),
     "refused": "抱歉，我无法处理这个请求。",
     "nothing_to_repeat": "我还没有回答过。请问有什么可以帮您？",
+    "example_warning": "注意：以下是示例数据，未经核实。",
 }
 
 JOIN: tuple[str, str] = ("、", "和")

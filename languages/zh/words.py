@@ -81,3 +81,13 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ()
 ORIGIN_BEFORE: tuple[str, ...] = ("从", "由")
+
+
+NAME_ENDINGS: tuple[str, ...] = (
+    "地铁站",
+    "地鐵站",
+    "车站",
+    "車站",
+    "站",
+)
+"""What may follow a station name and is not part of it (`languages.Language.name_endings`)."""

@@ -17,7 +17,7 @@ from typing import Any
 from kiosk.daemon import DaemonConfig, KioskDaemon
 from kiosk.events import EventBus, KioskEvent
 from kiosk.hardware import profile_for, segmenter_config
-from kiosk.pipeline import TurnRunner
+from kiosk.pipeline import TurnPipeline
 from tests.kit.events import Recorder
 from voice.audio import AudioChunk
 from voice.errors import SttError, TtsError
@@ -90,7 +90,7 @@ class RaisingGenerator:
 
 
 def make_daemon(
-    settings: Any, runner: TurnRunner, apologies: Any, bus: EventBus | None = None, **config: Any
+    settings: Any, runner: TurnPipeline, apologies: Any, bus: EventBus | None = None, **config: Any
 ) -> tuple[KioskDaemon, EventBus, Recorder]:
     bus = bus or EventBus()
     daemon = KioskDaemon(

@@ -2,7 +2,7 @@
 a stage that blocks the event loop silences the systemd watchdog, so systemd restarts us.
 
 The answer stage getting stuck is covered in tests/kiosk/daemon/test_supervision_real.py; here
-recognition and synthesis hang, and the runner's worker threads are checked for leaks.
+recognition and synthesis hang, and the pipeline's worker threads are checked for leaks.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from kiosk.app import Kiosk
 from kiosk.config import Settings
-from kiosk.pipeline import TurnRunner
+from kiosk.pipeline import TurnPipeline
 from kiosk.watchdog import SystemdNotifier, run_watchdog
 from tests.kit.faults import (
     FaultySpeaker,
@@ -37,7 +37,7 @@ def test_a_stage_that_never_returns_is_cancelled_by_the_turn_budget(
 ):
     transcriber = FaultyTranscriber(mode="hang", failing=stage == "stt")
     speaker = FaultySpeaker(real_kiosk.speaker, mode="hang", failing=stage == "tts")
-    runner = TurnRunner(transcriber, real_kiosk.answerer, speaker, station="강남")
+    runner = TurnPipeline(transcriber, real_kiosk.answerer, speaker, station="강남")
     daemon, bus, events = make_daemon(
         kiosk_settings, runner, apologies, turn_budget_s=BUDGET_S, speculative_stt=False
     )
@@ -74,7 +74,7 @@ class _Speaker:
 
 def test_cancelled_stuck_turns_leave_no_thread_behind_once_the_model_returns():
     release = threading.Event()
-    runner = TurnRunner(None, _StuckAnswerer(release), _Speaker(), station="강남")  # type: ignore[arg-type]
+    runner = TurnPipeline(None, _StuckAnswerer(release), _Speaker(), station="강남")  # type: ignore[arg-type]
     before = threading.active_count()
 
     async def scenario() -> int:
@@ -118,7 +118,7 @@ def test_a_stage_blocking_the_event_loop_stops_the_watchdog_pings(
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()
     transcriber = FaultyTranscriber(mode="block", block_s=2.5)
-    runner = TurnRunner(transcriber, real_kiosk.answerer, real_kiosk.speaker, station="강남")
+    runner = TurnPipeline(transcriber, real_kiosk.answerer, real_kiosk.speaker, station="강남")
     daemon, bus, _ = make_daemon(kiosk_settings, runner, apologies, speculative_stt=False)
     recover_after_first_error(bus, transcriber)
     blocked: list[float] = []

@@ -16,7 +16,7 @@ from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.model_files import llm_path, piper_voices, whisper_model_dir
-from kiosk.pipeline import TurnRunner
+from kiosk.pipeline import TurnPipeline
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.answers.llm import LlmAnswerer
 from knowledge.store import KnowledgeBase
@@ -133,7 +133,7 @@ def test_a_model_failing_mid_turn_costs_one_apology_and_the_next_turn_works(
 ):
     transcriber = FaultyTranscriber(failing=stage == "stt")
     speaker = FaultySpeaker(real_kiosk.speaker, failing=stage == "tts")
-    runner = TurnRunner(transcriber, real_kiosk.answerer, speaker, station="강남")
+    runner = TurnPipeline(transcriber, real_kiosk.answerer, speaker, station="강남")
     daemon, bus, events = make_daemon(kiosk_settings, runner, apologies)
     recover_after_first_error(bus, transcriber, speaker)
     sink = MemorySink()

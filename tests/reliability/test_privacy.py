@@ -18,7 +18,7 @@ import pytest
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import Settings
 from kiosk.debug_log import JSONL, DebugRecorder
-from kiosk.pipeline import TurnResult, TurnRunner
+from kiosk.pipeline import TurnPipeline, TurnResult
 from knowledge.store import KnowledgeBase
 from tests.kit.settings import make_settings
 from tests.reliability.conftest import kill_import
@@ -34,7 +34,7 @@ TYPED = [
 AUDIO_SUFFIXES = (".wav", ".pcm", ".raw", ".flac", ".ogg", ".mp3")
 
 
-async def _turns(runner: TurnRunner, spoken: np.ndarray, noise: np.ndarray) -> list[str]:
+async def _turns(runner: TurnPipeline, spoken: np.ndarray, noise: np.ndarray) -> list[str]:
     """Six turns; returns every passenger text and answer text the events carried."""
     texts: list[str] = []
 
@@ -107,7 +107,7 @@ def test_debug_flag_keeps_audio_transcripts_and_answers(
     real_kiosk: Kiosk, kiosk_settings: Settings, speech, tmp_path: Path
 ):
     recorder = DebugRecorder(tmp_path / "debug")
-    runner = TurnRunner(
+    runner = TurnPipeline(
         real_kiosk.transcriber,
         real_kiosk.answerer,
         real_kiosk.speaker,
@@ -186,7 +186,7 @@ def test_health_endpoints_reveal_no_passenger_text_and_no_secrets(
     bus = EventBus()
     question = f"{MARK}, where is the elevator?"
     transcriber = FaultyTranscriber(text=question, failing=False)
-    runner = TurnRunner(transcriber, real_kiosk.answerer, real_kiosk.speaker, station="강남")
+    runner = TurnPipeline(transcriber, real_kiosk.answerer, real_kiosk.speaker, station="강남")
     daemon, _, events = make_daemon(kiosk_settings, runner, apologies, bus=bus)
     settings = make_settings(tmp_path / "var")
     with live_server(settings, Path(real_kiosk.kb.root), bus=bus) as live:

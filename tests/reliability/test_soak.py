@@ -1,4 +1,4 @@
-"""A short soak in CI: turns of every kind through the real runner and models, in a row, with
+"""A short soak in CI: turns of every kind through the real pipeline and models, in a row, with
 no crash, RSS growth under 5 % after the warm-up and no file-descriptor or thread growth.
 
 The same code runs the long soak: `.venv/bin/python scripts/soak.py --turns 1000`.

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.kit.paths import SPEECH_DIR
+from voice import frames
 from voice.audio import SAMPLE_RATE, AudioChunk, concat_chunks, read_wav
 
 BURST_NOISE = SPEECH_DIR / "speechbrain__noise2.wav"
@@ -45,15 +46,8 @@ def noise(
 
 
 def mix_at_snr(speech: np.ndarray, snr_db: float, path: Path = DIFFUSE_NOISE) -> np.ndarray:
-    """Add the noise recording under `speech` at a signal-to-noise ratio (speech RMS measured
-    over its loud part, so leading silence does not distort the ratio)."""
-    s = speech.astype(np.float64)
-    loud = s[np.abs(s) > 0.05 * (np.max(np.abs(s)) or 1)]
-    speech_rms = np.sqrt(np.mean(loud**2)) if loud.size else 1.0
-    n = noise(len(s) / SAMPLE_RATE, path=path).astype(np.float64)
-    noise_rms = np.sqrt(np.mean(n**2)) or 1.0
-    n *= speech_rms / noise_rms / 10 ** (snr_db / 20)
-    return np.clip(s + n, -32768, 32767).astype(np.int16)
+    """The noise recording under `speech` at a signal-to-noise ratio (`voice.frames`)."""
+    return frames.mix_at_snr(speech, read_wav(path), snr_db)
 
 
 def join(*parts: np.ndarray) -> np.ndarray:

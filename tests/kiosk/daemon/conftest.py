@@ -21,7 +21,7 @@ from kiosk.conversation import ApologyBank
 from kiosk.daemon import DaemonConfig, KioskDaemon
 from kiosk.events import EventBus
 from kiosk.hardware import profile_for, segmenter_config
-from kiosk.pipeline import TurnRunner
+from kiosk.pipeline import TurnPipeline
 from kiosk.samples import speak_with_silence
 from knowledge.store import KnowledgeBase
 from tests.conftest import copy_bundled_kb
@@ -83,12 +83,12 @@ class Loop:
     daemon: KioskDaemon
     bus: EventBus
     events: Recorder
-    runner: TurnRunner
+    runner: TurnPipeline
 
 
 @pytest.fixture
 def make_loop(kiosk: Kiosk, settings: Settings, apologies: ApologyBank):
-    made: list[TurnRunner] = []
+    made: list[TurnPipeline] = []
 
     def build(answerer=None, transcriber=None, **config) -> Loop:
         # Other jobs share this machine's two cores in CI: a generous budget unless a test
@@ -97,7 +97,7 @@ def make_loop(kiosk: Kiosk, settings: Settings, apologies: ApologyBank):
         bus = EventBus()
         runner = kiosk.runner
         if answerer is not None or transcriber is not None:
-            runner = TurnRunner(
+            runner = TurnPipeline(
                 transcriber or kiosk.transcriber,
                 answerer or kiosk.answerer,
                 kiosk.speaker,

@@ -15,7 +15,7 @@ import pytest
 
 from kiosk.bargein import BargeInConfig, BargeInDetector
 from kiosk.conversation import ApologyBank, Conversation
-from kiosk.pipeline import TurnRunner
+from kiosk.pipeline import TurnPipeline
 from kiosk.playback import Playback
 from tests.kit.paths import REPO
 from tests.kit.room import ScriptedAnswerer
@@ -126,7 +126,7 @@ class _Speaker:
 def test_a_cancelled_turn_does_not_wait_for_a_stuck_answer_worker():
     release = threading.Event()
     stuck = ScriptedAnswerer([["never"], ["Second answer."]], stuck=release)
-    runner = TurnRunner(None, stuck, _Speaker(), station="강남")  # type: ignore[arg-type]
+    runner = TurnPipeline(None, stuck, _Speaker(), station="강남")  # type: ignore[arg-type]
 
     async def scenario() -> float:
         first = asyncio.create_task(runner.answer_and_speak("q1", MemorySink()))
@@ -212,7 +212,7 @@ def test_the_first_sentence_is_synthesised_before_the_endpoint_and_only_then():
         voice = _ToneVoice()
         speaker = SpeechWorker(PhraseCache(MultiVoice({"en": voice})))
         answerer = _FirstSentenceAnswerer()
-        runner = TurnRunner(_Transcriber(text), answerer, speaker, station="강남")
+        runner = TurnPipeline(_Transcriber(text), answerer, speaker, station="강남")
         transcript = await runner.transcribe_ahead(b"\0" * 3200, station="강남")
         assert transcript.text == text  # returned at once; the sentence follows in background
         await asyncio.gather(*runner._preparing)

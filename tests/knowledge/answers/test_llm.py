@@ -4,13 +4,8 @@ import threading
 
 import pytest
 
-from knowledge.answers.llm import (
-    LlamaGenerator,
-    LlmAnswerer,
-    sanitise,
-    split_sentences,
-    user_message,
-)
+from knowledge.answers.llm import LlmAnswerer, sanitise, split_sentences, user_message
+from voice.llm import LlamaGenerator
 
 
 def test_split_sentences_streams_complete_sentences() -> None:
@@ -99,3 +94,23 @@ def test_real_llama_stops_when_its_reader_leaves(llama) -> None:
     assert "".join(llama.stream(system, "Say hello.", 4))
     assert llama.stats is not abandoned
     assert abandoned.generated_tokens <= 3
+
+
+class _Recording:
+    """A token generator that answers nothing and keeps the system prompt it was given."""
+
+    def __init__(self) -> None:
+        self.systems: list[str] = []
+
+    def stream(self, system: str, user: str, max_tokens: int):
+        self.systems.append(system)
+        return iter(["NO_INFO"])
+
+
+def test_the_system_prompt_names_the_answers_language_from_the_registry() -> None:
+    generator = _Recording()
+    answerer = LlmAnswerer(generator, station_name="Gangnam", languages=("en", "ko"))
+    list(answerer.sentences("Where?", ["p"]))
+    list(answerer.sentences("어디?", ["p"], "ko"))
+    assert "in English," in generator.systems[0] and "Gangnam" in generator.systems[0]
+    assert "in Korean," in generator.systems[1]

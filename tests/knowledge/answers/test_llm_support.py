@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answers.answerer import _plausible
+from knowledge.answers.plausibility import plausible
 
 PASSAGES = (
     "Gangnam Station (Line 2): elevator at exit 1, next to the ticket gates. "
@@ -20,7 +20,7 @@ PASSAGES = (
     ],
 )
 def test_sentences_that_restate_the_passages_pass(sentence: str) -> None:
-    assert _plausible(sentence, PASSAGES)
+    assert plausible(sentence, PASSAGES)
 
 
 @pytest.mark.parametrize(
@@ -34,13 +34,13 @@ def test_sentences_that_restate_the_passages_pass(sentence: str) -> None:
     ],
 )
 def test_invented_places_and_noise_fail(sentence: str) -> None:
-    assert not _plausible(sentence, PASSAGES)
+    assert not plausible(sentence, PASSAGES)
 
 
 def test_cjk_sentences_are_compared_by_character_pairs() -> None:
     passages = "江南站2号线：1号出口有电梯，在检票口旁边。"
-    assert _plausible("电梯在1号出口，检票口旁边。", passages)
-    assert not _plausible("电梯在咖啡店里面，请坐扶梯上去。", passages)
+    assert plausible("电梯在1号出口，检票口旁边。", passages)
+    assert not plausible("电梯在咖啡店里面，请坐扶梯上去。", passages)
 
 
 def test_generation_stops_at_its_deadline_without_half_sentences() -> None:
