@@ -27,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import languages  # noqa: E402
 from kiosk.stages import Timing  # noqa: E402
 from knowledge.textnorm import levenshtein  # noqa: E402
 from voice.audio import SAMPLE_RATE, read_wav  # noqa: E402
@@ -135,7 +136,7 @@ def station_questions(whisper_dir: Path) -> None:
     clips = [(concat_chunks(tts.synthesize(q, "en")), q, key) for q, key in STATION_QUESTIONS]
     for bias in ("none", "prompt", "hotwords"):
         stt = WhisperTranscriber(
-            whisper_dir, ["ko", "en", "zh", "ja"], vocabulary={"en": STATION_NAMES}, bias=bias
+            whisper_dir, list(languages.codes()), vocabulary={"en": STATION_NAMES}, bias=bias
         )
         hits, wall = 0, 0.0
         for pcm, question, key in clips:
@@ -232,7 +233,7 @@ def main() -> None:
     else:
         stt = WhisperTranscriber(
             whisper_dir,
-            ["ko", "en", "zh", "ja"],
+            list(languages.codes()),
             bias=args.bias,
             beam_size=args.beam,
             min_window_s=args.min_window,
