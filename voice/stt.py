@@ -17,7 +17,6 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -25,7 +24,7 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE
 from voice.errors import SttError
-from voice.stt_guards import GuardConfig, guard_transcript, peak_window_dbfs
+from voice.stt_guards import GuardConfig, Transcript, guard_transcript, peak_window_dbfs
 
 logger = logging.getLogger(__name__)
 
@@ -55,23 +54,6 @@ error rates on the 27 clean recordings (ja CER 0.184 against 0.181) and the same
 noise at 0 and 5 dB SNR, but a passenger interrupting the kiosk (their question mixed with the
 kiosk's own voice, tests/kiosk/daemon/test_bargein_real.py) was heard in 4 of 13 runs against
 10 of 13 with 10 s: the rest rejected as no-speech. Robustness wins."""
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    """What was heard; `rejected_reason` is set (text kept for debugging) when a guard fired."""
-
-    text: str
-    language: str
-    language_probability: float
-    avg_logprob: float
-    no_speech_prob: float
-    duration_s: float
-    rejected_reason: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.rejected_reason is None and bool(self.text)
 
 
 class Transcriber(Protocol):

@@ -10,17 +10,30 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voice.audio import SAMPLE_RATE
 from voice.frames import rms_dbfs
 
-if TYPE_CHECKING:
-    from voice.stt import Transcript
-
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What was heard; `rejected_reason` is set (text kept for debugging) when a guard fired."""
+
+    text: str
+    language: str
+    language_probability: float
+    avg_logprob: float
+    no_speech_prob: float
+    duration_s: float
+    rejected_reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected_reason is None and bool(self.text)
 
 
 @dataclass(frozen=True, slots=True)
