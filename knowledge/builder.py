@@ -24,7 +24,7 @@ from knowledge.bitindex import sign_bits
 from knowledge.dataset import Dataset, complex_names, contested_names, group_complexes
 from knowledge.embeddings import Embedder, precomputed_vectors, text_hash
 from knowledge.errors import KnowledgeError
-from knowledge.names import generate_aliases
+from knowledge.name_forms import generate_aliases
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +141,8 @@ def _write_rows(conn, ds: Dataset, sources: dict[str, bytes]) -> dict[str, int]:
                 ),
             )
         facts.append(_station_fact(ds, key, names, members))
-    for cx, lang, alias in ds.aliases:
-        conn.execute("INSERT INTO aliases VALUES (?, ?, ?, 'alias')", (cx, lang, alias))
+    for cx, lang, alias, kind in ds.aliases:
+        conn.execute("INSERT INTO aliases VALUES (?, ?, ?, ?)", (cx, lang, alias, kind))
     for e in ds.edges:
         conn.execute(
             "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?)",

@@ -68,7 +68,8 @@ class Dataset:
     stations: list[StationRec] = field(default_factory=list)
     edges: list[EdgeRec] = field(default_factory=list)
     facts: list[FactRec] = field(default_factory=list)
-    aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (complex, lang, alias)
+    aliases: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(complex, lang, alias, kind): operator aliases and everyday place names."""
     notices: list[dict[str, Any]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     used_lines: set[str] = field(default_factory=set)

@@ -17,7 +17,7 @@ from pathlib import Path
 from knowledge import db
 from knowledge.dataset import Dataset, group_complexes
 from knowledge.gtfs import GTFS_FILES, parse_gtfs_dir
-from knowledge.operator import parse_notices_file, parse_station_file
+from knowledge.operator import parse_notices_file, parse_operator_file
 from knowledge.records import Issue
 from knowledge.seoul import parse_seoul_dir
 
@@ -131,7 +131,7 @@ def parse(sources: dict[str, bytes], notices: dict[str, bytes] | None = None) ->
             )
         keys = set(group_complexes(ds.stations))
         for f in sorted((root / "operator").glob("*.y*ml")) if (root / "operator").exists() else []:
-            parse_station_file(f, ds, keys)
+            parse_operator_file(f, ds, keys)
         for f in sorted((root / "notices").glob("*.y*ml")) if (root / "notices").exists() else []:
             parse_notices_file(f, ds)
     return ds

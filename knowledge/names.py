@@ -24,7 +24,6 @@ from knowledge.textnorm import (
     latin_words,
     name_key,
     nfc,
-    romanize,
     similarity,
 )
 
@@ -77,43 +76,14 @@ _IN_NAME_PUNCT = frozenset("-–·'’()[]/")
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
 
 EXACT, ALIAS, ABBREV = 1.0, 0.95, 0.85
+NAMED_METHODS = ("exact", "alias", "abbrev", "place", "shared")
+"""Matches of a name as written (the data's, a rule's or an operator's), never guesses."""
 FUZZY_MIN = 0.72
 MENTION_MIN = 0.75
 """A fuzzy station mention inside a sentence must reach this confidence..."""
 MENTION_MARGIN = 0.05
 """...and beat the next different station by this much; otherwise it is a guess, and the
 kiosk asks again rather than sending a passenger to the wrong station."""
-
-
-def generate_aliases(names: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(lang, alias, kind) for one complex, by general rules: 역/Station/站/駅 forms, romanisation,
-    parenthetical sub-names split off, Korean `X입구` → `X` ('entrance' dropped in speech)."""
-    out: list[tuple[str, str, str]] = []
-    ko = names.get("ko", "")
-    for lang, name in names.items():
-        out.append((lang, name, "exact"))
-        base = re.sub(r"\s*\(.*?\)\s*", "", name).strip()
-        if base and base != name:
-            out.append((lang, base, "alias"))
-            # A parenthetical is a sub-name (首尔大学(冠岳区厅)), except inside a Latin word:
-            # the "(sa)" of "Euljiro 4(sa)-ga" is how the number is read, not a name.
-            inner = re.findall(r"(?:^|\s)\((.*?)\)" if name.isascii() else r"\((.*?)\)", name)
-            out.extend((lang, i, "abbrev") for i in inner if len(i) > 1)
-    if ko:
-        out.append(("ko", f"{ko}역", "alias"))
-        out.append(("en", romanize(ko), "alias"))
-        if ko.endswith("입구") and len(ko) > 3:
-            out.append(("ko", ko[: -len("입구")], "abbrev"))
-            out.append(("en", romanize(ko[: -len("입구")]), "abbrev"))
-    if names.get("en"):
-        out.append(("en", f"{names['en']} Station", "alias"))
-        spelled = latin_words(names["en"])  # 'Hongik Univ.' -> 'hongik university'
-        if name_key(spelled) != name_key(names["en"]):
-            out.append(("en", spelled, "alias"))
-    for lang, suffix in (("zh", "站"), ("ja", "駅")):
-        if names.get(lang):
-            out.append((lang, f"{names[lang]}{suffix}", "alias"))
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +96,7 @@ class _Entry:
 
 
 def _conf(kind: str) -> float:
-    return {"exact": EXACT, "alias": ALIAS}.get(kind, ABBREV)
+    return {"exact": EXACT, "alias": ALIAS, "place": ALIAS, "shared": ALIAS}.get(kind, ABBREV)
 
 
 class NameIndex:
@@ -182,7 +152,19 @@ class NameIndex:
             for k in dict.fromkeys(variants[1:] or variants):
                 for e, score in self._fuzzy(k):
                     self._keep(best, e, score)
-        return sorted(best.values(), key=lambda m: -m.confidence)[:limit]
+        ranked = sorted(best.values(), key=lambda m: -m.confidence)
+        if ranked and ranked[0].method == "shared":
+            top = ranked[0]
+            others = tuple(m.complex for m in ranked[1:] if m.method == "shared")
+            ranked = [StationMatch(top.complex, top.confidence, top.matched, "shared", others)]
+        return ranked[:limit]
+
+    def _sharing(self, e: _Entry) -> tuple[StationComplex, ...]:
+        """The other stations an ambiguous place name (`shared`) is given to."""
+        if e.kind != "shared":
+            return ()
+        keys = dict.fromkeys(o.complex for o in self._exact[e.key] if o.kind == "shared")
+        return tuple(self.complexes[k] for k in keys if k != e.complex)
 
     def _fuzzy(self, key: str) -> list[tuple[_Entry, float]]:
         if not key:
@@ -224,7 +206,10 @@ class NameIndex:
         if not candidates:
             return None
         top = candidates[0]
-        if top.method in ("exact", "alias", "abbrev") and top.confidence >= ABBREV:
+        if (
+            top.method in ("exact", "alias", "abbrev", "place", "shared")
+            and top.confidence >= ABBREV
+        ):
             return top
         if top.confidence < MENTION_MIN:
             return None
@@ -297,7 +282,8 @@ class NameIndex:
             if hit:
                 e, end = hit
                 cx = self.complexes[e.complex]
-                results.append((pos, StationMatch(cx, _conf(e.kind), e.alias, e.kind)))
+                others = self._sharing(e)
+                results.append((pos, StationMatch(cx, _conf(e.kind), e.alias, e.kind, others)))
                 pos = end
             else:
                 pos += 1

@@ -164,11 +164,44 @@ def _texts(value: dict[str, str] | str) -> dict[str, str]:
     return {k: v for k, v in value.items() if k in languages.codes() and v}
 
 
-def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
-    """Add the facts of one operator station file to `ds` (or issues, and nothing else)."""
+def parse_operator_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
+    """An operator file: a station's facts, or (`schema: kiosk-places/1`) everyday names."""
     data, node = load_yaml(path, ds.issues)
     if data is None:
         return
+    if isinstance(data, dict) and data.get("schema") == "kiosk-places/1":
+        _parse_places(path, data, node, ds, complex_keys)
+    else:
+        _parse_station(path, data, node, ds, complex_keys)
+
+
+def _parse_places(
+    path: Path, data: Any, node: yaml.Node | None, ds: Dataset, complex_keys: set[str]
+) -> None:
+    """Nicknames, landmarks and short forms; a name of several stations stays ambiguous
+    (`shared`): the kiosk asks which one rather than pick."""
+    problems = validate_doc(path, data, node, _schema("places.schema.json"))
+    for n, place in enumerate(data.get("places") or [] if not problems else []):
+        for m, station in enumerate(place["stations"]):
+            if station not in complex_keys:
+                where = _line_of(node, ["places", n, "stations", m])
+                problems.append(Issue(path.name, where, f"places.{n}.stations", "unknown station"))
+    if problems:
+        ds.issues.extend(problems)
+        return
+    for place in data["places"]:
+        kind = "shared" if len(place["stations"]) > 1 else "place"
+        for lang, names in place["names"].items():
+            if lang not in languages.codes():
+                continue
+            for station in place["stations"]:
+                ds.aliases.extend((station, lang, name, kind) for name in names)
+
+
+def _parse_station(
+    path: Path, data: Any, node: yaml.Node | None, ds: Dataset, complex_keys: set[str]
+) -> None:
+    """Add the facts of one operator station file to `ds` (or issues, and nothing else)."""
     problems = validate_doc(path, data, node, _schema("operator_station.schema.json"))
     if not problems and data.get("station") not in complex_keys:
         problems.append(Issue(path.name, _line_of(node, ["station"]), "station", "unknown station"))
@@ -177,7 +210,7 @@ def parse_station_file(path: Path, ds: Dataset, complex_keys: set[str]) -> None:
         return
     station, slug = data["station"], data["id"]
     for lang, names in (data.get("aliases") or {}).items():
-        ds.aliases.extend((station, lang, a) for a in names)
+        ds.aliases.extend((station, lang, a, "alias") for a in names)
     for section, kind in SECTIONS.items():
         items = data.get(section)
         if items is None:

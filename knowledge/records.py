@@ -38,7 +38,10 @@ class StationMatch:
     complex: StationComplex
     confidence: float
     matched: str
-    method: str  # exact | alias | fuzzy
+    method: str  # exact | alias | abbrev | place | shared | fuzzy
+    others: tuple[StationComplex, ...] = ()
+    """Other stations the same name is given to ("Incheon Airport": Terminal 1 and 2): the
+    name alone does not say which, and the kiosk must ask, not pick."""
 
 
 @dataclass(frozen=True, slots=True)

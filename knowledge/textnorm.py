@@ -134,6 +134,7 @@ def romanize(text: str) -> str:
 _ABBREV = [
     (r"\buniv\b\.?", "university"),
     (r"\bint'?l\b\.?|\bintl\b\.?", "international"),
+    (r"\bnat'?l\b\.?", "national"),
     (r"\bstn\b\.?", "station"),
     (r"\bcomplex\b", "complex"),
 ]
@@ -181,7 +182,7 @@ _LATIN_RULES = [
 def latin_words(text: str) -> str:
     """Lower-case Latin text with common abbreviations spelled out and punctuation removed."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    t = t.replace("’", "'")
+    t = t.replace("’", "'").replace("`", "'")
     for pat, rep in _ABBREV:
         t = re.sub(pat, rep, t)
     return re.sub(r"[^a-z0-9]+", " ", t).strip()

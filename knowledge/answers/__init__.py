@@ -3,8 +3,8 @@
 Entry point: `Answerer(kb, AnswerSettings(...), llm=None).answer(question, ...)` or `.stream(...)`.
 """
 
-from knowledge.answers.answerer import Answerer, AnswerSettings, AnswerStream
-from knowledge.answers.types import Answer, Context, Intent, Outcome, Source
+from knowledge.answers.answerer import Answerer, AnswerSettings
+from knowledge.answers.types import Answer, AnswerStream, Context, Intent, Outcome, Source
 
 __all__ = [
     "Answer",

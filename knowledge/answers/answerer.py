@@ -23,18 +23,19 @@ from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import LlmAnswerer, split_sentences
 from knowledge.answers.structured import Composed, StructuredComposer
-from knowledge.answers.templates import say
+from knowledge.answers.templates import join_or, say
 from knowledge.answers.types import (
     NORMAL_RATE,
     SLOW_RATE,
     Answer,
+    AnswerStream,
     Context,
     Intent,
     Outcome,
     Source,
 )
 from knowledge.answers.understand import Understander, Understood
-from knowledge.records import StationComplex
+from knowledge.records import StationComplex, StationMatch
 from languages.scripts import close_cjk_gaps
 
 logger = logging.getLogger(__name__)
@@ -51,27 +52,6 @@ class AnswerSettings:
     example_facts: bool = True
     """Speak operator placeholders (`example: true`) with a spoken warning; False: treat them
     as missing (no information). Demos need True; a station in service replaces them anyway."""
-
-
-class AnswerStream:
-    """Iterate for sentences as soon as each is ready; `.answer` is complete once exhausted."""
-
-    def __init__(self, gen: Iterator[str]) -> None:
-        self._gen = gen
-        self.answer: Answer | None = None
-        self.language: str | None = None
-        """Set before the first sentence, so speech can start in the right voice."""
-        self.speech_rate: float = NORMAL_RATE
-        """Set before the first sentence ("slower, please" repeats at SLOW_RATE)."""
-
-    def __iter__(self) -> Iterator[str]:
-        return self._gen
-
-    def result(self) -> Answer:
-        for _ in self._gen:
-            pass
-        assert self.answer is not None
-        return self.answer
 
 
 @dataclass(slots=True)
@@ -244,10 +224,12 @@ class Answerer:
             answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
         elif understood.intent is Intent.OUT_OF_SCOPE:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
+        elif shared := next((m for m in understood.stations if m.others), None):
+            answer = self._clarify(turn, understood, shared)  # "Incheon Airport": which one?
         elif understood.unresolved_place and (
-            understood.intent is not Intent.UNKNOWN or understood.matched
-        ):  # a transit question about a place we could not make out: ask for the name again
-            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "unknown_station")
+            understood.intent is not Intent.UNKNOWN or understood.matched or understood.heard_place
+        ):  # a place we could not make out: never answer for another station (here included)
+            answer = self._unknown_place(turn, understood)
         elif understood.intent is not Intent.UNKNOWN:
             answer = self._structured(turn, understood, now)
         elif not understood.in_scope:
@@ -306,6 +288,21 @@ class Answerer:
     ) -> Answer:
         sentences = _split_canned(say(key, turn.lang))
         return self._finish(turn, understood, outcome, sentences, [], "canned")
+
+    def _clarify(
+        self, turn: _AnswerInProgress, understood: Understood, shared: StationMatch
+    ) -> Answer:
+        options = [cx.name(turn.lang) for cx in (shared.complex, *shared.others)]
+        text = say("clarify", turn.lang, place=shared.matched, options=join_or(options, turn.lang))
+        return self._finish(turn, understood, Outcome.CLARIFY, [text], [], "clarify")
+
+    def _unknown_place(self, turn: _AnswerInProgress, understood: Understood) -> Answer:
+        """Say what was heard and that no such station is known; without words to repeat,
+        ask for the name again."""
+        if not understood.heard_place:
+            return self._canned(turn, understood, Outcome.NO_INFORMATION, "unknown_station")
+        sentences = _split_canned(say("unknown_place", turn.lang, place=understood.heard_place))
+        return self._finish(turn, understood, Outcome.NO_INFORMATION, sentences, [], "canned")
 
     def _repeat(
         self, turn: _AnswerInProgress, understood: Understood, context: Context | None

@@ -36,6 +36,9 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     "refused",
     "nothing_to_repeat",
     "example_warning",
+    "clarify",
+    "unknown_place",
+    "or_word",
 )
 """Every template the composers use; each language declares all of them (`Language.templates`)."""
 DAY_KEYS: tuple[str, ...] = ("weekday", "saturday", "holiday")
@@ -63,6 +66,14 @@ def join(items: list[str], lang: str) -> str:
     if lang == "ko":
         last = " 및 "
     return sep.join(items[:-1]) + last + items[-1]
+
+
+def join_or(items: list[str], lang: str) -> str:
+    """`A, B or C`: the choices of a clarifying question."""
+    if len(items) < 2:
+        return "".join(items)
+    sep, _and = languages.get(lang).join
+    return sep.join(items[:-1]) + say("or_word", lang) + items[-1]
 
 
 def day_name(day: str, lang: str) -> str:

@@ -6,6 +6,7 @@ records whose texts the grounding check compared against, so an answer can alway
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -20,6 +21,8 @@ class Outcome(StrEnum):
     NO_INFORMATION = "no_information"
     OUT_OF_SCOPE = "out_of_scope"
     REFUSED = "refused"
+    CLARIFY = "clarify"
+    """The question names a place the kiosk cannot pin to one station: it asks which."""
 
 
 class Intent(StrEnum):
@@ -110,3 +113,24 @@ class Context:
             self.line = understood.lines[0].id
         if understood.intent not in (Intent.REPEAT, Intent.UNKNOWN, Intent.OUT_OF_SCOPE):
             self.intent = understood.intent
+
+
+class AnswerStream:
+    """Iterate for sentences as soon as each is ready; `.answer` is complete once exhausted."""
+
+    def __init__(self, gen: Iterator[str]) -> None:
+        self._gen = gen
+        self.answer: Answer | None = None
+        self.language: str | None = None
+        """Set before the first sentence, so speech can start in the right voice."""
+        self.speech_rate: float = NORMAL_RATE
+        """Set before the first sentence ("slower, please" repeats at SLOW_RATE)."""
+
+    def __iter__(self) -> Iterator[str]:
+        return self._gen
+
+    def result(self) -> Answer:
+        for _ in self._gen:
+            pass
+        assert self.answer is not None
+        return self.answer

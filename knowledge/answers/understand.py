@@ -29,8 +29,9 @@ SURE_STATION = 0.74
 def _pattern(lang: str, name: str) -> str:
     """One of the language's understanding regexes (`Language.patterns`): `station_mark` (a
     station seems to be named: worth the slower fuzzy search when no exact name was found),
-    `destination`, `numbered_line`, `exit_number`."""
-    return languages.get(lang).patterns[name]
+    `destination`, `numbered_line`, `exit_number`, `place` (where a lines question names its
+    station). A language without one never matches it."""
+    return languages.get(lang).patterns.get(name, r"(?!x)x")
 
 
 def _destination_chunk(question: str, lang: str) -> str | None:
@@ -38,6 +39,29 @@ def _destination_chunk(question: str, lang: str) -> str | None:
     text = unicodedata.normalize("NFKC", question).strip()
     found = list(re.finditer(_pattern(lang, "destination"), text, flags=re.IGNORECASE))
     return found[-1].group(1).strip() if found else None
+
+
+def _place_chunk(question: str, lang: str, hits: dict[Intent, list[str]]) -> str | None:
+    """Where the question puts a station name ("what line is X on", "to X"), if it does."""
+    text = unicodedata.normalize("NFKC", question).strip()
+    if m := re.search(_pattern(lang, "place"), text, flags=re.IGNORECASE):
+        return next(g for g in m.groups() if g).strip()
+    weak = languages.get(lang).cues.get("weak_route", ())
+    if any(k not in weak for k in hits[Intent.ROUTE]):
+        return _destination_chunk(question, lang)
+    return None
+
+
+_HERE = ("here", "this", "there", "여기", "이곳", "이 역", "这里", "这儿", "本站", "ここ", "この駅")
+
+
+def _is_here(chunk: str, lang: str) -> bool:
+    """A chunk that names the kiosk's own station, or no place at all."""
+    words = normalise(chunk)
+    common = languages.get(lang).common_words
+    said = words.split()
+    here = any((h in said) if h.isascii() else (h in words) for h in _HERE)
+    return here or all(w in common for w in said)
 
 
 def latin_word_match(m: StationMatch, text: str) -> bool:
@@ -80,6 +104,9 @@ class Understood:
     """The normalised question (for landmark look-ups); never logged."""
     unresolved_place: bool = False
     """A station seems named ("at Sadnag") but none was recognised: do not answer for here."""
+    heard_place: str | None = None
+    """The words where a station name was expected, when none was recognised in them: the
+    kiosk says it does not know that station, in the passenger's own words."""
 
 
 def normalise(text: str) -> str:
@@ -169,6 +196,7 @@ class Understander:
         self.lines = lines or LineFinder(getattr(kb, "lines", None))
         self.scanner = scanner or StationScanner(kb)
         self._unresolved = False
+        self._heard: str | None = None
 
     def understand(
         self,
@@ -187,6 +215,7 @@ class Understander:
             return u
         u.stations = self._stations(question, text, lang, hits)
         u.unresolved_place = self._unresolved
+        u.heard_place = self._heard if self._unresolved else None
         u.lines = self.lines.find(text, lang)
         u.slower = bool(matches(text, lang, tables.cues["slower"]))
         if (hits[Intent.REPEAT] or u.slower) and not u.stations and not u.lines:
@@ -234,7 +263,13 @@ class Understander:
                     and all(best.complex.key != m.complex.key for m in found)
                 ):
                     found.append(best)
-        self._unresolved = bool(mark) and not found
+        heard = next((g for g in mark.groups() if g), None) if mark else None
+        if not found:
+            heard = heard or _place_chunk(question, lang, hits)
+            if heard and not _is_here(heard, lang):
+                found = self._filter([b] if (b := self.kb.best_station(heard, lang)) else [], text)
+        self._unresolved = bool(heard) and not found and not _is_here(heard, lang)
+        self._heard = heard.strip(" ?？。.!") if heard else None
         return found
 
     def _filter(

@@ -35,6 +35,12 @@ TEMPLATES: dict[str, str] = {
     "refused": "Sorry, I can't help with that.",
     "nothing_to_repeat": "I haven't said anything yet. How can I help?",
     "example_warning": "Note: this is example data, not verified.",
+    "or_word": " or ",
+    "clarify": "By {place}, do you mean {options}?",
+    "unknown_place": (
+        "Sorry, I don't know a station called {place}. "
+        "Please check the name or ask the station staff."
+    ),
 }
 
 JOIN: tuple[str, str] = (", ", " and ")

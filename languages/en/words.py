@@ -137,6 +137,11 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
+    "place": (
+        r"\bwhat\s+(?:lines?|subway|train)\s+(?:is|are|does|do|goes|go|stops?|runs?)\s+"
+        r"(?:at\s+|to\s+|through\s+)?(?!here\b|this\b|there\b)([a-z][\w' -]{2,}?)"
+        r"(?:\s+station)?\s+(?:on|in|at|use|served|serve|have|stop|pass)\b"
+    ),
     "station_mark": (
         r"\b(?:at|from|to|near)\s+(?!(?:the|a|an|this|that|here|there|"
         "me|my|your|get|go|buy|use|take|find|ask|see|be|help|"

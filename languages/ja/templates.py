@@ -37,6 +37,12 @@ TEMPLATES: dict[str, str] = {
     "refused": "申し訳ありませんが、そのご要望にはお応えできません。",
     "nothing_to_repeat": "まだご案内していません。何をお手伝いしましょうか。",
     "example_warning": "ご注意：以下は例示データで、確認されていません。",
+    "or_word": "か",
+    "clarify": "{place}は、{options}のどちらの駅でしょうか。",
+    "unknown_place": (
+        "申し訳ありません。{place}という駅は見つかりません。"
+        "駅名をご確認いただくか、駅係員にお尋ねください。"
+    ),
 }
 
 JOIN: tuple[str, str] = ("、", "と")

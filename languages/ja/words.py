@@ -60,6 +60,7 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
+    "place": r"([^\sこそあど、。]{2,}?)(?:駅)?(?:は|って)(?:何|なに|どの)(?:線|号線)",
     "station_mark": r"([^\sのこそあどの、。？]{2,})駅",
     "destination": (r"(?:から)?([^\sから]+?)(?:駅)?(?:まで|" "へ|に行)"),
     "numbered_line": r"(\d{1,2})\s*号線",

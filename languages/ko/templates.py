@@ -40,6 +40,11 @@ TEMPLATES: dict[str, str] = {
     "refused": "죄송합니다. 그 요청은 도와드릴 수 없습니다.",
     "nothing_to_repeat": "아직 드린 안내가 없습니다. 무엇을 도와드릴까요?",
     "example_warning": "안내: 아래는 예시 데이터로, 확인되지 않은 정보입니다.",
+    "or_word": " 또는 ",
+    "clarify": "{place}(이)라고 하시면 {options} 중 어느 역을 말씀하시나요?",
+    "unknown_place": (
+        "{place}(이)라는 역은 찾지 못했습니다. 역 이름을 확인하시거나 역 직원에게 문의해 주세요."
+    ),
 }
 
 JOIN: tuple[str, str] = (", ", "과 ")

@@ -118,6 +118,7 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
+    "place": r"(\S{2,}?)(?:역)?(?:은|는)\s*(?:몇|무슨|어느)\s*(?:호선|노선)",
     "station_mark": (r"(\S{2,}?)[역녁력](?:\s|$|에|은|는|이|" "으로|까지|에서)"),
     "destination": (r"(\S+(?:\s\S+)?)\s*(?:역)?(?:까지|" "으로|로|에|가는|가려면|가고)"),
     "numbered_line": r"(\d{1,2})\s*호선",

@@ -32,6 +32,9 @@ TEMPLATES: dict[str, str] = {
     "refused": "抱歉，我无法处理这个请求。",
     "nothing_to_repeat": "我还没有回答过。请问有什么可以帮您？",
     "example_warning": "注意：以下是示例数据，未经核实。",
+    "or_word": "还是",
+    "clarify": "您说的{place}是指{options}中的哪一站？",
+    "unknown_place": ("抱歉，我不知道叫{place}的车站。请确认站名或咨询车站工作人员。"),
 }
 
 JOIN: tuple[str, str] = ("、", "和")

@@ -73,6 +73,7 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
+    "place": r"([^\s，。？]{2,}?)(?:站)?(?:是|有)?(?:几号线|哪(?:条|几条)线)",
     "station_mark": r"([^\s车本这该此个，。？]{2,})站",
     "destination": ("(?:到|去|往)(.+?)(?:站)?(?:怎么|要|坐|需要|的|[？?]|$)"),
     "numbered_line": r"(\d{1,2})\s*号线",

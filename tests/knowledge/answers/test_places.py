@@ -1,0 +1,109 @@
+"""Everyday place names, ambiguity and the safety rule, through the real answerer and KB.
+
+The rule under test: an answer is never about a station the passenger did not name. A place the
+kiosk cannot pin down gets "I don't know a station called X" or a question naming the
+candidates, never the kiosk's own station or the nearest spelling.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from knowledge.answers.types import Outcome
+from knowledge.importer import parse
+from knowledge.operator import parse_operator_file
+
+ELSEWHERE = ("사당", "서울역", "잠실", "홍대입구", "고속터미널")
+
+
+@pytest.mark.parametrize(
+    ("question", "station_name"),
+    [
+        ("How do I get to Lotte World?", "Jamsil"),
+        ("How do I get to COEX?", "Samseong"),
+        ("고터 가려면 어떻게 가요?", "고속터미널"),
+        ("弘大怎么走？", "弘益大学"),
+        ("How do I get to Gimpo Airport?", "Gimpo"),
+        ("What line is Seoul Forest on?", "Seoul-forest"),
+        ("How do I get to Incheon Airport Terminal 2?", "Terminal 2"),
+    ],
+)
+def test_everyday_names_reach_their_station(answerer, question, station_name) -> None:
+    answer = answerer.answer(question, station="강남")
+    assert answer.outcome is Outcome.ANSWERED, answer.text
+    assert station_name in answer.text
+
+
+def test_a_name_of_two_stations_is_asked_about_not_guessed(answerer) -> None:
+    answer = answerer.answer("How do I get to Incheon Airport?", station="강남")
+    assert answer.outcome is Outcome.CLARIFY
+    assert "Terminal 1" in answer.text and "Terminal 2" in answer.text
+    ko = answerer.answer("인천공항 어떻게 가요?", station="강남")
+    assert ko.outcome is Outcome.CLARIFY and "1터미널" in ko.text and "2터미널" in ko.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What line is Hogwarts station on?",
+        "How do I get to Hogwarts?",
+        "호그와트역은 몇 호선이에요?",
+        "霍格沃茨站是几号线？",
+        "ホグワーツ駅は何線ですか？",
+    ],
+)
+def test_a_place_that_is_no_station_is_said_back_not_answered_for_here(answerer, question) -> None:
+    answer = answerer.answer(question, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION, answer.text
+    assert "강남" not in answer.text and "Gangnam" not in answer.text
+    assert answer.sources == []
+
+
+INVENTED = ("Zorbleton", "Quixmoor", "Vantaloo Park", "Brimsley", "Oxhollow")
+LINES_QUESTIONS = (
+    "What line is {p} on?",
+    "What lines stop at {p} station?",
+    "How do I get to {p}?",
+    "{p}역은 몇 호선이에요?",
+)
+
+
+def test_property_an_answer_names_no_station_but_the_one_asked(answerer, real_kb) -> None:
+    """Random questions naming a random real or invented place: an answered question is
+    about the place named, and an invented place is never answered."""
+    rng = random.Random(20261204)
+    keys = sorted(cx.key for cx in real_kb.complexes())
+    for _ in range(60):
+        template = rng.choice(LINES_QUESTIONS)
+        if rng.random() < 0.5:
+            answer = answerer.answer(template.format(p=rng.choice(INVENTED)), station="강남")
+            assert answer.outcome is not Outcome.ANSWERED, answer.text
+            continue
+        key = rng.choice(keys)
+        cx = real_kb.complex(key)
+        name = cx.name("ko") if template.endswith("호선이에요?") else cx.name("en")
+        answer = answerer.answer(template.format(p=name), station="강남")
+        if answer.outcome is not Outcome.ANSWERED:
+            continue  # not understood is safe; a wrong station is not
+        said = name.replace(" Station", "").rstrip(".")
+        assert said in answer.text, (template.format(p=name), answer.text)
+
+
+def test_places_file_rejects_an_unknown_station_with_its_line(tmp_path) -> None:
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        "schema: kiosk-places/1\nplaces:\n"
+        "  - names: {en: [Somewhere]}\n    stations: [없는역]\n"
+        "    kind: landmark\n    source: a survey\n",
+        encoding="utf-8",
+    )
+    ds = parse({})
+    parse_operator_file(path, ds, {"강남"})
+    assert any(i.field.startswith("places.0.stations") for i in ds.issues)
+    assert not ds.aliases
+    path.write_text(path.read_text().replace("    source: a survey\n", ""), encoding="utf-8")
+    ds = parse({})
+    parse_operator_file(path, ds, {"없는역"})
+    assert any("source" in i.message for i in ds.issues)
