@@ -226,8 +226,8 @@ class StructuredComposer(OperatorComposers):
         here_lines = self.kb.lines_at(cx)
         ids = [ln.id for ln in here_lines]
         asked = [ln for ln in u.lines if ln.id in ids]
-        if not asked and len(ids) == 2:
-            return None  # which way? the passenger must name a line; avoid guessing
+        # Without a walk to describe (no line named, a line not here, no steps in the data),
+        # the lines of the station are the true answer to "what can I transfer to here?".
         if len(asked) == 1:
             to_line = asked[0]
             others = [ln for ln in here_lines if ln.id != to_line.id]
@@ -235,12 +235,12 @@ class StructuredComposer(OperatorComposers):
         elif len(asked) >= 2:
             from_line, to_line = asked[0], asked[1]
         else:
-            return None
+            return self.lines(u)
         if from_line is None:
-            return None
+            return self.lines(u)
         facts = self.kb.transfer_steps(cx, from_line.id, to_line.id, u.lang)
         if not facts:
-            return None
+            return self.lines(u)
         f = facts[0]
         lang = u.lang
         steps = f.data.get("steps") or [f.text]

@@ -107,3 +107,20 @@ def test_places_file_rejects_an_unknown_station_with_its_line(tmp_path) -> None:
     ds = parse({})
     parse_operator_file(path, ds, {"없는역"})
     assert any("source" in i.message for i in ds.issues)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can I transfer to Line 9 here?", "Line 2"),
+        ("这里可以换乘哪些线？", "2号线"),
+        ("5号線に乗り換えたい", "2号線"),
+    ],
+)
+def test_a_transfer_without_a_walk_to_describe_answers_with_the_stations_lines(
+    answerer, question, expected
+) -> None:
+    """Gangnam has no Line 9 and no walk to Line 5: its lines are the true answer."""
+    answer = answerer.answer(question, station="강남")
+    assert answer.outcome is Outcome.ANSWERED, answer.text
+    assert expected in answer.text and "9" not in answer.text
