@@ -76,7 +76,8 @@ class OperatorComposers:
         item = f.data.get("item")
         if isinstance(item, dict) and isinstance(item.get("text"), dict):
             texts = item["text"]
-            return texts.get(lang) or (lang in ("zh", "ja") and texts.get("en")) or texts["ko"]
+            text = texts.get(lang) or (lang in ("zh", "ja") and texts.get("en")) or texts["ko"]
+            return text if lang == "ko" else _without_hangul_notes(text)
         loc = f.data.get("location")
         if loc:
             return render_location(str(loc), lang, self._names(lang))
@@ -219,3 +220,12 @@ def _dedupe_by_location(facts: list[Fact]) -> list[Fact]:
             seen.add(key)
             out.append(f)
     return out
+
+
+_HANGUL_NOTE = re.compile(r"\s*[(（][^)）]*[\uac00-\ud7a3][^)）]*[)）]\s*")
+
+
+def _without_hangul_notes(text: str) -> str:
+    """A bracketed Korean note inside another language's text ("(지하1층) toilets") is left out:
+    an answer says less rather than switch scripts mid-sentence."""
+    return _HANGUL_NOTE.sub(" ", text).strip()

@@ -8,6 +8,7 @@ candidates, never the kiosk's own station or the nearest spelling.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -124,3 +125,13 @@ def test_a_transfer_without_a_walk_to_describe_answers_with_the_stations_lines(
     answer = answerer.answer(question, station="강남")
     assert answer.outcome is Outcome.ANSWERED, answer.text
     assert expected in answer.text and "9" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("Where are the toilets?", "en"), ("厕所在哪里？", "zh"), ("トイレはどこですか？", "ja")],
+)
+def test_facility_answers_stay_in_the_passengers_script(answerer, question, lang) -> None:
+    answer = answerer.answer(question, station="사당")
+    assert answer.outcome is Outcome.ANSWERED and answer.language == lang
+    assert not re.search("[\uac00-\ud7a3]", answer.text), answer.text
