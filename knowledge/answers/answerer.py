@@ -281,6 +281,7 @@ class Answerer:
             timings_ms=turn.timings,
             intent=understood.intent.value,
             path=path,
+            about=understood.about() if outcome is Outcome.ANSWERED else [],
         )
 
     def _canned(

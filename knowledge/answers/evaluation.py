@@ -41,6 +41,8 @@ class EvalItem:
     intent: str = ""
     context: tuple[str, ...] = ()
     """Questions asked before this one in the same conversation (for repeat and follow-ups)."""
+    expected_stations: tuple[str, ...] | None = None
+    """Stations the answer may be about (Korean names; empty: none). None: not checked."""
 
 
 @dataclass(slots=True)
@@ -50,6 +52,8 @@ class ItemResult:
     correct: bool
     hallucinated: bool
     missing: list[str] = field(default_factory=list)
+    wrong_station: bool = False
+    """Answered about a station the question did not name: the one unforgivable answer."""
 
 
 def load_set(path: Path = DEFAULT_SET) -> list[EvalItem]:
@@ -73,6 +77,11 @@ def load_set(path: Path = DEFAULT_SET) -> list[EvalItem]:
                 expected_outcome=row["expected_outcome"],
                 station=row.get("station"),
                 expected_facts=tuple(str(f) for f in row.get("expected_facts") or ()),
+                expected_stations=(
+                    None
+                    if row.get("expected_stations") is None
+                    else tuple(str(s) for s in row["expected_stations"])
+                ),
                 intent=row.get("intent", ""),
                 context=tuple(row.get("context") or ()),
             )
@@ -105,7 +114,15 @@ def score(item: EvalItem, answer: Answer, checker: GroundingChecker) -> ItemResu
             thorough=answer.path == "llm",
         )
         hallucinated = not result.ok
-    return ItemResult(item, answer, correct, hallucinated, missing)
+    wrong = _wrong_station(item, answer, checker)
+    return ItemResult(item, answer, correct and not wrong, hallucinated, missing, wrong)
+
+
+def _wrong_station(item: EvalItem, answer: Answer, checker: GroundingChecker) -> bool:
+    if item.expected_stations is None or answer.outcome is not Outcome.ANSWERED:
+        return False
+    allowed = {key for name in item.expected_stations if (key := _here_key(checker, name))}
+    return any(key not in allowed for key in answer.about)
 
 
 def _here_key(checker: GroundingChecker, station: str | None) -> str | None:
@@ -169,6 +186,7 @@ def _metrics(rs: list[ItemResult]) -> dict[str, Any]:
         "answerable_accuracy": _ratio(sum(r.correct for r in answerable), len(answerable)),
         "answered": len(answered),
         "hallucination_rate": _ratio(sum(r.hallucinated for r in answered), len(answered), 0.0),
+        "wrong_station": sum(r.wrong_station for r in rs),
         "refusal_precision": _ratio(len(both), len(pred_ref)),
         "refusal_recall": _ratio(len(both), len(exp_ref)),
         "latency_ms_p50": round(percentile(totals, 50), 2),
@@ -188,6 +206,7 @@ class Thresholds:
     max_hallucination_rate: float = 0.0
     min_refusal_precision: float = 0.9
     min_refusal_recall: float = 0.9
+    max_wrong_station: int = 0
 
     def failures(self, summary: dict[str, Any]) -> list[str]:
         out = []
@@ -202,6 +221,8 @@ class Thresholds:
                     f"{name}: hallucination rate {m['hallucination_rate']:.3f} "
                     f"> {self.max_hallucination_rate}"
                 )
+            if m["wrong_station"] > self.max_wrong_station:
+                out.append(f"{name}: {m['wrong_station']} answers about a station not asked")
             if name == "overall":
                 if m["refusal_precision"] < self.min_refusal_precision:
                     out.append(f"overall: refusal precision {m['refusal_precision']:.3f}")
@@ -218,6 +239,7 @@ def table(summary: dict[str, Any]) -> str:
         "accuracy",
         "answerable acc.",
         "hallucination",
+        "wrong station",
         "refusal P",
         "refusal R",
         "p50 ms",
@@ -235,6 +257,7 @@ def table(summary: dict[str, Any]) -> str:
                     f"{m['accuracy']:.3f}",
                     f"{m['answerable_accuracy']:.3f}",
                     f"{m['hallucination_rate']:.3f}",
+                    m["wrong_station"],
                     f"{m['refusal_precision']:.3f}",
                     f"{m['refusal_recall']:.3f}",
                     m["latency_ms_p50"],

@@ -72,6 +72,9 @@ class Answer:
     """How the text was made: structured | llm | canned | repeat."""
     derived: list[str] = field(default_factory=list)
     """Numbers/line ids computed from the sources (stop counts), so a later check can verify."""
+    about: list[str] = field(default_factory=list)
+    """Complex keys of the stations an answer speaks about (its subject, a route's two ends):
+    what the evaluation checks against the stations the question named."""
 
     def as_json(self) -> dict[str, Any]:
         """The exact shape `kiosk ask --json` prints; sources only when answered."""

@@ -108,6 +108,12 @@ class Understood:
     """The words where a station name was expected, when none was recognised in them: the
     kiosk says it does not know that station, in the passenger's own words."""
 
+    def about(self) -> list[str]:
+        """Complex keys of the stations an answer to this question speaks about."""
+        ends = (self.origin, self.destination)
+        named = ends if self.intent is Intent.ROUTE else (self.subject,)
+        return list(dict.fromkeys(cx.key for cx in named if cx is not None))
+
 
 def normalise(text: str) -> str:
     """NFKC (full-width digits and Latin to ASCII), NFC Hangul, lower case, single spaces."""

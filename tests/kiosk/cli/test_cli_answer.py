@@ -82,6 +82,36 @@ def test_eval_exit_code_follows_thresholds(real_kb, tmp_path: Path, capsys) -> N
     assert main(args) == 3
 
 
+def test_eval_fails_on_any_answer_about_a_station_the_question_did_not_name(
+    real_kb, tmp_path: Path, capsys
+) -> None:
+    def item(question: str, outcome: str, stations: list[str]) -> dict:
+        return {
+            "id": question,
+            "lang": "en",
+            "question": question,
+            "station": "강남",
+            "expected_outcome": outcome,
+            "expected_stations": stations,
+        }
+
+    items = [
+        item("Which lines stop at Sadang?", "answered", ["사당"]),
+        item("What line is Hogwarts station on?", "no_information", []),
+        item("How do I get from Jamsil to Sadang?", "answered", ["잠실", "사당"]),
+    ]
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
+    args = ["eval", "--set", str(path), "--json", "--kb-dir", _kb_dir(real_kb), "--no-llm"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["overall"]["wrong_station"] == 0
+    items[2]["expected_stations"] = ["잠실", "서울역"]  # as if it had answered about 사당 unasked
+    path.write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
+    assert main(args) == 3
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["overall"]["wrong_station"] == 1
+
+
 def test_example_operator_values_are_not_spoken_when_switched_off(
     real_kb, capsys, tmp_path
 ) -> None:
