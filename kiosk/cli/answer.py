@@ -12,8 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 import languages
 from kiosk.cli.common import print_json, settings_from_args
+from kiosk.errors import KioskError
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +130,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
 
     answerer = build_answerer_from_args(args)
-    items = load_set(args.set or DEFAULT_SET)
+    try:
+        items = load_set(args.set or DEFAULT_SET)
+    except (OSError, ValueError, yaml.YAMLError) as err:  # JSONDecodeError is a ValueError
+        raise KioskError(
+            "eval-set-invalid", f"--set: cannot read the question set: {err}"
+        ) from None
     if args.lang:
         items = [i for i in items if i.lang == args.lang]
     results = run(answerer.answer, items, answerer.grounding)

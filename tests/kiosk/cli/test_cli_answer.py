@@ -126,3 +126,11 @@ def test_example_operator_values_are_not_spoken_when_switched_off(
     main([*question, *flags, "--config", str(config)])
     withheld = json.loads(capsys.readouterr().out)
     assert withheld["outcome"] == "no_information" and withheld["sources"] == []
+
+
+def test_eval_names_a_malformed_question_set_in_one_line(real_kb, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "set.yaml"
+    path.write_text("items:\n- {id: a, question: Where is it?, lang: en}\n", encoding="utf-8")
+    code = main(["eval", "--set", str(path), "--kb-dir", _kb_dir(real_kb), "--no-llm"])
+    err = capsys.readouterr().err
+    assert code != 0 and "cannot read the question set" in err and "Traceback" not in err

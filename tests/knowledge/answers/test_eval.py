@@ -36,6 +36,14 @@ def test_fast_subset_scores(answerer) -> None:
     assert summary["overall"]["answerable_accuracy"] >= 0.9
 
 
+def test_place_names_set_has_no_answer_about_a_station_not_asked(answerer) -> None:
+    items = load_set(DEFAULT_SET.parent / "places.yaml")
+    assert all(i.expected_stations is not None for i in items)
+    summary = summarise(run(answerer.answer, items, answerer.grounding))
+    assert summary["overall"]["wrong_station"] == 0
+    assert not Thresholds(min_answerable_accuracy=0.95).failures(summary), table(summary)
+
+
 def test_a_wrong_answer_is_scored_wrong(answerer, tmp_path: Path) -> None:
     bad = {
         "items": [
