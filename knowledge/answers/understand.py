@@ -272,6 +272,8 @@ class Understander:
         heard = next((g for g in mark.groups() if g), None) if mark else None
         if not found:
             heard = heard or _place_chunk(question, lang, hits)
+            if heard:  # "えっと、東大門": a filler before a comma is not part of the name
+                heard = re.split(r"[、,，]\s*", heard)[-1]
             if heard and not _is_here(heard, lang):
                 found = self._filter([b] if (b := self.kb.best_station(heard, lang)) else [], text)
         self._unresolved = bool(heard) and not found and not _is_here(heard, lang)

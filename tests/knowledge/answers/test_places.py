@@ -29,6 +29,7 @@ ELSEWHERE = ("사당", "서울역", "잠실", "홍대입구", "고속터미널")
         ("How do I get to Gimpo Airport?", "Gimpo"),
         ("What line is Seoul Forest on?", "Seoul-forest"),
         ("How do I get to Incheon Airport Terminal 2?", "Terminal 2"),
+        ("えっと、東大門に行くには？", "トンデムン"),  # a filler, and the kanji of a katakana name
     ],
 )
 def test_everyday_names_reach_their_station(answerer, question, station_name) -> None:
