@@ -64,6 +64,9 @@ class Language:
     """Particles after a station that make it the origin (`에서`, `から`)."""
     origin_before: tuple[str, ...] = ()
     """Words before a station that make it the origin (`from`, `从`)."""
+    here_words: tuple[str, ...] = ()
+    """Words for the kiosk's own station (`here`, `여기`): a place slot holding one names no
+    other station."""
     sample: str = ""
     """A short word to check that a voice speaks (`안녕하세요`)."""
     name_endings: tuple[str, ...] = ()

@@ -52,16 +52,13 @@ def _place_chunk(question: str, lang: str, hits: dict[Intent, list[str]]) -> str
     return None
 
 
-_HERE = ("here", "this", "there", "여기", "이곳", "이 역", "这里", "这儿", "本站", "ここ", "この駅")
-
-
 def _is_here(chunk: str, lang: str) -> bool:
     """A chunk that names the kiosk's own station, or no place at all."""
+    language = languages.get(lang)
     words = normalise(chunk)
-    common = languages.get(lang).common_words
     said = words.split()
-    here = any((h in said) if h.isascii() else (h in words) for h in _HERE)
-    return here or all(w in common for w in said)
+    here = any((h in said) if h.isascii() else (h in words) for h in language.here_words)
+    return here or all(w in language.common_words for w in said)
 
 
 def latin_word_match(m: StationMatch, text: str) -> bool:
@@ -270,14 +267,16 @@ class Understander:
                 ):
                     found.append(best)
         heard = next((g for g in mark.groups() if g), None) if mark else None
-        if not found:
-            heard = heard or _place_chunk(question, lang, hits)
+        if not found and not heard:  # a marked chunk was resolved above, with the same rules
+            heard = _place_chunk(question, lang, hits)
             if heard:  # "えっと、東大門": a filler before a comma is not part of the name
                 heard = re.split(r"[、,，]\s*", heard)[-1]
             if heard and not _is_here(heard, lang):
-                found = self._filter([b] if (b := self.kb.best_station(heard, lang)) else [], text)
-        self._unresolved = bool(heard) and not found and not _is_here(heard, lang)
-        self._heard = heard.strip(" ?？。.!") if heard else None
+                best = self.kb.best_station(heard, lang)
+                found = self._filter([best] if best else [], text, words=False)
+        here = heard is None or _is_here(heard, lang)
+        self._unresolved = not found and not here
+        self._heard = heard.strip(" ?？。.!") if heard and not here else None
         return found
 
     def _filter(

@@ -161,6 +161,8 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ()
 ORIGIN_BEFORE: tuple[str, ...] = ("from",)
+HERE_WORDS: tuple[str, ...] = ("here", "this", "there")
+"""Words that point at the kiosk's own station, not at a station name."""
 
 
 COMMON_WORDS = frozenset(

@@ -69,6 +69,8 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ("から",)
 ORIGIN_BEFORE: tuple[str, ...] = ()
+HERE_WORDS: tuple[str, ...] = ("ここ", "この駅")
+"""Words that point at the kiosk's own station, not at a station name."""
 
 
 NAME_ENDINGS: tuple[str, ...] = (

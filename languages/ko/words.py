@@ -127,6 +127,8 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ("에서", "부터")
 ORIGIN_BEFORE: tuple[str, ...] = ()
+HERE_WORDS: tuple[str, ...] = ("여기", "이곳", "이 역")
+"""Words that point at the kiosk's own station, not at a station name."""
 
 
 NAME_ENDINGS: tuple[str, ...] = (

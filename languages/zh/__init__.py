@@ -32,6 +32,7 @@ LANGUAGE = Language(
     kind_words=templates.KIND_WORDS,
     origin_after=words.ORIGIN_AFTER,
     origin_before=words.ORIGIN_BEFORE,
+    here_words=words.HERE_WORDS,
     name_endings=words.NAME_ENDINGS,
     sample="你好",
 )

@@ -82,6 +82,8 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ()
 ORIGIN_BEFORE: tuple[str, ...] = ("从", "由")
+HERE_WORDS: tuple[str, ...] = ("这里", "这儿", "本站")
+"""Words that point at the kiosk's own station, not at a station name."""
 
 
 NAME_ENDINGS: tuple[str, ...] = (
