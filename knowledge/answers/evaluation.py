@@ -2,8 +2,9 @@
 
 Metrics, per language and overall:
 - accuracy: the outcome is the expected one and, when answered, every expected fact string
-  occurs in the answer (NFKC, case-insensitive); `answerable_accuracy` counts only items whose
-  expected outcome is `answered` (the >= 90% target);
+  occurs in the answer (NFKC, case-insensitive; a fact given as a list is met by any one of its
+  strings, for names the data spells more than one way); `answerable_accuracy` counts only
+  items whose expected outcome is `answered` (the >= 90% target);
 - hallucination rate: answered items whose text fails the grounding check against the answer's
   own sources (plus the counts the composer declared as derived from them);
 - refusal precision/recall: `refused` predicted vs expected;
@@ -37,7 +38,8 @@ class EvalItem:
     question: str
     expected_outcome: str
     station: str | None = None
-    expected_facts: tuple[str, ...] = ()
+    expected_facts: tuple[str | tuple[str, ...], ...] = ()
+    """Strings the answer must contain; a tuple is met by any one of its strings."""
     intent: str = ""
     context: tuple[str, ...] = ()
     """Questions asked before this one in the same conversation (for repeat and follow-ups)."""
@@ -76,7 +78,7 @@ def load_set(path: Path = DEFAULT_SET) -> list[EvalItem]:
                 question=unicodedata.normalize("NFC", row["question"]),
                 expected_outcome=row["expected_outcome"],
                 station=row.get("station"),
-                expected_facts=tuple(str(f) for f in row.get("expected_facts") or ()),
+                expected_facts=tuple(_fact(f) for f in row.get("expected_facts") or ()),
                 expected_stations=(
                     None
                     if row.get("expected_stations") is None
@@ -89,13 +91,21 @@ def load_set(path: Path = DEFAULT_SET) -> list[EvalItem]:
     return items
 
 
+def _fact(raw: Any) -> str | tuple[str, ...]:
+    return tuple(str(f) for f in raw) if isinstance(raw, list) else str(raw)
+
+
 def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
 def score(item: EvalItem, answer: Answer, checker: GroundingChecker) -> ItemResult:
     text = _key(answer.text)
-    missing = [f for f in item.expected_facts if _key(f) not in text]
+    missing = [
+        " | ".join(fact) if isinstance(fact, tuple) else fact
+        for fact in item.expected_facts
+        if not any(_key(f) in text for f in (fact if isinstance(fact, tuple) else (fact,)))
+    ]
     correct = answer.outcome.value == item.expected_outcome and (
         answer.outcome is not Outcome.ANSWERED or not missing
     )

@@ -66,6 +66,21 @@ def test_a_wrong_answer_is_scored_wrong(answerer, tmp_path: Path) -> None:
     assert "| overall | 1 |" in table(summary)
 
 
+def test_a_fact_given_as_a_list_is_met_by_any_of_its_spellings(answerer, tmp_path: Path) -> None:
+    row = {
+        "id": "y",
+        "lang": "en",
+        "question": "Which lines stop at Sadang?",
+        "station": "Gangnam",
+        "expected_outcome": "answered",
+        "expected_facts": [["Sadang", "Sa-dang"], ["Line 9", "Line 99"]],
+    }
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump({"items": [row]}), encoding="utf-8")
+    result = run(answerer.answer, load_set(path), answerer.grounding)[0]
+    assert result.missing == ["Line 9 | Line 99"]
+
+
 def test_jsonl_sets_load(tmp_path: Path) -> None:
     path = tmp_path / "set.jsonl"
     row = {"id": "a", "lang": "ko", "question": "강남", "expected_outcome": "answered"}
