@@ -302,6 +302,7 @@ class TurnPipeline:
             EventType.ANSWER_DONE,
             {
                 "answer": answer.text,
+                "shown": list(answer.shown),
                 "language": answer.language,
                 "outcome": answer.outcome.value,
                 "timings_ms": dict(timings),

@@ -4,6 +4,7 @@ transfers between codes of the same complex. Routes are Dijkstra with a transfer
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ class LineGraph:
             nxt = path[i + 1][0]
             line = self._line_of(self._nodes[start].line_id)
             nxt_cx = self._complex_of(self._nodes[nxt].complex)
+            forks, end = self._branch(path[i : j + 1])
             legs.append(
                 Leg(
                     line=line,
@@ -130,7 +132,57 @@ class LineGraph:
                     toward=nxt_cx.names["ko"],
                     source_ids=tuple(sids),
                     next_station=nxt_cx,
+                    passes_fork=forks,
+                    bound_for=self._complex_of(self._nodes[end].complex) if end else None,
+                    bound_for_code=end or "",
                 )
             )
             i = j
         return legs
+
+    def _branch(self, ride: list[tuple[str, str | None]]) -> tuple[bool, str | None]:
+        """Whether a ride (path entries of one line) passes a fork of its line, and then the
+        code of the line's end it heads for (None when the line forks again, or loops)."""
+        codes = [code for code, _ in ride]
+        onto_branch = any(
+            len(self._ahead(here)) > 2 and self._leaves_trunk(here, nxt)
+            for here, nxt in itertools.pairwise(codes)
+        )
+        if not onto_branch:
+            return False, None
+        behind, here = codes[-2], codes[-1]
+        seen = {here}
+        while True:
+            ahead = self._ahead(here) - {behind}
+            if not ahead:
+                return True, here
+            if len(ahead) > 1 or next(iter(ahead)) in seen:
+                return True, None
+            behind, here = here, next(iter(ahead))
+            seen.add(here)
+
+    def _leaves_trunk(self, fork: str, toward: str) -> bool:
+        """Leaving `fork` toward `toward` turns onto a branch: not the side with the most
+        stations behind it (the trunk, where trains from every branch run), and not round a
+        loop (Line 2's circle, whose trains pass the fork)."""
+        sides = {n: self._beyond(fork, n) for n in self._ahead(fork)}
+        if fork in sides[toward]:
+            return False  # a loop back to the fork
+        return len(sides[toward]) < max(len(side) for side in sides.values())
+
+    def _beyond(self, fork: str, start: str) -> set[str]:
+        """Codes reachable from `start` without passing through `fork` (plus `fork` itself when
+        a loop leads back to it)."""
+        seen, todo = {start}, [start]
+        while todo:
+            code = todo.pop()
+            for n in self._ahead(code):
+                if n == fork and code != start:
+                    seen.add(fork)
+                elif n != fork and n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        return seen
+
+    def _ahead(self, code: str) -> set[str]:
+        return {n for n, _ in self._adj.get(code, [])}

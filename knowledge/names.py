@@ -71,7 +71,7 @@ def _words() -> _NameWords:
 
 _LATIN_STOP = {"station", "subway", "metro", "stop", "the", "at", "to", "from", "line"}
 
-_IN_NAME_PUNCT = frozenset("-–·'’()[]/")
+_IN_NAME_PUNCT = frozenset("-–·'’`()[]/")
 """Characters `name_key` drops: inside a name they are not word boundaries."""
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
 

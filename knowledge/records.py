@@ -79,6 +79,13 @@ class Leg:
     source_ids: tuple[str, ...]
     next_station: StationComplex | None = None
     """The first station after `from_station`: the direction as signs show it (`역삼 방면`)."""
+    passes_fork: bool = False
+    """The ride passes a station where its line branches (Line 1 at Guro, Line 5 at Gangdong):
+    not every train in that direction goes where the passenger is going."""
+    bound_for: StationComplex | None = None
+    """With `passes_fork`, the line's end the ride heads for (the train to board says it),
+    when the line does not branch again after `to_station`."""
+    bound_for_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

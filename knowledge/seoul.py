@@ -80,7 +80,8 @@ def parse_stations(path: Path, ds: Dataset) -> None:
             ds.issues.append(Issue(path.name, lineno, "name_ko", "empty"))
         if line is None or not row["name_ko"]:
             continue
-        names = {lang: row.get(f"name_{lang}", "") for lang in languages.codes()}
+        # The file writes the apostrophe as a backtick (`Seoul Nat`l Univ.`): shown and read out.
+        names = {lang: row.get(f"name_{lang}", "").replace("`", "’") for lang in languages.codes()}
         fallback = tuple(lang for lang in ("zh", "ja") if not names[lang])
         for lang in fallback:
             names[lang] = names["en"] or names["ko"]

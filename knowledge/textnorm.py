@@ -181,8 +181,8 @@ _LATIN_RULES = [
 
 def latin_words(text: str) -> str:
     """Lower-case Latin text with common abbreviations spelled out and punctuation removed."""
-    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    t = t.replace("’", "'").replace("`", "'")
+    t = text.replace("’", "'").replace("`", "'")  # before the ASCII fold drops ’
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
     for pat, rep in _ABBREV:
         t = re.sub(pat, rep, t)
     return re.sub(r"[^a-z0-9]+", " ", t).strip()
@@ -213,7 +213,7 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
 def name_key(text: str) -> str:
     """Exact-match key: NFKC, lower case, spaces and punctuation removed (keeps Hangul/CJK)."""
     t = unicodedata.normalize("NFKC", text).lower()
-    t = t.replace("’", "'")
+    t = t.replace("’", "'").replace("`", "'")
     return nfc(re.sub(r"[\s\-–·.,'()\[\]/]+", "", t))
 
 

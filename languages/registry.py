@@ -67,6 +67,9 @@ class Language:
     here_words: tuple[str, ...] = ()
     """Words for the kiosk's own station (`here`, `여기`): a place slot holding one names no
     other station."""
+    spoken_chars_per_second: float = 12.0
+    """How fast its voice says the normalised answer text, to keep a spoken answer within the
+    ear's budget (`knowledge/answers/ear.py`); measured on the default voices."""
     sample: str = ""
     """A short word to check that a voice speaks (`안녕하세요`)."""
     name_endings: tuple[str, ...] = ()

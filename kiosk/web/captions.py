@@ -102,7 +102,12 @@ class CaptionBoard:
         elif kind is EventType.ANSWER_DONE and not (new_turn and cap.turn_id):
             full = _nfc(data.get("answer"))
             cap = replace(cap, language=_lang(data, cap), outcome=str(data.get("outcome", "")))
-            if full and not cap.answer:
+            # The screen shows every sentence, also those the voice left to it.
+            listed = data.get("shown")
+            shown = tuple(s for s in map(_nfc, listed) if s) if isinstance(listed, list) else ()
+            if len(shown) > len(cap.answer):
+                cap = replace(cap, answer=shown)
+            elif full and not cap.answer:
                 cap = replace(cap, answer=(full,))
         elif kind in (EventType.TURN_DONE, EventType.TURN_ERROR) and turn_id == cap.turn_id:
             if kind is EventType.TURN_ERROR:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import languages
+from knowledge.answers.ear import for_the_ear
 from knowledge.answers.generated import grounded_sentences
 from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
@@ -267,16 +268,18 @@ class Answerer:
         sentences: list[str],
         sources: list[Source],
         path: str,
+        shown: list[str] | None = None,
     ) -> Answer:
+        """The answer: `sentences` are spoken, `shown` (default: the same) go to the screen."""
         turn.timings["total"] = round((time.perf_counter() - turn.t0) * 1000, 3)
+        shown = sentences if shown is None else shown
         return Answer(
             question=turn.question,
             language=turn.lang,
             outcome=outcome,
-            text=" ".join(sentences)
-            if languages.get(turn.lang).word_spaced
-            else "".join(sentences),
+            text=" ".join(shown) if languages.get(turn.lang).word_spaced else "".join(shown),
             sentences=sentences,
+            shown=shown,
             sources=sources if outcome is Outcome.ANSWERED else [],
             timings_ms=turn.timings,
             intent=understood.intent.value,
@@ -320,6 +323,7 @@ class Answerer:
             timings_ms=turn.timings,
             speech_rate=rate,
             sentences=list(last.sentences),
+            shown=list(last.shown),
             sources=list(last.sources),
             path="repeat",
         )
@@ -352,8 +356,17 @@ class Answerer:
                 ",".join(result.unsupported),
             )
             return None
+        spoken = composed.spoken
+        if spoken is None:
+            spoken = for_the_ear(composed.sentences, turn.lang, keep=composed.keep)
         answer = self._finish(
-            turn, understood, Outcome.ANSWERED, composed.sentences, composed.sources, "structured"
+            turn,
+            understood,
+            Outcome.ANSWERED,
+            spoken,
+            composed.sources,
+            "structured",
+            shown=composed.sentences,
         )
         answer.derived = [*composed.derived, *(f"line:{ln}" for ln in composed.lines)]
         return answer
@@ -366,11 +379,14 @@ class Answerer:
             return composed
         if not self.settings.example_facts:
             return None
+        warning = say("example_warning", understood.lang)
         return Composed(
-            [say("example_warning", understood.lang), *composed.sentences],
+            [warning, *composed.sentences],
             composed.sources,
             composed.derived,
             composed.lines,
+            spoken=None if composed.spoken is None else [warning, *composed.spoken],
+            keep=composed.keep + 1,
         )
 
     def _llm_ok(self, lang: str) -> bool:

@@ -96,6 +96,8 @@ def _fact(raw: Any) -> str | tuple[str, ...]:
 
 
 def _key(text: str) -> str:
+    # One apostrophe: the public files write `Nat`l`, the kiosk shows `Nat’l`.
+    text = text.replace("’", "'").replace("`", "'")
     return unicodedata.normalize("NFKC", text).casefold()
 
 

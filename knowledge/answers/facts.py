@@ -17,8 +17,8 @@ from knowledge.answers.types import Source
 from knowledge.answers.understand import Understood
 from knowledge.records import Fact, StationComplex
 
-MAX_ITEMS = 4
-"""Spoken lists longer than this lose the listener; the rest stays on the screen via sources."""
+MAX_ITEMS = 8
+"""Items a list answer shows on the screen; the voice says those that fit `ear.py`'s budget."""
 
 
 @dataclass(slots=True)
@@ -29,6 +29,11 @@ class Composed:
     """Numbers computed from the sources (stop and item counts), declared for grounding."""
     lines: list[str] = field(default_factory=list)
     """Line ids read from the sources' structured fields (a timetable row's `line: "2"`)."""
+    spoken: list[str] | None = None
+    """What the voice says when it is not the first `sentences` that fit the ear's budget
+    (`knowledge/answers/ear.py`); the screen always shows `sentences`."""
+    keep: int = 1
+    """Leading sentences always spoken (a head sentence, the first item)."""
 
 
 def fact_text(fact: Any, lang: str) -> str:
@@ -63,8 +68,10 @@ class OperatorComposers:
         lang = u.lang
         sentences = []
         for f in _dedupe_by_location(facts)[:MAX_ITEMS]:
-            where = self._where(f, lang)
-            sentences.append(say("toilet_item", lang, station=cx.name(lang), where=where))
+            if where := self._where(f, lang):
+                sentences.append(say("toilet_item", lang, station=cx.name(lang), where=where))
+        if not sentences:
+            return None
         sources = [Source(f.source_id, fact_text(f, lang)) for f in facts[:MAX_ITEMS]]
         return Composed(sentences, sources)
 

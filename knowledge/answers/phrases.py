@@ -19,6 +19,7 @@ NameFn = Callable[[str], str]
 """Korean station name -> its name in the answer's language (identity when unknown)."""
 
 _REG = LineRegistry()
+HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 _STEP_RULES: tuple[tuple[str, str], ...] = (
     ("platform_off_line", r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장 하차$"),
@@ -81,24 +82,42 @@ def render_step(step: str, lang: str, names: NameFn) -> str:
 
 
 def render_location(location: str, lang: str, names: NameFn) -> str:
-    """An elevator/toilet location in `lang`; unparsed parts stay in Korean."""
+    """An elevator/toilet location in `lang`. In another language than Korean, a part no rule
+    covers is left out (say less rather than mix scripts); "" when no part is left."""
     parts = [p.strip() for p in re.split(r",(?!\d)", location) if p.strip()]
-    return ", ".join(_render_part(p, lang, names) for p in parts)
+    rendered = [_render_part(p, lang, names) for p in parts]
+    return ", ".join(r for r in rendered if r and (lang == "ko" or not HANGUL.search(r)))
+
+
+# An exit, as the elevator file writes it: `4번 출입구`, `1-1번 출입구`, `4번 출입구(육교) 측`,
+# `4번 출입구 측` (the side of exit 4): the exit is what a passenger looks for.
+_EXIT = re.compile(r"(\d+(?:-\d+)?)번 출(?:입)?구(?:\s*\([^)]*\))?(?:\s*(?:측|방향|앞|중심))?")
+_EXITS = re.compile(r"(\d+(?:,\s*\d+)+)번 출(?:입)?구(?:\s*(?:측|방향|중심))?")
+_BETWEEN = re.compile(r"(\d+),\s*(\d+)번 출(?:입)?구 사이(?:\s*\([^)]*\))?")
+_PLATFORM = re.compile(r"(\S+?)(?:\(\S+\))?\s?방면\s*(\d+-\d+)")
+_INSIDE = re.compile(r"(대합실|환승통로)\s*(?:\((?P<inner>[^)]*)\)?)?")
 
 
 def _render_part(part: str, lang: str, names: NameFn) -> str:
     if lang == "ko":  # passengers say 출구 and need the word 승강장 before a door number
         part = re.sub(r"(\d+)번 출입구", r"\1번 출구", part)
-        return re.sub(r"(\S+) 방면\s*(\d+-\d+)", r"\1 방면 승강장 \2", part)
+        return re.sub(r"(\S+?) ?방면\s*(\d+-\d+)", r"\1 방면 승강장 \2", part)
     language = languages.get(lang)
-    if m := re.fullmatch(r"(\d+)번 출(?:입)?구", part):
+    phrases = language.phrases
+    if m := _EXIT.fullmatch(part):
         return language.exit_word.format(n=m.group(1))
-    between = language.phrases.get("between_exits")
-    if between and (m := re.fullmatch(r"(\d+),\s*(\d+)번 출(?:입)?구 사이", part)):
-        a, b = m.groups()
-        return between.format(a=a, b=b)
-    if m := re.fullmatch(r"(\S+?)(?:\(\S+\))? 방면\s*(\d+-\d+)", part):
+    if (m := _BETWEEN.fullmatch(part)) and "between_exits" in phrases:
+        return phrases["between_exits"].format(a=m.group(1), b=m.group(2))
+    if (m := _EXITS.fullmatch(part)) and "between_exits" in phrases:
+        *first, last = re.split(r",\s*", m.group(1))
+        exits = [language.exit_word.format(n=n) for n in first]
+        return ", ".join([*exits, language.exit_word.format(n=last)])
+    if m := _PLATFORM.fullmatch(part):
         return language.platform_toward.format(toward=names(m.group(1)), door=m.group(2))
-    if part == "대합실" and "concourse" in language.phrases:
-        return language.phrases["concourse"]
-    return part
+    if m := _INSIDE.fullmatch(part):
+        key = "concourse" if m.group(1) == "대합실" else "transfer_passage_place"
+        if key not in phrases:
+            return ""
+        inner = _render_part(m.group("inner") or "", lang, names) if m.group("inner") else ""
+        return f"{phrases[key]} ({inner})" if inner else phrases[key]
+    return ""

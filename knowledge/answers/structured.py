@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from knowledge.answers.facts import MAX_ITEMS, Composed, OperatorComposers, fact_text
-from knowledge.answers.phrases import render_location, render_step
+from knowledge.answers.phrases import HANGUL, render_location, render_step
 from knowledge.answers.templates import join, ko_topic, say
 from knowledge.answers.types import Intent, Source
 from knowledge.answers.understand import Understood
@@ -36,10 +36,16 @@ class StructuredComposer(OperatorComposers):
         """A Korean station name (from a record) in `lang`, via the KB's own names."""
         if lang == "ko":
             return ko_name
-        matches = [m for m in self.kb.resolve_station(ko_name, "ko") if m.confidence >= 0.99]
-        same = [m for m in matches if m.complex.key == ko_name]
-        if same or len(matches) == 1:
-            return (same or matches)[0].complex.name(lang)
+        # The files also write `구로디지털단지역` and `효창공원` (for 효창공원앞); a name two
+        # stations share (신촌, 양평) is the same word in every language.
+        for name in dict.fromkeys((ko_name, ko_name.removesuffix("역"))):
+            matches = [m for m in self.kb.resolve_station(name, "ko") if m.confidence >= 0.9]
+            same = [m for m in matches if m.complex.key == name]
+            if same:
+                return same[0].complex.name(lang)
+            shown = {m.complex.name(lang) for m in matches}
+            if len(shown) == 1:
+                return shown.pop()
         return ko_name
 
     def _line_of_code(self, cx: StationComplex, code: str) -> Line | None:
@@ -122,7 +128,8 @@ class StructuredComposer(OperatorComposers):
                 stops=leg.stops,
                 dest=leg.to_station.name(lang),
             )
-            return Composed([text], sources, [str(leg.stops)])
+            sentences = [text, *self._boarding(leg, lang)]
+            return Composed(sentences, sources, [str(leg.stops)], keep=len(sentences))
         derived = [str(route.transfers), str(route.total_stops), *(str(lg.stops) for lg in legs)]
         sentences = [
             say(
@@ -141,6 +148,7 @@ class StructuredComposer(OperatorComposers):
                 stops=legs[0].stops,
                 to=legs[0].to_station.name(lang),
             ),
+            *self._boarding(legs[0], lang),
         ]
         for leg, tw in zip(legs[1:], toward[1:], strict=True):
             sentences.append(
@@ -154,7 +162,17 @@ class StructuredComposer(OperatorComposers):
                     to=leg.to_station.name(lang),
                 )
             )
-        return Composed(sentences, sources, derived)
+            sentences.extend(self._boarding(leg, lang))
+        # The summary is for the screen; the voice gives the legs, which must all be heard.
+        return Composed(sentences, sources, derived, spoken=sentences[1:])
+
+    def _boarding(self, leg: Any, lang: str) -> list[str]:
+        """Which train to board where the line branches on the way (none where it does not)."""
+        if not leg.passes_fork:
+            return []
+        if leg.bound_for is not None:
+            return [say("board_bound_for", lang, end=leg.bound_for.name(lang))]
+        return [say("board_stops_at", lang, to=leg.to_station.name(lang))]
 
     def _toward(self, leg: Any, lang: str) -> str:
         nxt = getattr(leg, "next_station", None)
@@ -180,6 +198,11 @@ class StructuredComposer(OperatorComposers):
                 else:
                     fallback = f"{leg.line.name(lang)} {sid}"
                 out.append(self.source(sid, lang, fallback))
+            end = f"station:{leg.bound_for_code}"
+            if leg.bound_for is not None and end not in seen:
+                seen.add(end)
+                fallback = f"{leg.bound_for.name(lang)} {leg.line.name(lang)}"
+                out.append(self.source(end, lang, fallback))
         return out
 
     def elevator(self, u: Understood) -> Composed | None:
@@ -201,9 +224,10 @@ class StructuredComposer(OperatorComposers):
         for f in facts[:MAX_ITEMS]:
             line = self._line_name(cx, f, lang)
             where = render_location(str(f.data.get("location", f.text)), lang, self._names(lang))
-            sentences.append(say("elevator_item", lang, line=line, where=where))
+            if where:  # a location no rule renders in this language is left to the staff
+                sentences.append(say("elevator_item", lang, line=line, where=where))
         sources = [Source(f.source_id, fact_text(f, lang)) for f in facts]
-        return Composed(sentences, sources, [str(len(facts))])
+        return Composed(sentences, sources, [str(len(facts))], keep=2)
 
     def _fact_line(self, cx: StationComplex, fact: Fact) -> str | None:
         line_id = fact.data.get("line_id") or fact.data.get("line")
@@ -253,10 +277,15 @@ class StructuredComposer(OperatorComposers):
                 to_line=to_line.name(lang),
             )
         ]
-        for step in steps:
-            rendered = render_step(str(step), lang, self._names(lang)).rstrip(".。")
-            sentences.append(rendered + ("." if lang in ("en", "ko") else "。"))
-        return Composed(sentences, [Source(f.source_id, fact_text(f, lang))])
+        rendered = [render_step(str(step), lang, self._names(lang)).rstrip(".。") for step in steps]
+        if lang != "ko" and any(HANGUL.search(step) for step in rendered):
+            # Half a walk in the passenger's language and half in Korean helps nobody: say
+            # less, and where the full directions are.
+            sentences.append(say("transfer_unrendered", lang, to_line=to_line.name(lang)))
+        else:
+            stop = "." if lang in ("en", "ko") else "。"
+            sentences.extend(step + stop for step in rendered)
+        return Composed(sentences, [Source(f.source_id, fact_text(f, lang))], keep=2)
 
     def notices(self, u: Understood, now: datetime) -> Composed | None:
         cx = u.subject

@@ -38,12 +38,17 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     "example_warning",
     "clarify",
     "unknown_place",
+    "more_on_screen",
+    "board_bound_for",
+    "board_stops_at",
+    "transfer_unrendered",
     "or_word",
 )
 """Every template the composers use; each language declares all of them (`Language.templates`)."""
 DAY_KEYS: tuple[str, ...] = ("weekday", "saturday", "holiday")
 
 
+_STATION_TWICE = re.compile(r"\b(Station) [Ss]tation\b")
 _ONE_PLURAL = re.compile(r"\b(1|one) (stop|transfer|elevator|toilet|locker|exit)s\b")
 
 
@@ -52,8 +57,10 @@ def say(key: str, lang: str, **values: object) -> str:
     text = languages.get(lang).templates[key].format(**values)
     if lang == "en":  # templates are written in the plural: "1 stops" -> "1 stop"
         text = _ONE_PLURAL.sub(r"\1 \2", text)
-    # Some source names already end in 站/駅 (`首爾站`); do not say it twice.
-    return text.replace("..", ".").replace(".,", ",").replace("站站", "站").replace("駅駅", "駅")
+    # Some source names already end in the word for station (`서울역`, `Seoul Station`, `首爾站`):
+    # do not say it twice.
+    text = _STATION_TWICE.sub(r"\1", text.replace("..", ".").replace(".,", ","))
+    return text.replace("站站", "站").replace("駅駅", "駅").replace("역역", "역")
 
 
 def join(items: list[str], lang: str) -> str:

@@ -63,7 +63,9 @@ class Answer:
     language: str
     outcome: Outcome
     text: str
+    """Everything the screen shows."""
     sentences: list[str]
+    """What the voice says: the screen's sentences, shortened for the ear (`ear.py`)."""
     sources: list[Source] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     speech_rate: float = NORMAL_RATE
@@ -72,6 +74,8 @@ class Answer:
     """How the text was made: structured | llm | canned | repeat."""
     derived: list[str] = field(default_factory=list)
     """Numbers/line ids computed from the sources (stop counts), so a later check can verify."""
+    shown: list[str] = field(default_factory=list)
+    """The screen's sentences (`text`), when they are more than the spoken ones."""
     about: list[str] = field(default_factory=list)
     """Complex keys of the stations an answer speaks about (its subject, a route's two ends):
     what the evaluation checks against the stations the question named."""

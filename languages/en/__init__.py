@@ -33,5 +33,6 @@ LANGUAGE = Language(
     origin_before=words.ORIGIN_BEFORE,
     here_words=words.HERE_WORDS,
     common_words=words.COMMON_WORDS,
+    spoken_chars_per_second=15.0,
     sample="Hello",
 )

@@ -35,6 +35,10 @@ TEMPLATES: dict[str, str] = {
     "refused": "Sorry, I can't help with that.",
     "nothing_to_repeat": "I haven't said anything yet. How can I help?",
     "example_warning": "Note: this is example data, not verified.",
+    "more_on_screen": "And {count} more, shown on the screen.",
+    "board_bound_for": "The line branches: board a train bound for {end}.",
+    "board_stops_at": "The line branches: board a train that stops at {to}.",
+    "transfer_unrendered": "Please follow the signs for {to_line}; the staff can guide you.",
     "or_word": " or ",
     "clarify": "By {place}, do you mean {options}?",
     "unknown_place": (
@@ -67,6 +71,7 @@ PHRASES: dict[str, str] = {
     "basement_level": "Go to basement level {N}",
     "floor_level": "Go to floor {N}",
     "between_exits": "between exits {a} and {b}",
+    "transfer_passage_place": "the transfer passage",
     "concourse": "the concourse",
 }
 

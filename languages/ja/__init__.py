@@ -33,5 +33,6 @@ LANGUAGE = Language(
     origin_before=words.ORIGIN_BEFORE,
     here_words=words.HERE_WORDS,
     name_endings=words.NAME_ENDINGS,
+    spoken_chars_per_second=4.0,
     sample="駅",
 )

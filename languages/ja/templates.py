@@ -37,6 +37,10 @@ TEMPLATES: dict[str, str] = {
     "refused": "申し訳ありませんが、そのご要望にはお応えできません。",
     "nothing_to_repeat": "まだご案内していません。何をお手伝いしましょうか。",
     "example_warning": "ご注意：以下は例示データで、確認されていません。",
+    "more_on_screen": "残りの{count}件は画面に表示しています。",
+    "board_bound_for": "路線が分かれるので、{end}行きの電車に乗ってください。",
+    "board_stops_at": "路線が分かれるので、{to}駅に停まる電車に乗ってください。",
+    "transfer_unrendered": "{to_line}の案内表示に従って進むか、駅員にお尋ねください。",
     "or_word": "か",
     "clarify": "{place}は、{options}のどちらの駅でしょうか。",
     "unknown_place": (
@@ -69,6 +73,7 @@ PHRASES: dict[str, str] = {
     "basement_level": "地下{N}階へ移動します",
     "floor_level": "地上{N}階へ移動します",
     "between_exits": "{a}番と{b}番出口の間",
+    "transfer_passage_place": "乗り換え通路",
     "concourse": "コンコース",
 }
 

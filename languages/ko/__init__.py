@@ -34,5 +34,6 @@ LANGUAGE = Language(
     here_words=words.HERE_WORDS,
     name_endings=words.NAME_ENDINGS,
     common_words=words.COMMON_WORDS,
+    spoken_chars_per_second=6.5,
     sample="안녕하세요",
 )

@@ -11,7 +11,9 @@ _KO_DIGITS = ["", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"]
 _KO_NATIVE_ONES = ["", "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉"]
 _KO_NATIVE_TENS = ["", "열", "스물", "서른", "마흔", "쉰", "예순", "일흔", "여든", "아흔"]
 # Counters read with native Korean numbers ("세 정거장", "두 개"); everything else is Sino-Korean.
-_KO_NATIVE_COUNTERS = ("정거장", "개", "명", "번째", "대", "시간", "살", "장")
+_KO_NATIVE_COUNTERS = ("정거장", "개", "곳", "명", "번째", "대", "시간", "살", "장")
+# "번" counts times before a verb of changing trains (한 번 갈아타고) and numbers exits otherwise.
+_KO_TIMES = re.compile(r"(\d+)\s?번(?=\s*(?:갈아|환승))")
 
 
 def _ko_under_10000(n: int) -> str:
@@ -54,6 +56,7 @@ def normalize_ko(text: str) -> str:
     text = TIME.sub(lambda m: _ko_time(int(m[1]), int(m[2])), text)
     text = re.sub(r"₩\s?(\d+(?:,\d{3})*)", r"\1원", text)
     text = re.sub(r"(\d+(?:,\d{3})*)\s?원", lambda m: f"{ko_number(to_int(m[1]))} 원", text)
+    text = _KO_TIMES.sub(lambda m: f"{ko_native(int(m[1]))} 번", text)
     counters = "|".join(_KO_NATIVE_COUNTERS)
     text = re.sub(rf"(\d+)\s?({counters})", lambda m: f"{ko_native(int(m[1]))} {m[2]}", text)
     # Line and exit numbers are Sino-Korean and attach to the counter: 이호선, 삼번 출구.

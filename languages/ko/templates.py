@@ -40,6 +40,10 @@ TEMPLATES: dict[str, str] = {
     "refused": "죄송합니다. 그 요청은 도와드릴 수 없습니다.",
     "nothing_to_repeat": "아직 드린 안내가 없습니다. 무엇을 도와드릴까요?",
     "example_warning": "안내: 아래는 예시 데이터로, 확인되지 않은 정보입니다.",
+    "more_on_screen": "나머지 {count}개는 화면에 표시했습니다.",
+    "board_bound_for": "노선이 갈라지니 {end}행 열차를 타세요.",
+    "board_stops_at": "노선이 갈라지니 {to}역에 서는 열차를 타세요.",
+    "transfer_unrendered": "{to_line} 표지판을 따라가시거나 역 직원에게 문의해 주세요.",
     "or_word": " 또는 ",
     "clarify": "{place}(이)라고 하시면 {options} 중 어느 역을 말씀하시나요?",
     "unknown_place": (

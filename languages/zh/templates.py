@@ -32,6 +32,10 @@ TEMPLATES: dict[str, str] = {
     "refused": "抱歉，我无法处理这个请求。",
     "nothing_to_repeat": "我还没有回答过。请问有什么可以帮您？",
     "example_warning": "注意：以下是示例数据，未经核实。",
+    "more_on_screen": "其余{count}项显示在屏幕上。",
+    "board_bound_for": "该线路有支线，请乘坐开往{end}的列车。",
+    "board_stops_at": "该线路有支线，请乘坐停靠{to}站的列车。",
+    "transfer_unrendered": "请按照{to_line}的指示牌走，也可以咨询车站工作人员。",
     "or_word": "还是",
     "clarify": "您说的{place}是指{options}中的哪一站？",
     "unknown_place": ("抱歉，我不知道叫{place}的车站。请确认站名或咨询车站工作人员。"),
@@ -61,6 +65,7 @@ PHRASES: dict[str, str] = {
     "basement_level": "前往地下{N}层",
     "floor_level": "前往地上{N}层",
     "between_exits": "{a}号和{b}号出口之间",
+    "transfer_passage_place": "换乘通道",
     "concourse": "站厅",
 }
 

@@ -171,3 +171,16 @@ def test_caption_text_is_nfc_and_sse_framing_is_one_line() -> None:
     assert snap["heard"].startswith("강남")
     message = sse_message(snap, id=snap["seq"])
     assert message.endswith("\n\n") and message.count("\n") == 4
+
+
+def test_the_screen_shows_the_sentences_the_voice_left_to_it() -> None:
+    board = CaptionBoard()
+    board.observe(KioskEvent.now(E.TRANSCRIPT, turn_id="t1", transcript="Where is the elevator?"))
+    spoken = ["Gangnam Station has 4 elevators.", "And 3 more, shown on the screen."]
+    for sentence in spoken:
+        board.observe(KioskEvent.now(E.ANSWER_SENTENCE, turn_id="t1", answer=sentence))
+    shown = ["Gangnam Station has 4 elevators.", "Exit 1.", "Exit 10.", "Platform 8-1."]
+    board.observe(KioskEvent.now(E.ANSWER_DONE, turn_id="t1", answer=" ".join(shown), shown=shown))
+    assert board.snapshot()["answer"] == shown
+    board.observe(KioskEvent.now(E.ANSWER_DONE, turn_id="t1", answer="x", shown="not a list"))
+    assert board.snapshot()["answer"] == shown
