@@ -19,11 +19,12 @@ from typing import Any
 
 import languages
 from knowledge.answers.ear import for_the_ear
+from knowledge.answers.facts import with_example_warning
 from knowledge.answers.generated import grounded_sentences
 from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import LlmAnswerer, split_sentences
-from knowledge.answers.structured import Composed, StructuredComposer
+from knowledge.answers.structured import StructuredComposer
 from knowledge.answers.templates import join_or, say
 from knowledge.answers.types import (
     NORMAL_RATE,
@@ -336,7 +337,7 @@ class Answerer:
         t = turn.mark("compose", t)
         if composed is None:
             return None
-        composed = self._examples(composed, understood)
+        composed = with_example_warning(composed, self.kb, understood, self.settings.example_facts)
         if composed is None:
             return None
         here = understood.subject.key if understood.subject is not None else None
@@ -371,24 +372,6 @@ class Answerer:
         answer.derived = [*composed.derived, *(f"line:{ln}" for ln in composed.lines)]
         return answer
 
-    def _examples(self, composed: Composed, understood: Understood) -> Composed | None:
-        """Placeholder operator facts are either announced as examples or not used at all."""
-        ids = {s.id for s in composed.sources}
-        example = any(_is_example(self.kb, understood, sid) for sid in ids)
-        if not example:
-            return composed
-        if not self.settings.example_facts:
-            return None
-        warning = say("example_warning", understood.lang)
-        return Composed(
-            [warning, *composed.sentences],
-            composed.sources,
-            composed.derived,
-            composed.lines,
-            spoken=None if composed.spoken is None else [warning, *composed.spoken],
-            keep=composed.keep + 1,
-        )
-
     def _llm_ok(self, lang: str) -> bool:
         if self.llm is None:
             return False
@@ -396,13 +379,6 @@ class Answerer:
             logger.info("llm not used: language %s not in llm_languages", lang)
             return False
         return True
-
-
-def _is_example(kb: Any, understood: Understood, source_id: str) -> bool:
-    if not source_id.startswith("op:") or understood.subject is None:
-        return False
-    facts = kb.operator_facts(understood.subject, understood.lang).all()
-    return any(f.source_id == source_id and f.data.get("example") for f in facts)
 
 
 CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused")

@@ -36,6 +36,32 @@ class Composed:
     """Leading sentences always spoken (a head sentence, the first item)."""
 
 
+def with_example_warning(
+    composed: Composed, kb: Any, understood: Understood, allowed: bool
+) -> Composed | None:
+    """Placeholder operator facts are either announced as examples (`allowed`) or not used."""
+    if not any(_is_example(kb, understood, s.id) for s in composed.sources):
+        return composed
+    if not allowed:
+        return None
+    warning = say("example_warning", understood.lang)
+    return Composed(
+        [warning, *composed.sentences],
+        composed.sources,
+        composed.derived,
+        composed.lines,
+        spoken=None if composed.spoken is None else [warning, *composed.spoken],
+        keep=composed.keep + 1,
+    )
+
+
+def _is_example(kb: Any, understood: Understood, source_id: str) -> bool:
+    if not source_id.startswith("op:") or understood.subject is None:
+        return False
+    facts = kb.operator_facts(understood.subject, understood.lang).all()
+    return any(f.source_id == source_id and f.data.get("example") for f in facts)
+
+
 def fact_text(fact: Any, lang: str) -> str:
     """The fact's text in `lang` when the KB carries translations, else its (Korean) text."""
     texts = getattr(fact, "texts", None) or (getattr(fact, "data", None) or {}).get("texts")
