@@ -169,6 +169,7 @@ def _wrong(r: Any) -> dict[str, Any]:
         "got": r.answer.outcome.value,
         "missing": r.missing,
         "hallucinated": r.hallucinated,
+        "wrong_station": r.wrong_station,
         "question": r.item.question,
         "answer": r.answer.text,
     }

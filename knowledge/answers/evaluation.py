@@ -134,6 +134,9 @@ def _wrong_station(item: EvalItem, answer: Answer, checker: GroundingChecker) ->
     if item.expected_stations is None or answer.outcome is not Outcome.ANSWERED:
         return False
     allowed = {key for name in item.expected_stations if (key := _here_key(checker, name))}
+    here = _here_key(checker, item.station)
+    if answer.intent == "route" and here and answer.about[:1] == [here]:
+        allowed.add(here)  # a route from where the passenger stands names no other station
     return any(key not in allowed for key in answer.about)
 
 

@@ -81,6 +81,21 @@ def test_a_fact_given_as_a_list_is_met_by_any_of_its_spellings(answerer, tmp_pat
     assert result.missing == ["Line 9 | Line 99"]
 
 
+def test_an_answer_about_a_station_not_asked_is_counted_but_a_route_from_here_is_not(
+    answerer, tmp_path: Path
+) -> None:
+    base = {"lang": "en", "station": "강남", "expected_outcome": "answered"}
+    rows = [
+        {**base, "id": "a", "question": "How do I get to Jamsil?", "expected_stations": ["잠실"]},
+        {**base, "id": "b", "question": "What line is Jamsil on?", "expected_stations": ["사당"]},
+    ]
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump({"items": rows}), encoding="utf-8")
+    route, lines = run(answerer.answer, load_set(path), answerer.grounding)
+    assert not route.wrong_station and route.correct
+    assert lines.wrong_station and not lines.correct
+
+
 def test_jsonl_sets_load(tmp_path: Path) -> None:
     path = tmp_path / "set.jsonl"
     row = {"id": "a", "lang": "ko", "question": "강남", "expected_outcome": "answered"}
