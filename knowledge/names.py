@@ -26,6 +26,7 @@ from knowledge.textnorm import (
     nfc,
     similarity,
 )
+from languages.zh.script import to_simplified
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
 
 EXACT, ALIAS, ABBREV = 1.0, 0.95, 0.85
 NAMED_METHODS = ("exact", "alias", "abbrev", "place", "shared")
+_AMBIGUOUS_KINDS = ("exact", "shared")
+"""Kinds of name that, given to two stations, leave the passenger to say which."""
 """Matches of a name as written (the data's, a rule's or an operator's), never guesses."""
 FUZZY_MIN = 0.72
 MENTION_MIN = 0.75
@@ -106,6 +109,15 @@ class NameIndex:
         self, complexes: dict[str, StationComplex], aliases: list[tuple[str, str, str, str]]
     ):
         self.complexes = complexes
+        # Stations the data splits by line under one Korean name (`양평@5`, `양평@gyeongui-
+        # jungang`): by that name a passenger may mean either.
+        split: dict[str, list[str]] = defaultdict(list)
+        for key in complexes:
+            if "@" in key:
+                split[key.partition("@")[0]].append(key)
+        self._siblings = {
+            k: tuple(o for o in keys if o != k) for keys in split.values() for k in keys
+        }
         self._exact: dict[str, list[_Entry]] = defaultdict(list)
         self._latin: dict[str, list[_Entry]] = defaultdict(list)
         self._ko_jamo: list[tuple[str, _Entry]] = []
@@ -153,17 +165,36 @@ class NameIndex:
                 for e, score in self._fuzzy(k):
                     self._keep(best, e, score)
         ranked = sorted(best.values(), key=lambda m: -m.confidence)
-        if ranked and ranked[0].method == "shared":
+        if ranked and ranked[0].method in _AMBIGUOUS_KINDS:
             top = ranked[0]
-            others = tuple(m.complex for m in ranked[1:] if m.method == "shared")
-            ranked = [StationMatch(top.complex, top.confidence, top.matched, "shared", others)]
+            others = tuple(
+                m.complex
+                for m in ranked[1:]
+                if m.method == top.method and m.confidence == top.confidence
+            )
+            if others:
+                ranked = [
+                    StationMatch(top.complex, top.confidence, top.matched, top.method, others)
+                ]
+        if (
+            ranked
+            and not ranked[0].others
+            and (siblings := self._siblings.get(ranked[0].complex.key))
+        ):
+            top = ranked[0]
+            others = tuple(self.complexes[k] for k in siblings)
+            ranked = [StationMatch(top.complex, top.confidence, top.matched, top.method, others)]
         return ranked[:limit]
 
     def _sharing(self, e: _Entry) -> tuple[StationComplex, ...]:
-        """The other stations an ambiguous place name (`shared`) is given to."""
-        if e.kind != "shared":
+        """The other stations a name is given to: an ambiguous place name (`shared`, "Incheon
+        Airport"), or the official name of two stations (양평 on Line 5 and on the
+        Gyeongui–Jungang Line, 53 km apart)."""
+        if siblings := self._siblings.get(e.complex):
+            return tuple(self.complexes[k] for k in siblings)
+        if e.kind not in _AMBIGUOUS_KINDS:
             return ()
-        keys = dict.fromkeys(o.complex for o in self._exact[e.key] if o.kind == "shared")
+        keys = dict.fromkeys(o.complex for o in self._exact[e.key] if o.kind == e.kind)
         return tuple(self.complexes[k] for k in keys if k != e.complex)
 
     def _fuzzy(self, key: str) -> list[tuple[_Entry, float]]:
@@ -230,7 +261,7 @@ class NameIndex:
     ) -> list[StationMatch]:
         """Station mentions in a sentence, in order of appearance, without overlaps; with
         `fuzzy`, mis-heard names are looked for when no exact name is found."""
-        text = nfc(question)
+        text = to_simplified(nfc(question))  # as `name_key` keyed the names
         found: list[tuple[int, StationMatch]] = []
         found += self._find_exact(text)
         if not found and fuzzy:

@@ -12,6 +12,8 @@ import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 
+from languages.zh.script import to_simplified
+
 _CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _JONG = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
@@ -212,7 +214,7 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
 
 def name_key(text: str) -> str:
     """Exact-match key: NFKC, lower case, spaces and punctuation removed (keeps Hangul/CJK)."""
-    t = unicodedata.normalize("NFKC", text).lower()
+    t = to_simplified(unicodedata.normalize("NFKC", text).lower())  # 鐘路 matches 钟路
     t = t.replace("’", "'").replace("`", "'")
     return nfc(re.sub(r"[\s\-–·.,'()\[\]/]+", "", t))
 

@@ -70,6 +70,9 @@ class Language:
     spoken_chars_per_second: float = 12.0
     """How fast its voice says the normalised answer text, to keep a spoken answer within the
     ear's budget (`knowledge/answers/ear.py`); measured on the default voices."""
+    fold: Callable[[str], str] = str
+    """Folds a question's variant script into the one its keywords are written in
+    (Traditional into Simplified Chinese); the identity elsewhere."""
     sample: str = ""
     """A short word to check that a voice speaks (`안녕하세요`)."""
     name_endings: tuple[str, ...] = ()

@@ -152,7 +152,8 @@ HAND: dict[str, list[tuple[str, str, str | None, list[str], str]]] = {
         ("misheard", "How do I get to Jam sil?", "Gangnam", ["Jamsil"], "answered"),
         ("misheard", "How do I get to Hongdae?", "Gangnam", ["Hongik"], "answered"),
         ("misheard", "Which lines stop at Wang sim ni?", "Gangnam", ["Line 2"], "answered"),
-        ("misheard", "How do I get to Sinchon from Sa dang?", "Gangnam", ["Sinchon"], "answered"),
+        # Two stations are called Sinchon (Line 2; Gyeongui–Jungang, 714 m apart): the kiosk asks.
+        ("misheard", "How do I get to Sinchon from Sa dang?", "Gangnam", ["Sinchon"], "clarify"),
     ],
     "zh": [
         ("operator", "储物柜在哪里？", "江南", ["Example"], "answered"),

@@ -25,7 +25,7 @@ from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import LlmAnswerer, split_sentences
 from knowledge.answers.structured import StructuredComposer
-from knowledge.answers.templates import join_or, say
+from knowledge.answers.templates import join, join_or, say
 from knowledge.answers.types import (
     NORMAL_RATE,
     SLOW_RATE,
@@ -297,7 +297,7 @@ class Answerer:
     def _clarify(
         self, turn: _AnswerInProgress, understood: Understood, shared: StationMatch
     ) -> Answer:
-        options = [cx.name(turn.lang) for cx in (shared.complex, *shared.others)]
+        options = _options(self.kb, (shared.complex, *shared.others), turn.lang)
         text = say("clarify", turn.lang, place=shared.matched, options=join_or(options, turn.lang))
         return self._finish(turn, understood, Outcome.CLARIFY, [text], [], "clarify")
 
@@ -383,6 +383,18 @@ class Answerer:
 
 CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused")
 """Templates answered whole by `_canned` (see `fixed_sentences`)."""
+
+
+def _options(kb: Any, choices: tuple[StationComplex, ...], lang: str) -> list[str]:
+    """The stations a clarifying question offers; one name for two stations says their lines."""
+    options = [cx.name(lang) for cx in choices]
+    if len(set(options)) == len(options):
+        return options
+    gap = " " if lang == "en" else ""
+    return [
+        f"{name}{gap}({join([ln.name(lang) for ln in kb.lines_at(cx)], lang)})"
+        for name, cx in zip(options, choices, strict=True)
+    ]
 
 
 def _split_canned(text: str) -> list[str]:

@@ -208,7 +208,7 @@ class Understander:
         here: StationComplex | None,
         context: Context | None = None,
     ) -> Understood:
-        text = normalise(question)
+        text = languages.get(lang).fold(normalise(question))
         tables = lexicon()
         hits = {intent: matches(text, lang, table) for intent, table in tables.keywords.items()}
         u = Understood(Intent.UNKNOWN, lang, matched={k.value: v for k, v in hits.items() if v})

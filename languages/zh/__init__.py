@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from languages.registry import Language
-from languages.zh import speech, templates, words
+from languages.zh import script, speech, templates, words
 
 LANGUAGE = Language(
     code="zh",
@@ -35,5 +35,6 @@ LANGUAGE = Language(
     here_words=words.HERE_WORDS,
     name_endings=words.NAME_ENDINGS,
     spoken_chars_per_second=3.5,
+    fold=script.to_simplified,
     sample="你好",
 )

@@ -68,8 +68,15 @@ def test_nonsense_resolves_to_nothing(seoul_kb: KnowledgeBase) -> None:
 
 
 def test_same_name_far_apart_is_ambiguous(seoul_kb: KnowledgeBase) -> None:
-    keys = {m.complex.key for m in seoul_kb.resolve_station("양평")}
+    (match,) = seoul_kb.resolve_station("양평")  # one name, two stations: the others say which
+    keys = {match.complex.key, *(cx.key for cx in match.others)}
     assert keys == {"양평@5", "양평@gyeongui-jungang"}
+
+
+def test_traditional_chinese_names_the_same_station_as_simplified(seoul_kb) -> None:
+    (traditional,) = seoul_kb.find_stations("到鐘路三街站要換車嗎？", "zh")
+    assert traditional.complex.key == "종로3가"
+    assert seoul_kb.resolve_station("鐘路三街")[0].complex.key == "종로3가"
 
 
 @pytest.mark.parametrize(
