@@ -70,6 +70,11 @@ class Language:
     spoken_chars_per_second: float = 12.0
     """How fast its voice says the normalised answer text, to keep a spoken answer within the
     ear's budget (`knowledge/answers/ear.py`); measured on the default voices."""
+    place_heads: tuple[str, ...] = ()
+    """Nouns that make a station name part of a longer place name (`park`, `公园`, `시장`):
+    "Yeouido Hangang Park" is not Yeouido station (`knowledge/answers/longer_names.py`)."""
+    place_prefixes: tuple[str, ...] = ()
+    """Words before a station name that make it another place (`dong` in "Dong Seoul")."""
     fold: Callable[[str], str] = str
     """Folds a question's variant script into the one its keywords are written in
     (Traditional into Simplified Chinese); the identity elsewhere."""

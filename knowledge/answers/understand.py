@@ -15,6 +15,7 @@ from typing import Any
 
 import languages
 from knowledge.answers.lexicon import INTENT_ORDER, lexicon
+from knowledge.answers.longer_names import longer_place
 from knowledge.answers.mentions import StationScanner
 from knowledge.answers.types import Context, Intent
 from knowledge.lines import Line, LineRegistry, line_key
@@ -267,6 +268,15 @@ class Understander:
                 ):
                     found.append(best)
         heard = next((g for g in mark.groups() if g), None) if mark else None
+        fold = languages.get(lang).fold
+        longer = [
+            (m, place)
+            for m in found
+            if (place := longer_place(fold(normalise(m.matched)), text, lang))
+        ]
+        if longer:  # "Yeouido Hangang Park" is not Yeouido station: say so, answer for none
+            found = []
+            heard = longer[0][1]
         if not found and not heard:  # a marked chunk was resolved above, with the same rules
             heard = _place_chunk(question, lang, hits)
             if heard:  # "えっと、東大門": a filler before a comma is not part of the name

@@ -34,5 +34,7 @@ LANGUAGE = Language(
     here_words=words.HERE_WORDS,
     common_words=words.COMMON_WORDS,
     spoken_chars_per_second=15.0,
+    place_heads=words.PLACE_HEADS,
+    place_prefixes=words.PLACE_PREFIXES,
     sample="Hello",
 )

@@ -176,3 +176,53 @@ COMMON_WORDS = frozenset(
     is there are there i'm it's""".split()
 )
 """Everyday question words, never taken for a mis-heard station name."""
+
+
+PLACE_HEADS: tuple[str, ...] = (
+    "park",
+    "market",
+    "university",
+    "univ",
+    "college",
+    "hospital",
+    "tower",
+    "palace",
+    "stadium",
+    "terminal",
+    "airport",
+    "mall",
+    "village",
+    "museum",
+    "temple",
+    "hotel",
+    "hangang",
+    "river",
+    "lake",
+    "beach",
+    "island",
+    "theme",
+    "zoo",
+    "church",
+    "cathedral",
+    "school",
+    "campus",
+    "department",
+    "plaza",
+    "square",
+    "center",
+    "centre",
+    "building",
+)
+"""Nouns after a station name that make it part of a longer place name (not the station)."""
+PLACE_PREFIXES: tuple[str, ...] = (
+    "dong",
+    "east",
+    "west",
+    "north",
+    "south",
+    "new",
+    "old",
+    "upper",
+    "lower",
+)
+"""Words before a station name that make it another place."""

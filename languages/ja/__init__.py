@@ -34,5 +34,7 @@ LANGUAGE = Language(
     here_words=words.HERE_WORDS,
     name_endings=words.NAME_ENDINGS,
     spoken_chars_per_second=4.0,
+    place_heads=words.PLACE_HEADS,
+    place_prefixes=words.PLACE_PREFIXES,
     sample="駅",
 )

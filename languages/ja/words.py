@@ -79,3 +79,34 @@ NAME_ENDINGS: tuple[str, ...] = (
     "エキ",
 )
 """What may follow a station name and is not part of it (`languages.Language.name_endings`)."""
+
+
+PLACE_HEADS: tuple[str, ...] = (
+    "漢江公園",
+    "大公園",
+    "公園",
+    "市場",
+    "大学",
+    "大",
+    "病院",
+    "タワー",
+    "宮",
+    "競技場",
+    "野球場",
+    "ターミナル",
+    "バスターミナル",
+    "空港",
+    "ホテル",
+    "博物館",
+    "村",
+    "ビレッジ",
+    "モール",
+    "百貨店",
+    "湖",
+    "聖堂",
+    "教会",
+    "広場",
+)
+"""Nouns after a station name that make it part of a longer place name (not the station)."""
+PLACE_PREFIXES: tuple[str, ...] = ()
+"""Words before a station name that make it another place."""

@@ -35,5 +35,7 @@ LANGUAGE = Language(
     name_endings=words.NAME_ENDINGS,
     common_words=words.COMMON_WORDS,
     spoken_chars_per_second=6.5,
+    place_heads=words.PLACE_HEADS,
+    place_prefixes=words.PLACE_PREFIXES,
     sample="안녕하세요",
 )

@@ -179,3 +179,33 @@ COMMON_WORDS = frozenset(
     번호 있는 역 역은 역이 좀 다시 천천히 말해 말씀""".split()
 )
 """Everyday question words, never taken for a mis-heard station name."""
+
+
+PLACE_HEADS: tuple[str, ...] = (
+    "한강공원",
+    "공원",
+    "시장",
+    "대학교",
+    "대학",
+    "병원",
+    "타워",
+    "궁",
+    "경기장",
+    "야구장",
+    "터미널",
+    "공항",
+    "호텔",
+    "박물관",
+    "마을",
+    "빌리지",
+    "백화점",
+    "호수",
+    "성당",
+    "교회",
+    "사찰",
+    "광장",
+    "해수욕장",
+)
+"""Nouns after a station name that make it part of a longer place name (not the station)."""
+PLACE_PREFIXES: tuple[str, ...] = ("동",)
+"""Words before a station name that make it another place."""

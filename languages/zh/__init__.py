@@ -36,5 +36,7 @@ LANGUAGE = Language(
     name_endings=words.NAME_ENDINGS,
     spoken_chars_per_second=3.5,
     fold=script.to_simplified,
+    place_heads=words.PLACE_HEADS,
+    place_prefixes=words.PLACE_PREFIXES,
     sample="你好",
 )

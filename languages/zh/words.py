@@ -94,3 +94,32 @@ NAME_ENDINGS: tuple[str, ...] = (
     "站",
 )
 """What may follow a station name and is not part of it (`languages.Language.name_endings`)."""
+
+
+PLACE_HEADS: tuple[str, ...] = (
+    "汉江公园",
+    "公园",
+    "市场",
+    "大学",
+    "医院",
+    "塔",
+    "宫",
+    "体育场",
+    "棒球场",
+    "客运站",
+    "巴士",
+    "机场",
+    "酒店",
+    "博物馆",
+    "村",
+    "商场",
+    "购物中心",
+    "百货",
+    "湖",
+    "教堂",
+    "广场",
+    "乐园",
+)
+"""Nouns after a station name that make it part of a longer place name (not the station)."""
+PLACE_PREFIXES: tuple[str, ...] = ()
+"""Words before a station name that make it another place."""
