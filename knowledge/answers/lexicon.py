@@ -33,12 +33,21 @@ KEYWORD_INTENTS: tuple[Intent, ...] = (
 )
 """Intents recognised by keywords, in the order their hits are reported."""
 
-CUES: tuple[str, ...] = ("slower", "in_scope", "first", "last", "follow_up", "weak_route")
+CUES: tuple[str, ...] = (
+    "slower",
+    "in_scope",
+    "first",
+    "last",
+    "follow_up",
+    "weak_route",
+    "which_way",
+)
 """Other word lists a language declares (`Language.cues`): "slower, please"; words that make an
 otherwise unrecognised question a station question (no_information, not out_of_scope, when the
 KB has nothing); first/last train; follow-up openers ("and the last train?"); route words that
 also occur in other questions ("지나가는 호선"), which alone do not make a lines question into a
-route question."""
+route question; "which way" words ("어디로", "which way") that, with only a line named, ask for
+the way to that line's platform here."""
 
 Table = dict[str, tuple[str, ...]]
 """Language code -> words."""

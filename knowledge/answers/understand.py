@@ -23,6 +23,8 @@ from knowledge.records import StationComplex, StationMatch
 
 MIN_STATION_CONFIDENCE = 0.74
 """Below this a fuzzy station match is a guess; we would rather say "no information"."""
+_TRIP_ASKS = (Intent.LINES, Intent.ROUTE, Intent.TRANSFER, None)
+"""Intents whose words, with two stations named, ask for the trip between them."""
 SURE_STATION = 0.74
 """When one mention is this sure, weaker fuzzy mentions are ordinary words, not stations."""
 
@@ -338,7 +340,7 @@ class Understander:
         if pos < 0:
             return False
         after = text[pos + len(alias) : pos + len(alias) + 4].lstrip("역站駅 ")
-        before = text[max(0, pos - 6) : pos].strip()
+        before = text[max(0, pos - 16) : pos].strip()
         language = languages.get(lang)
         return any(after.startswith(p) for p in language.origin_after) or any(
             before.endswith(p) for p in language.origin_before
@@ -349,6 +351,13 @@ class Understander:
     ) -> Intent:
         first = next((i for i in INTENT_ORDER[2:] if hits[i]), None)
         moving = u.destination is not None and (here is None or u.destination.key != here.key)
+        named = {m.complex.key for m in u.stations}
+        if u.lines and not named and matches(u.text, u.lang, lexicon().cues["which_way"]):
+            return Intent.TRANSFER  # "2호선 타려면 어디로 가야 돼요?": the way to line 2 here
+        if len(named) >= 2 and moving and not u.lines and first in _TRIP_ASKS:
+            return Intent.ROUTE  # "명일역에서 수색역까지 몇 호선 타요?": which line from A to B
+        if first is Intent.TRANSFER and hits[Intent.LINES] and len(named) <= 1 and not u.lines:
+            return Intent.LINES  # "What lines can I transfer to at Oksu?": Oksu's lines
         status_of = (None, Intent.ELEVATOR, Intent.LINES, Intent.EXIT)
         if hits[Intent.NOTICES] and first in status_of:  # noqa: SIM102 - two separate reasons
             if first is Intent.ELEVATOR or first is None or not moving:
@@ -375,6 +384,8 @@ class Understander:
             return Intent.OUT_OF_SCOPE
         if moving:
             return Intent.ROUTE  # a bare station name at a kiosk means "how do I get there"
+        if u.lines and not named:
+            return Intent.LINES  # "Is Line 2 at this station?", "这是3号线吗？": the lines here
         return Intent.UNKNOWN
 
     def _follow_up(self, u: Understood, context: Context, here: StationComplex | None) -> None:

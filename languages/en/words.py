@@ -84,6 +84,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         r"\bfrom\b .* \bto\b",
         "take me to",
         "travel to",
+        "\\bstop for\\b",
+        "\\bget off for\\b",
+        "\\btake for\\b",
+        "\\btrain (do i take |to take )?for\\b",
     ),
     "lines": (
         "which lines?",
@@ -91,6 +95,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         r"\blines\b",
         "lines? (stop|run|serve)",
         "which subway",
+        "transfer station",
+        "which ones",
+        "trains? (run|stop|go) (through|at|here)",
+        "what trains",
+        "is (this|it) line",
     ),
     "out_of_scope": (
         "weather",
@@ -129,11 +138,14 @@ CUES: dict[str, tuple[str, ...]] = {
         "where is",
         "where can i",
         "is there",
+        "wi-?fi",
+        "password",
     ),
     "first": ("first",),
     "last": ("last",),
     "follow_up": (r"^(and|what about|how about)\b",),
     "weak_route": (),
+    "which_way": ("which way", "where do i", "where can i", "how do i get"),
 }
 
 PATTERNS: dict[str, str] = {
@@ -160,8 +172,18 @@ PATTERNS: dict[str, str] = {
 }
 
 ORIGIN_AFTER: tuple[str, ...] = ()
-ORIGIN_BEFORE: tuple[str, ...] = ("from",)
-HERE_WORDS: tuple[str, ...] = ("here", "this", "there")
+ORIGIN_BEFORE: tuple[str, ...] = (
+    "from",
+    "starting at",
+    "start at",
+    "get on at",
+    "getting on at",
+    "board at",
+    "i'm at",
+    "i am at",
+    "leaving",
+)
+HERE_WORDS: tuple[str, ...] = ("here", "this", "there", "this station")
 """Words that point at the kiosk's own station, not at a station name."""
 
 

@@ -21,6 +21,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "馬鹿",
         "黙れ",
         "アホ",
+        "ポンコツ",
+        "役立たず",
+        "悪口",
     ),
     "repeat": ("もう一度", "もう一回", "繰り返", "聞き取れ", "ゆっくり"),
     "notices": ("使え", "故障", "お知らせ", "遅延", "動いて", "運休", "点検", "補修", "利用でき"),
@@ -34,7 +37,16 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "toilet": ("トイレ", "お手洗い", "化粧室"),
     "exit": ("出口",),
     "route": ("行き方", "行きたい", "行く", "行けば", "まで", "何駅", "へ行"),
-    "lines": ("何線", "何号線", "路線", "どの線", "どの路線"),
+    "lines": (
+        "何線",
+        "何号線",
+        "路線",
+        "どの線",
+        "どの路線",
+        "乗り換え駅",
+        "乗り換えできる路線",
+        "何線が",
+    ),
     "out_of_scope": (
         "天気",
         "ニュース",
@@ -52,11 +64,24 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 
 CUES: dict[str, tuple[str, ...]] = {
     "slower": ("ゆっくり",),
-    "in_scope": ("駅", "地下鉄", "電車", "ホーム", "切符", "交通カード", "どこ", "ありますか"),
+    "in_scope": (
+        "駅",
+        "地下鉄",
+        "電車",
+        "ホーム",
+        "切符",
+        "交通カード",
+        "どこ",
+        "ありますか",
+        "wi-fi",
+        "wifi",
+        "パスワード",
+    ),
     "first": ("始発",),
     "last": ("終電", "最終"),
     "follow_up": ("じゃあ", "では", "それで", "は？", "は?"),
     "weak_route": ("まで",),
+    "which_way": ("どっち", "どこ", "どちら"),
 }
 
 PATTERNS: dict[str, str] = {
@@ -69,7 +94,7 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ("から",)
 ORIGIN_BEFORE: tuple[str, ...] = ()
-HERE_WORDS: tuple[str, ...] = ("ここ", "この駅")
+HERE_WORDS: tuple[str, ...] = ("ここ", "この駅", "ここって", "ここは")
 """Words that point at the kiosk's own station, not at a station name."""
 
 

@@ -50,7 +50,13 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "fare": ("요금", "얼마", "운임", "비용", "교통비"),
     "first_last_train": ("첫차", "막차", "첫 차", "막 차", "첫 열차", "마지막 열차", "마지막 차"),
     "transfer": ("갈아타", "환승", "갈아 타"),
-    "elevator": ("엘리베이터", "엘레베이터", "승강기", "휠체어"),
+    "elevator": (
+        "엘리베이터",
+        "엘레베이터",
+        "승강기",
+        "휠체어",
+        "엘베",
+    ),
     "toilet": ("화장실",),
     "exit": ("출구", "밖으로 나가", "나가는 곳", "나가려면"),
     "route": (
@@ -76,6 +82,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "호선",
         r"어떤 선\b",
         "무슨 노선",
+        "뭐뭐",
+        "환승역",
+        "다니죠",
+        "다니나요",
+        "지나가",
     ),
     "out_of_scope": (
         "날씨",
@@ -91,6 +102,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "야구",
         "축구",
         "너는 누구",
+        "주가",
+        "주식",
     ),
 }
 """By intent (`knowledge.answers.types.Intent` values)."""
@@ -110,11 +123,14 @@ CUES: dict[str, tuple[str, ...]] = {
         "있나요",
         "있어요",
         "유모차",
+        "와이파이",
+        "wifi",
     ),
     "first": ("첫",),
     "last": ("막차", "막 차", "마지막"),
     "follow_up": ("그럼", "그러면", "그리고", "는요", "은요"),
     "weak_route": ("가는", "까지"),
+    "which_way": ("어디로", "어느 쪽", "어디서 타", "어떻게 가"),
 }
 
 PATTERNS: dict[str, str] = {
@@ -127,7 +143,7 @@ PATTERNS: dict[str, str] = {
 
 ORIGIN_AFTER: tuple[str, ...] = ("에서", "부터")
 ORIGIN_BEFORE: tuple[str, ...] = ()
-HERE_WORDS: tuple[str, ...] = ("여기", "이곳", "이 역")
+HERE_WORDS: tuple[str, ...] = ("여기", "이곳", "이 역", "이역", "여기서")
 """Words that point at the kiosk's own station, not at a station name."""
 
 
