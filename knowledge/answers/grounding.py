@@ -18,8 +18,8 @@ from typing import Any
 
 import languages
 from knowledge.answers.mentions import StationScanner
+from knowledge.answers.question_text import LineFinder, latin_word_match, normalise
 from knowledge.answers.types import Source
-from knowledge.answers.understand import LineFinder, latin_word_match, normalise
 
 GROUNDED_STATION_CONFIDENCE = 0.8
 """Exact, alias and abbreviation matches (`Hongdae`) count as a station *named* in generated

@@ -9,7 +9,6 @@ it produces an `Understood` that the structured composers and the retrieval path
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +16,18 @@ import languages
 from knowledge.answers.lexicon import INTENT_ORDER, lexicon
 from knowledge.answers.longer_names import longer_place
 from knowledge.answers.mentions import StationScanner
+from knowledge.answers.question_text import (
+    LineFinder,
+    destination_chunk,
+    is_here,
+    language_pattern,
+    latin_word_match,
+    matches,
+    normalise,
+    place_chunk,
+)
 from knowledge.answers.types import Context, Intent
-from knowledge.lines import Line, LineRegistry, line_key
+from knowledge.lines import Line, line_key
 from knowledge.records import StationComplex, StationMatch
 
 MIN_STATION_CONFIDENCE = 0.74
@@ -27,60 +36,6 @@ _TRIP_ASKS = (Intent.LINES, Intent.ROUTE, Intent.TRANSFER, None)
 """Intents whose words, with two stations named, ask for the trip between them."""
 SURE_STATION = 0.74
 """When one mention is this sure, weaker fuzzy mentions are ordinary words, not stations."""
-
-
-def _pattern(lang: str, name: str) -> str:
-    """One of the language's understanding regexes (`Language.patterns`): `station_mark` (a
-    station seems to be named: worth the slower fuzzy search when no exact name was found),
-    `destination`, `numbered_line`, `exit_number`, `place` (where a lines question names its
-    station). A language without one never matches it."""
-    return languages.get(lang).patterns.get(name, r"(?!x)x")
-
-
-def _destination_chunk(question: str, lang: str) -> str | None:
-    """The words naming the destination ("to Hongik University"), for single-name resolution."""
-    text = unicodedata.normalize("NFKC", question).strip()
-    found = list(re.finditer(_pattern(lang, "destination"), text, flags=re.IGNORECASE))
-    return found[-1].group(1).strip() if found else None
-
-
-def _place_chunk(question: str, lang: str, hits: dict[Intent, list[str]]) -> str | None:
-    """Where the question puts a station name ("what line is X on", "to X"), if it does."""
-    text = unicodedata.normalize("NFKC", question).strip()
-    if m := re.search(_pattern(lang, "place"), text, flags=re.IGNORECASE):
-        return next(g for g in m.groups() if g).strip()
-    weak = languages.get(lang).cues.get("weak_route", ())
-    if any(k not in weak for k in hits[Intent.ROUTE]):
-        return _destination_chunk(question, lang)
-    return None
-
-
-def _is_here(chunk: str, lang: str) -> bool:
-    """A chunk that names the kiosk's own station, or no place at all."""
-    language = languages.get(lang)
-    words = normalise(chunk)
-    said = words.split()
-    here = any((h in said) if h.isascii() else (h in words) for h in language.here_words)
-    return here or all(w in language.common_words for w in said)
-
-
-def latin_word_match(m: StationMatch, text: str) -> bool:
-    """A Latin-script exact/alias match must cover whole words of the question: `Oido` is not
-    in "how do i transfer" even though the letters run together without spaces."""
-    alias = re.sub(r"[^a-z0-9 ]+", " ", normalise(m.matched)).split()
-    if not alias or m.method == "fuzzy" or not "".join(alias).isascii():
-        return True
-    words = re.sub(r"[^a-z0-9 ]+", " ", text).split()
-    joined = "".join(alias)
-    for i in range(len(words)):
-        acc = ""
-        for w in words[i:]:
-            acc += w
-            if acc == joined or acc == joined + "station":
-                return True
-            if not joined.startswith(acc):
-                break
-    return False
 
 
 @dataclass(slots=True)
@@ -113,83 +68,6 @@ class Understood:
         ends = (self.origin, self.destination)
         named = ends if self.intent is Intent.ROUTE else (self.subject,)
         return list(dict.fromkeys(cx.key for cx in named if cx is not None))
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width digits and Latin to ASCII), NFC Hangul, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
-
-
-def matches(text: str, lang: str, table: dict[str, tuple[str, ...]]) -> list[str]:
-    """Keywords of `table[lang]` found in normalised `text`, the language's way
-    (`Language.keyword_matching`): regex at a word start, substring, or a Korean substring that
-    may demand a word end (`_ko_keyword_in`)."""
-    language = languages.find(lang)
-    found = {
-        "word-regex": lambda kw: re.search(r"\b" + kw, text) is not None,
-        "hangul-word-end": lambda kw: _ko_keyword_in(kw.lower(), text),
-    }.get(language.keyword_matching if language else "", lambda kw: kw.lower() in text)
-    return [kw for kw in table.get(lang, ()) if found(kw)]
-
-
-# A Korean keyword written with a trailing `\b` must end a word, particles allowed after it:
-# "어떤 선\b" matches "어떤 선이" (which line) but not "어떤 선택" (which choice).
-_KO_WORD_END = re.compile(r"(?:[^가-힣]|$|이|을|은|는|도|만|으로|로|에|요|이에요|인가요)")
-
-
-def _ko_keyword_in(kw: str, text: str) -> bool:
-    if not kw.endswith("\\b"):
-        return kw in text
-    kw = kw[:-2]
-    start = text.find(kw)
-    while start >= 0:
-        if _KO_WORD_END.match(text, start + len(kw)):
-            return True
-        start = text.find(kw, start + 1)
-    return False
-
-
-class LineFinder:
-    """Finds line mentions (`2호선`, `Line 2`, `신분당선`, `Shinbundang`) in a question."""
-
-    def __init__(self, registry: LineRegistry | None = None) -> None:
-        self.registry = registry or LineRegistry()
-        names: list[tuple[str, Line]] = []
-        for line in self.registry.all():
-            if line.id.isdigit():
-                continue  # numbered lines are found by the per-language patterns
-            for name in line.names.values():
-                names.append((line_key(name), line))
-                for suffix in ("선", "line", "线", "線"):
-                    short = line_key(name)
-                    if short.endswith(suffix) and len(short) - len(suffix) >= 3:
-                        names.append((short[: -len(suffix)], line))
-        self._named = sorted(
-            {(k, ln.id): (k, ln) for k, ln in names if k}.values(), key=lambda kv: -len(kv[0])
-        )
-
-    def find(self, text: str, lang: str) -> list[Line]:
-        found: list[tuple[int, Line]] = []
-        for pattern in {_pattern(lang, "numbered_line"), _pattern("en", "numbered_line")}:
-            for m in re.finditer(pattern, text):
-                line_id = str(int(m.group(1)))
-                if line_id.isdigit() and 1 <= int(line_id) <= 9:
-                    found.append((m.start(), self.registry.get(line_id)))
-        key = line_key(text)
-        taken: list[tuple[int, int]] = []
-        for name, line in self._named:
-            start = key.find(name)
-            while start >= 0:
-                end = start + len(name)
-                if not any(s < end and start < e for s, e in taken):
-                    taken.append((start, end))
-                    found.append((start * 1000, line))  # positions in the key: order only
-                start = key.find(name, end)
-        seen: dict[str, Line] = {}
-        for _, line in sorted(found, key=lambda x: x[0]):
-            seen.setdefault(line.id, line)
-        return list(seen.values())
 
 
 class Understander:
@@ -227,8 +105,10 @@ class Understander:
         if (hits[Intent.REPEAT] or u.slower) and not u.stations and not u.lines:
             u.intent = Intent.REPEAT
             return u
-        exit_number = _pattern(lang, "exit_number")
-        if m := re.search(exit_number, text) or re.search(_pattern("en", "exit_number"), text):
+        exit_number = language_pattern(lang, "exit_number")
+        if m := re.search(exit_number, text) or re.search(
+            language_pattern("en", "exit_number"), text
+        ):
             u.exit_number = str(int(next(g for g in m.groups() if g)))
         first = matches(text, lang, tables.cues["first"])
         last = matches(text, lang, tables.cues["last"])
@@ -251,7 +131,7 @@ class Understander:
         self, question: str, text: str, lang: str, hits: dict[Intent, list[str]]
     ) -> list[StationMatch]:
         found = self._filter(self.scanner.scan(question), text)
-        mark = re.search(_pattern(lang, "station_mark"), text)
+        mark = re.search(language_pattern(lang, "station_mark"), text)
         if not found and (hits[Intent.ROUTE] or mark):
             found = self._filter(self.kb.find_stations(question, lang), text)  # mis-heard name
         if not found and mark:
@@ -260,7 +140,7 @@ class Understander:
             found = self._filter([best] if best else [], text, words=False)
         if hits[Intent.ROUTE] and len(found) < 2:
             # A sentence search stops at exact hits; the destination may be the mis-heard one.
-            chunk = _destination_chunk(question, lang)
+            chunk = destination_chunk(question, lang)
             if chunk:
                 best = self.kb.best_station(chunk, lang)
                 if (
@@ -280,13 +160,13 @@ class Understander:
             found = []
             heard = longer[0][1]
         if not found and not heard:  # a marked chunk was resolved above, with the same rules
-            heard = _place_chunk(question, lang, hits)
+            heard = place_chunk(question, lang, hits)
             if heard:  # "えっと、東大門": a filler before a comma is not part of the name
                 heard = re.split(r"[、,，]\s*", heard)[-1]
-            if heard and not _is_here(heard, lang):
+            if heard and not is_here(heard, lang):
                 best = self.kb.best_station(heard, lang)
                 found = self._filter([best] if best else [], text, words=False)
-        here = heard is None or _is_here(heard, lang)
+        here = heard is None or is_here(heard, lang)
         self._unresolved = not found and not here
         self._heard = heard.strip(" ?？。.!") if heard and not here else None
         return found
