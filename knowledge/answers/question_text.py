@@ -106,7 +106,7 @@ def destination_chunk(question: str, lang: str) -> str | None:
     """The words naming the destination ("to Hongik University"), for single-name resolution."""
     text = unicodedata.normalize("NFKC", question).strip()
     found = list(re.finditer(language_pattern(lang, "destination"), text, flags=re.IGNORECASE))
-    return found[-1].group(1).strip() if found else None
+    return next(g for g in found[-1].groups() if g).strip() if found else None
 
 
 def place_chunk(question: str, lang: str, hits: dict[Intent, list[str]]) -> str | None:
@@ -114,19 +114,32 @@ def place_chunk(question: str, lang: str, hits: dict[Intent, list[str]]) -> str 
     text = unicodedata.normalize("NFKC", question).strip()
     if m := re.search(language_pattern(lang, "place"), text, flags=re.IGNORECASE):
         return next(g for g in m.groups() if g).strip()
-    weak = languages.get(lang).cues.get("weak_route", ())
-    if any(k not in weak for k in hits[Intent.ROUTE]):
+    if hits[Intent.ROUTE]:  # "ゴッサムシティまで何線": a weak route word still marks a place
         return destination_chunk(question, lang)
     return None
 
 
-def is_here(chunk: str, lang: str) -> bool:
-    """A chunk that names the kiosk's own station, or no place at all."""
+def is_here(chunk: str, lang: str, text: str = "") -> bool:
+    """A chunk that names the kiosk's own station, or no place at all. With the question's
+    normalised `text`, a chunk cut from a word for here (这一 of 这一站, の駅 of この駅) is one."""
     language = languages.get(lang)
     words = normalise(chunk)
     said = words.split()
     here = any((h in said) if h.isascii() else (h in words) for h in language.here_words)
-    return here or all(w in language.common_words for w in said)
+    return here or all(w in language.common_words for w in said) or _inside_here(words, text, lang)
+
+
+def _inside_here(chunk: str, text: str, lang: str) -> bool:
+    start = text.find(chunk) if chunk else -1
+    if start < 0:
+        return False
+    for word in languages.get(lang).here_words:
+        at = text.find(word)
+        while at >= 0:
+            if at < start + len(chunk) and start < at + len(word):
+                return True
+            at = text.find(word, at + 1)
+    return False
 
 
 def latin_word_match(m: StationMatch, text: str) -> bool:

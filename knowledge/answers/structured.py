@@ -285,7 +285,10 @@ class StructuredComposer(OperatorComposers):
         else:
             stop = "." if lang in ("en", "ko") else "。"
             sentences.extend(step + stop for step in rendered)
-        return Composed(sentences, [Source(f.source_id, fact_text(f, lang))], keep=2)
+        walk_lines = [str(f.data[k]) for k in ("from_line", "to_line") if f.data.get(k)]
+        return Composed(
+            sentences, [Source(f.source_id, fact_text(f, lang))], lines=walk_lines, keep=2
+        )
 
     def notices(self, u: Understood, now: datetime) -> Composed | None:
         cx = u.subject

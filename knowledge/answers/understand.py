@@ -161,12 +161,14 @@ class Understander:
             heard = longer[0][1]
         if not found and not heard:  # a marked chunk was resolved above, with the same rules
             heard = place_chunk(question, lang, hits)
-            if heard:  # "えっと、東大門": a filler before a comma is not part of the name
-                heard = re.split(r"[、,，]\s*", heard)[-1]
-            if heard and not is_here(heard, lang):
+            if heard:  # "えっと、東大門", "갈아탈 수 있죠? 어디": only the words after a pause
+                heard = re.split(r"[、,，?？!！]\s*", heard)[-1]
+            if heard and self.lines.find(normalise(heard), lang):
+                heard = None  # "the Line 2 platform" is a line here, not a place
+            if heard and not is_here(heard, lang, text):
                 best = self.kb.best_station(heard, lang)
                 found = self._filter([best] if best else [], text, words=False)
-        here = heard is None or is_here(heard, lang)
+        here = heard is None or is_here(heard, lang, text)
         self._unresolved = not found and not here
         self._heard = heard.strip(" ?？。.!") if heard and not here else None
         return found
