@@ -39,6 +39,9 @@ def generate_aliases(names: dict[str, str]) -> list[tuple[str, str, str]]:
         spelled = latin_words(en)  # 'Hongik Univ.' -> 'hongik university'
         if name_key(spelled) != name_key(en) or len(spelled.split()) != len(en.split()):
             out.append(("en", spelled, "alias"))  # 'Seoul-forest' is said 'Seoul Forest'
+        camel = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", en)
+        if camel != en:  # the file runs words together: 'MaetanGwonseon', 'PyeongtaekJije'
+            out.append(("en", camel, "alias"))
         if " international " in f" {spelled} ":  # 'Gimpo Int'l Airport' -> 'Gimpo Airport'
             short = " ".join(w for w in spelled.split() if w != "international")
             out.append(("en", short, "abbrev"))

@@ -34,6 +34,8 @@ MIN_STATION_CONFIDENCE = 0.74
 """Below this a fuzzy station match is a guess; we would rather say "no information"."""
 _TRIP_ASKS = (Intent.LINES, Intent.ROUTE, Intent.TRANSFER, None)
 """Intents whose words, with two stations named, ask for the trip between them."""
+SECOND_STATION_FUZZY = 0.9
+"""A mis-heard second station in a sentence that already names one is taken only this sure."""
 SURE_STATION = 0.74
 """When one mention is this sure, weaker fuzzy mentions are ordinary words, not stations."""
 
@@ -149,12 +151,15 @@ class Understander:
                     and all(best.complex.key != m.complex.key for m in found)
                 ):
                     found.append(best)
+        if len(found) == 1 and (hits[Intent.ROUTE] or hits[Intent.TRANSFER] or hits[Intent.LINES]):
+            found += self._second_station(question, found[0], text, lang)
         heard = next((g for g in mark.groups() if g), None) if mark else None
         fold = languages.get(lang).fold
         longer = [
             (m, place)
             for m in found
-            if (place := longer_place(fold(normalise(m.matched)), text, lang))
+            if m.method not in ("place", "shared")  # "COEX购物中心" is still COEX
+            and (place := longer_place(fold(normalise(m.matched)), text, lang))
         ]
         if longer:  # "Yeouido Hangang Park" is not Yeouido station: say so, answer for none
             found = []
@@ -172,6 +177,19 @@ class Understander:
         self._unresolved = not found and not here
         self._heard = heard.strip(" ?？。.!") if heard and not here else None
         return found
+
+    def _second_station(
+        self, question: str, first: StationMatch, text: str, lang: str
+    ) -> list[StationMatch]:
+        """The other end of a trip, looked for in the words around the first one ("starting at
+        Ungilsan, going to Jongro 3-ga"): a sentence search stops at its first exact name.
+        Only a sure match counts: a fuzzy one here is as likely an ordinary word."""
+        rest = re.sub(re.escape(first.matched), " ", question, flags=re.IGNORECASE)
+        for m in self._filter(self.kb.find_stations(rest, lang), text):
+            sure = m.method != "fuzzy" or m.confidence >= SECOND_STATION_FUZZY
+            if sure and m.complex.key != first.complex.key:
+                return [m]
+        return []
 
     def _filter(
         self, found: list[StationMatch], text: str, words: bool = True

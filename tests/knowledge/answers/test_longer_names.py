@@ -40,3 +40,23 @@ def test_station_names_with_lines_or_whole_place_names_still_answer(
     assert answer.outcome.value == "answered", answer.text
     keys = {real_kb.resolve_station(name)[0].complex.key for name in named}
     assert set(answer.about) <= keys
+
+
+@pytest.mark.parametrize(
+    ("question", "origin", "destination"),
+    [
+        (
+            "I'm starting at Ungilsan, going to Jongro 3-ga station. Change trains?",
+            "운길산",
+            "종로3가",
+        ),
+        ("Can I go from Muakjae to Maetan Gwonseon without transferring?", "무악재", "매탄권선"),
+    ],
+)
+def test_both_ends_of_a_trip_are_heard_in_passengers_words(
+    answerer, real_kb, question, origin, destination
+) -> None:
+    answer = answerer.answer(question, station="사당")
+    assert answer.intent == "route", answer.text
+    keys = [real_kb.resolve_station(name)[0].complex.key for name in (origin, destination)]
+    assert answer.about == keys
