@@ -35,16 +35,52 @@ LANGS = ("ko", "en", "zh", "ja")
 SEED = "passengers-2026"
 COMPLEX_RADIUS_M = 650.0
 # kiosk stations: the eight the operator cares most about (weight 3) and a few others
-KIOSKS = {"강남": 3, "사당": 3, "서울역": 3, "홍대입구": 3, "잠실": 3, "종로3가": 3,
-          "고속터미널": 3, "시청": 3, "왕십리": 1, "공덕": 1, "동대문역사문화공원": 1,
-          "노원": 1, "선릉": 1, "충무로": 1, "합정": 1, "교대": 1, "건대입구": 1}
+KIOSKS = {
+    "강남": 3,
+    "사당": 3,
+    "서울역": 3,
+    "홍대입구": 3,
+    "잠실": 3,
+    "종로3가": 3,
+    "고속터미널": 3,
+    "시청": 3,
+    "왕십리": 1,
+    "공덕": 1,
+    "동대문역사문화공원": 1,
+    "노원": 1,
+    "선릉": 1,
+    "충무로": 1,
+    "합정": 1,
+    "교대": 1,
+    "건대입구": 1,
+}
 # operator files give 강남/사당 example or real fares, lockers, toilets: no unknown_fact there
 NO_UNKNOWN_FACT_AT = {"강남", "사당"}
-CORE_LINES = {*map(str, range(1, 10)), "airport", "gyeongui-jungang", "suin-bundang",
-              "shinbundang", "ui-sinseol", "sillim", "gyeongchun"}
-PER_LANG = {"lines": 16, "route_here": 10, "route_from": 10, "elevator": 8, "transfer": 4,
-            "here": 5, "landmark": 9, "airport": 5, "nonexistent": 2, "unknown_place": 2,
-            "unknown_fact": 3, "out_of_scope": 3, "injection": 2}
+CORE_LINES = {
+    *map(str, range(1, 10)),
+    "airport",
+    "gyeongui-jungang",
+    "suin-bundang",
+    "shinbundang",
+    "ui-sinseol",
+    "sillim",
+    "gyeongchun",
+}
+PER_LANG = {
+    "lines": 16,
+    "route_here": 10,
+    "route_from": 10,
+    "elevator": 8,
+    "transfer": 4,
+    "here": 5,
+    "landmark": 9,
+    "airport": 5,
+    "nonexistent": 2,
+    "unknown_place": 2,
+    "unknown_fact": 3,
+    "out_of_scope": 3,
+    "injection": 2,
+}
 
 # Landmark / nickname -> (station name_ko, why); what passengers call it: pp.LANDMARK_NAMES.
 LANDMARKS: dict[str, tuple[str, str]] = {
@@ -101,8 +137,9 @@ def load_lines() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
         if "…" in line_id:  # the N호선 row
             for n in range(1, 10):
                 label_to_id[f"0{n}호선"] = label_to_id[f"{n}호선"] = str(n)
-                names[str(n)] = dict(zip(LANGS, (c.replace("N", str(n)) for c in cells[2:6]),
-                                         strict=True))
+                names[str(n)] = dict(
+                    zip(LANGS, (c.replace("N", str(n)) for c in cells[2:6]), strict=True)
+                )
             continue
         names[line_id] = dict(zip(LANGS, cells[2:6], strict=True))
         for label in labels:
@@ -132,8 +169,15 @@ def load_stations(label_to_id: dict[str, str]) -> tuple[dict[str, Station], dict
     for name, rows in by_name.items():
         clusters: list[list[dict[str, str]]] = []
         for row in sorted(rows, key=lambda r: not r["lat"]):
-            home = next((c for c in clusters if not row["lat"]
-                         or any(m["lat"] and metres(m, row) <= COMPLEX_RADIUS_M for m in c)), None)
+            home = next(
+                (
+                    c
+                    for c in clusters
+                    if not row["lat"]
+                    or any(m["lat"] and metres(m, row) <= COMPLEX_RADIUS_M for m in c)
+                ),
+                None,
+            )
             if home is None:
                 clusters.append([row])
             else:
@@ -195,8 +239,9 @@ class Builder:
         self.elevators = load_elevators()
         self.transfers = load_transfers(self.label_to_id)
         self.by_ko = {s.name_ko: s for s in self.stations.values() if s.key == s.name_ko}
-        self.holders: dict[str, dict[str, Counter[str]]] = {la: defaultdict(Counter)
-                                                            for la in LANGS}
+        self.holders: dict[str, dict[str, Counter[str]]] = {
+            la: defaultdict(Counter) for la in LANGS
+        }
         self.sizes: Counter[str] = Counter()
         for r in (r for s in self.stations.values() for r in s.rows):
             self.sizes[r["name_ko"]] += 1
@@ -211,14 +256,21 @@ class Builder:
     def usable(self, s: Station, lang: str) -> bool:
         """All rows named in this language; not the minority holder of a contested name."""
         names = s.names(lang)
-        if s.name_ko in AVOID or not names or any(not r[f"name_{lang}"] or "," in r["name_en"]
-                                                  for r in s.rows):
+        if (
+            s.name_ko in AVOID
+            or not names
+            or any(not r[f"name_{lang}"] or "," in r["name_en"] for r in s.rows)
+        ):
             return False
         if lang == "ja" and not any(re.search(r"[\u3040-\u30ff]", n) for n in names):
             return False  # kanji-only ja names look copied from zh (QUALITY.md)
         own = self.sizes[s.name_ko]  # a tie on the name goes to the station with more rows
-        return not any((c, self.sizes[k]) >= (self.holders[lang][n][s.name_ko], own)
-                       for n in names for k, c in self.holders[lang][n].items() if k != s.name_ko)
+        return not any(
+            (c, self.sizes[k]) >= (self.holders[lang][n][s.name_ko], own)
+            for n in names
+            for k, c in self.holders[lang][n].items()
+            if k != s.name_ko
+        )
 
     def display(self, s: Station) -> str | list[str]:
         return pp.fact(pp.variants(s.names(self.lang)))
@@ -233,9 +285,14 @@ class Builder:
 
     def pool(self, core: bool) -> list[Station]:
         """Stations to ask about (core: on the lines tourists use), least used first."""
-        out = [s for k, s in sorted(self.stations.items())
-               if k in self.reachable and k == s.name_ko and self.usable(s, self.lang)
-               and not (core and not CORE_LINES & set(s.lines))]
+        out = [
+            s
+            for k, s in sorted(self.stations.items())
+            if k in self.reachable
+            and k == s.name_ko
+            and self.usable(s, self.lang)
+            and not (core and not CORE_LINES & set(s.lines))
+        ]
         return sorted(out, key=lambda s: (self.used[s.key], self.rng.random()))
 
     def kiosk(self, exclude: frozenset[str] = frozenset(), among: list[str] | None = None) -> str:
@@ -245,15 +302,29 @@ class Builder:
     def q(self, key: str, **names: str) -> str:
         return next(self.tpl[key]).format(**names)
 
-    def add(self, intent: str, question: str, station: str, outcome: str,
-            facts: list[Any] | None = None, stations: list[str] | None = None) -> None:
+    def add(
+        self,
+        intent: str,
+        question: str,
+        station: str,
+        outcome: str,
+        facts: list[Any] | None = None,
+        stations: list[str] | None = None,
+    ) -> None:
         self.used.update(stations or [])
         n = sum(i["lang"] == self.lang for i in self.items) + 1
-        self.items.append({
-            "id": f"{self.lang}-p-{n:03d}", "lang": self.lang, "intent": intent,
-            "question": pp.josa(question) if self.lang == "ko" else question,
-            "station": station, "expected_outcome": outcome, "expected_facts": facts or [],
-            "expected_stations": list(dict.fromkeys(stations or []))})
+        self.items.append(
+            {
+                "id": f"{self.lang}-p-{n:03d}",
+                "lang": self.lang,
+                "intent": intent,
+                "question": pp.josa(question) if self.lang == "ko" else question,
+                "station": station,
+                "expected_outcome": outcome,
+                "expected_facts": facts or [],
+                "expected_stations": list(dict.fromkeys(stations or [])),
+            }
+        )
 
     def build(self, lang: str) -> None:
         self.lang, self.rng = lang, random.Random(f"{SEED}-{lang}")
@@ -278,14 +349,21 @@ class Builder:
                 question = self.q("lines_trad", s=pp.ZH_TRADITIONAL[s.name_ko])
             else:
                 question = self.q("lines", s=self.spoken(s))
-            self.add("lines", question, self.kiosk(frozenset({s.key})), "answered",
-                     self.line_list(s), [s.name_ko])
+            self.add(
+                "lines",
+                question,
+                self.kiosk(frozenset({s.key})),
+                "answered",
+                self.line_list(s),
+                [s.name_ko],
+            )
 
     def build_routes(self) -> None:
         """From here / from A to B; variant spellings (romanised, traditional, kanji) first."""
         lang = self.lang
-        specials = [self.by_ko[k] for k in pp.SPOKEN.get(lang, {})
-                    if self.usable(self.by_ko[k], lang)]
+        specials = [
+            self.by_ko[k] for k in pp.SPOKEN.get(lang, {}) if self.usable(self.by_ko[k], lang)
+        ]
         chosen = self.rng.sample(specials, {"en": 5, "zh": 3, "ja": 4}.get(lang, 0))
         rest = iter(s for s in self.pool(core=lang != "ko") if s not in chosen)
         here_special = chosen if lang == "zh" else chosen[::2]
@@ -300,16 +378,23 @@ class Builder:
             b = from_special[i] if i < len(from_special) else next(rest)
             a = next(rest)
             question = self.q("route_from", a=self.spoken(a), b=self.spoken(b, b in chosen))
-            self.add("route", question, self.kiosk(frozenset({a.key, b.key})), "answered",
-                     [self.display(b)], [a.name_ko, b.name_ko])
+            self.add(
+                "route",
+                question,
+                self.kiosk(frozenset({a.key, b.key})),
+                "answered",
+                [self.display(b)],
+                [a.name_ko, b.name_ko],
+            )
         for name in pp.CLARIFY_NAMES[lang]:
             self.add("route", self.q("route_here", b=name), self.kiosk(), "clarify")
 
     def build_facts(self) -> None:
         lang, rng = self.lang, self.rng
         elev_here = [k for k in self.kiosk_keys if k in self.elevators]
-        elev_pool = [s for s in self.pool(core=False)
-                     if s.name_ko in self.elevators and s.key not in KIOSKS]
+        elev_pool = [
+            s for s in self.pool(core=False) if s.name_ko in self.elevators and s.key not in KIOSKS
+        ]
         for i in range(PER_LANG["elevator"]):
             if i % 3 == 0:
                 s = self.by_ko[self.kiosk(among=elev_here)]
@@ -319,28 +404,49 @@ class Builder:
                 question, k = self.q("elevator_at", s=self.spoken(s)), self.kiosk()
             facts = [self.display(s), self.elevators[s.name_ko]]
             self.add("elevator", question, k, "answered", facts, [s.name_ko])
-        pairs = sorted((k, line) for k, line in self.transfers
-                       if k in self.kiosk_keys and line in self.by_ko[k].lines)
+        pairs = sorted(
+            (k, line)
+            for k, line in self.transfers
+            if k in self.kiosk_keys and line in self.by_ko[k].lines
+        )
         for k, line in rng.sample(pairs, PER_LANG["transfer"]):
             name = self.line_names[line][lang]
-            self.add("transfer", self.q("transfer", line=name), k, "answered",
-                     [pp.fact(pp.variants([name]))], [k])
+            self.add(
+                "transfer",
+                self.q("transfer", line=name),
+                k,
+                "answered",
+                [pp.fact(pp.variants([name]))],
+                [k],
+            )
         for _ in range(PER_LANG["here"]):
             k = self.by_ko[self.kiosk()]
             some = rng.choice([*k.lines, "2", "4", "9"])
             question = self.q("here", line=self.line_names[some][lang])
             self.add("here", question, k.name_ko, "answered", self.line_list(k), [k.name_ko])
-        marks = [(st, pp.LANDMARK_NAMES[key][lang]) for key, (st, _why) in LANDMARKS.items()
-                 if lang in pp.LANDMARK_NAMES[key] and self.usable(self.by_ko[st], lang)]
+        marks = [
+            (st, pp.LANDMARK_NAMES[key][lang])
+            for key, (st, _why) in LANDMARKS.items()
+            if lang in pp.LANDMARK_NAMES[key] and self.usable(self.by_ko[st], lang)
+        ]
         for station_ko, place in rng.sample(marks, PER_LANG["landmark"]):
             k = self.kiosk(frozenset({station_ko}))
             route = rng.random() < 0.5
             question = self.q("landmark_route" if route else "landmark_which", p=place)
-            self.add("landmark", question, k, "answered", [self.display(self.by_ko[station_ko])],
-                     [k, station_ko] if route else [station_ko])
+            self.add(
+                "landmark",
+                question,
+                k,
+                "answered",
+                [self.display(self.by_ko[station_ko])],
+                [k, station_ko] if route else [station_ko],
+            )
         for kind in ("clarify", "clarify", "인천공항1터미널", "인천공항2터미널", "김포공항"):
-            question = next(q for kd, q in rng.sample(pp.AIRPORT[lang], len(pp.AIRPORT[lang]))
-                            if kd == kind and q not in {i["question"] for i in self.items})
+            question = next(
+                q
+                for kd, q in rng.sample(pp.AIRPORT[lang], len(pp.AIRPORT[lang]))
+                if kd == kind and q not in {i["question"] for i in self.items}
+            )
             if kind == "clarify":
                 self.add("airport", question, self.kiosk(), "clarify")
                 continue
@@ -380,18 +486,22 @@ def main() -> None:
         assert (i["expected_outcome"] == "answered") == bool(i["expected_stations"]), i
     assert len({i["id"] for i in items}) == len({(i["lang"], i["question"]) for i in items})
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    body = yaml.safe_dump({"items": items}, allow_unicode=True, sort_keys=False,
-                          default_flow_style=None, width=4096)
+    body = yaml.safe_dump(
+        {"items": items}, allow_unicode=True, sort_keys=False, default_flow_style=None, width=4096
+    )
     args.out.write_text(pp.YAML_HEADER + body, encoding="utf-8")
     print(f"wrote {len(items)} items to {args.out}")
     print("intent".ljust(14) + "".join(la.rjust(5) for la in LANGS))
     for intent in [*dict.fromkeys(i["intent"] for i in items), None]:
-        row = [sum(i["lang"] == la and intent in (None, i["intent"]) for i in items)
-               for la in LANGS]
+        row = [
+            sum(i["lang"] == la and intent in (None, i["intent"]) for i in items) for la in LANGS
+        ]
         print((intent or "total").ljust(14) + "".join(str(n).rjust(5) for n in row))
     named = {s for i in items for s in i["expected_stations"]}
-    print(f"distinct stations: {len(named | {i['station'] for i in items})} "
-          f"(in expected_stations: {len(named)})")
+    print(
+        f"distinct stations: {len(named | {i['station'] for i in items})} "
+        f"(in expected_stations: {len(named)})"
+    )
     print("outcomes:", dict(Counter(i["expected_outcome"] for i in items)))
 
 

@@ -403,8 +403,10 @@ CLARIFY_NAMES: dict[str, list[str]] = {
     "ja": ["ヤンピョン駅", "シンチョン駅"],
 }
 # station names that are also city names: always said with 역/station/站/駅
-CITY_NAMES = set("인천 수원 부천 안산 안양 춘천 천안 아산 의정부 구리 파주 양주 오산".split()
-                 + "평택 군포 의왕 광명 이천 여주 성남 과천 동두천 가평 연천 서울".split())
+CITY_NAMES = set(
+    "인천 수원 부천 안산 안양 춘천 천안 아산 의정부 구리 파주 양주 오산".split()
+    + "평택 군포 의왕 광명 이천 여주 성남 과천 동두천 가평 연천 서울".split()
+)
 
 NONEXISTENT: dict[str, list[tuple[str, str]]] = {
     "ko": [
@@ -587,27 +589,58 @@ LANDMARK_NAMES: dict[str, dict[str, str]] = {
     "coex": {"ko": "코엑스", "en": "COEX", "zh": "COEX购物中心", "ja": "コエックス"},
     "lotteworld": {"ko": "롯데월드", "en": "Lotte World", "zh": "乐天世界", "ja": "ロッテワールド"},
     "gyeongbokgung": {"en": "Gyeongbokgung Palace", "zh": "景福宫", "ja": "景福宮"},
-    "namdaemun": {"ko": "남대문시장", "en": "Namdaemun Market", "zh": "南大门市场",
-                  "ja": "南大門市場"},
+    "namdaemun": {
+        "ko": "남대문시장",
+        "en": "Namdaemun Market",
+        "zh": "南大门市场",
+        "ja": "南大門市場",
+    },
     "insadong": {"ko": "인사동", "en": "Insadong", "zh": "仁寺洞", "ja": "仁寺洞"},
-    "bukchon": {"ko": "북촌한옥마을", "en": "Bukchon Hanok Village", "zh": "北村韩屋村",
-                "ja": "北村韓屋村"},
+    "bukchon": {
+        "ko": "북촌한옥마을",
+        "en": "Bukchon Hanok Village",
+        "zh": "北村韩屋村",
+        "ja": "北村韓屋村",
+    },
     "garosugil": {"ko": "가로수길", "en": "Garosu-gil", "zh": "林荫道", "ja": "カロスキル"},
     "ewha": {"ko": "이화여대", "en": "Ewha University", "zh": "梨大", "ja": "梨大"},
     "snu": {"ko": "서울대", "en": "Seoul National University", "ja": "ソウル大学"},
     "gwangjang": {"ko": "광장시장", "en": "Gwangjang Market", "zh": "广藏市场", "ja": "広蔵市場"},
-    "hangangpark": {"ko": "여의도 한강공원", "en": "Yeouido Hangang Park", "zh": "汝矣岛汉江公园",
-                    "ja": "汝矣島漢江公園"},
-    "baseball": {"ko": "잠실야구장", "en": "Jamsil Baseball Stadium", "zh": "蚕室棒球场",
-                 "ja": "蚕室野球場"},
-    "worldcup": {"ko": "상암 월드컵경기장", "en": "the Sangam World Cup Stadium",
-                 "zh": "上岩世界杯体育场", "ja": "上岩ワールドカップ競技場"},
-    "fishmarket": {"ko": "노량진수산시장", "en": "Noryangjin Fish Market", "zh": "鹭梁津水产市场",
-                   "ja": "鷺梁津水産市場"},
-    "dongseoul": {"ko": "동서울터미널", "en": "Dong Seoul Bus Terminal",
-                  "ja": "東ソウルバスターミナル"},
-    "chinatown": {"ko": "인천 차이나타운", "en": "Incheon Chinatown", "zh": "仁川中华街",
-                  "ja": "仁川チャイナタウン"},
+    "hangangpark": {
+        "ko": "여의도 한강공원",
+        "en": "Yeouido Hangang Park",
+        "zh": "汝矣岛汉江公园",
+        "ja": "汝矣島漢江公園",
+    },
+    "baseball": {
+        "ko": "잠실야구장",
+        "en": "Jamsil Baseball Stadium",
+        "zh": "蚕室棒球场",
+        "ja": "蚕室野球場",
+    },
+    "worldcup": {
+        "ko": "상암 월드컵경기장",
+        "en": "the Sangam World Cup Stadium",
+        "zh": "上岩世界杯体育场",
+        "ja": "上岩ワールドカップ競技場",
+    },
+    "fishmarket": {
+        "ko": "노량진수산시장",
+        "en": "Noryangjin Fish Market",
+        "zh": "鹭梁津水产市场",
+        "ja": "鷺梁津水産市場",
+    },
+    "dongseoul": {
+        "ko": "동서울터미널",
+        "en": "Dong Seoul Bus Terminal",
+        "ja": "東ソウルバスターミナル",
+    },
+    "chinatown": {
+        "ko": "인천 차이나타운",
+        "en": "Incheon Chinatown",
+        "zh": "仁川中华街",
+        "ja": "仁川チャイナタウン",
+    },
     "deoksugung": {"ko": "덕수궁", "en": "Deoksugung Palace", "zh": "德寿宫", "ja": "徳寿宮"},
     "konkuk": {"ko": "건대", "en": "Konkuk University", "ja": "建国大学"},
     "gadi": {"ko": "가디"},
@@ -618,14 +651,20 @@ LANDMARK_NAMES: dict[str, dict[str, str]] = {
 
 def josa(text: str) -> str:
     """Resolve Korean particle pairs (은/는 ...) from the sound of the preceding character."""
-    pairs = {"은/는": ("은", "는"), "이/가": ("이", "가"), "을/를": ("을", "를"),
-             "과/와": ("과", "와"), "으로/로": ("으로", "로")}
+    pairs = {
+        "은/는": ("은", "는"),
+        "이/가": ("이", "가"),
+        "을/를": ("을", "를"),
+        "과/와": ("과", "와"),
+        "으로/로": ("으로", "로"),
+    }
 
     def final(ch: str) -> int:  # 0 none, 8 = ㄹ, other = consonant
         if "가" <= ch <= "힣":
             return (ord(ch) - 0xAC00) % 28
-        return {"1": 8, "7": 8, "8": 8, "3": 1, "6": 1, "0": 1, "l": 8, "m": 1, "n": 1,
-                "r": 8}.get(ch.lower(), 0)
+        return {"1": 8, "7": 8, "8": 8, "3": 1, "6": 1, "0": 1, "l": 8, "m": 1, "n": 1, "r": 8}.get(
+            ch.lower(), 0
+        )
 
     def pick(m: re.Match[str]) -> str:
         f = final(m.group(1))
@@ -675,9 +714,11 @@ def say(name_ko: str, data_name: str, lang: str, rng: random.Random, special: bo
         name = clean_name(data_name, lang)
     suffix = {"ko": "역", "en": " station", "zh": "站", "ja": "駅"}[lang]
     if (name_ko in CITY_NAMES or rng.random() < 0.4) and not name.lower().endswith(
-            suffix.strip().lower()):
+        suffix.strip().lower()
+    ):
         name += suffix
     return name
+
 
 CJK = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
 
