@@ -25,6 +25,11 @@ def script_of(ch: str) -> str:
     return "other"
 
 
+def has_script(text: str, script: str) -> bool:
+    """Whether any letter of `text` is written in `script` (`hangul`, `han`, ...)."""
+    return any(script_of(ch) == script for ch in text)
+
+
 _CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])\s+(?=[\u3040-\u30ff\u3400-\u9fff])")
 
 

@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 import languages
 from knowledge.lines import LineRegistry
+from languages.scripts import has_script
 
 NameFn = Callable[[str], str]
 """Korean station name -> its name in the answer's language (identity when unknown)."""
 
 _REG = LineRegistry()
-HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 _STEP_RULES: tuple[tuple[str, str], ...] = (
     ("platform_off_line", r"^(?P<L>\S+) (?P<X>\S+) 방면 승강장 하차$"),
@@ -86,7 +86,7 @@ def render_location(location: str, lang: str, names: NameFn) -> str:
     covers is left out (say less rather than mix scripts); "" when no part is left."""
     parts = [p.strip() for p in re.split(r",(?!\d)", location) if p.strip()]
     rendered = [_render_part(p, lang, names) for p in parts]
-    return ", ".join(r for r in rendered if r and (lang == "ko" or not HANGUL.search(r)))
+    return ", ".join(r for r in rendered if r and (lang == "ko" or not has_script(r, "hangul")))
 
 
 # An exit, as the elevator file writes it: `4번 출입구`, `1-1번 출입구`, `4번 출입구(육교) 측`,

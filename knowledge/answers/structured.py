@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from knowledge.answers.facts import MAX_ITEMS, Composed, OperatorComposers, fact_text
-from knowledge.answers.phrases import HANGUL, render_location, render_step
+from knowledge.answers.phrases import render_location, render_step
 from knowledge.answers.templates import join, ko_topic, say
 from knowledge.answers.types import Intent, Source
 from knowledge.answers.understand import Understood
 from knowledge.lines import Line
 from knowledge.records import Fact, StationComplex
+from languages.scripts import has_script
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +279,7 @@ class StructuredComposer(OperatorComposers):
             )
         ]
         rendered = [render_step(str(step), lang, self._names(lang)).rstrip(".。") for step in steps]
-        if lang != "ko" and any(HANGUL.search(step) for step in rendered):
+        if lang != "ko" and any(has_script(step, "hangul") for step in rendered):
             # Half a walk in the passenger's language and half in Korean helps nobody: say
             # less, and where the full directions are.
             sentences.append(say("transfer_unrendered", lang, to_line=to_line.name(lang)))

@@ -4,11 +4,10 @@ data's Chinese names, are Simplified; a passenger from Taiwan or Hong Kong write
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from languages.scripts import has_script
 
 
 @lru_cache(maxsize=1)
@@ -20,4 +19,4 @@ def _converter() -> Any:  # opencc ships no type hints
 
 def to_simplified(text: str) -> str:
     """`text` with Traditional characters in their Simplified form; text without Han as is."""
-    return _converter().convert(text) if _HAN.search(text) else text
+    return _converter().convert(text) if has_script(text, "han") else text
