@@ -44,6 +44,8 @@ class LineGraph:
             self._by_complex[node.complex].append(node.code)
         self._complex_of = complex_of
         self._line_of = line_of
+        self._onto_branch: dict[tuple[str, str], bool] = {}
+        """(fork, next code) -> `_leaves_trunk`: the graph does not change, routes repeat."""
 
     def codes(self, complex_key: str) -> list[str]:
         return list(self._by_complex.get(complex_key, []))
@@ -165,6 +167,12 @@ class LineGraph:
         """Leaving `fork` toward `toward` turns onto a branch: not the side with the most
         stations behind it (the trunk, where trains from every branch run), and not round a
         loop (Line 2's circle, whose trains pass the fork)."""
+        key = (fork, toward)
+        if key not in self._onto_branch:
+            self._onto_branch[key] = self._turns_onto_branch(fork, toward)
+        return self._onto_branch[key]
+
+    def _turns_onto_branch(self, fork: str, toward: str) -> bool:
         sides = {n: self._beyond(fork, n) for n in self._ahead(fork)}
         if fork in sides[toward]:
             return False  # a loop back to the fork
