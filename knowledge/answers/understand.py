@@ -152,7 +152,8 @@ class Understander:
                 ):
                     found.append(best)
         if len(found) == 1 and (hits[Intent.ROUTE] or hits[Intent.TRANSFER] or hits[Intent.LINES]):
-            found += self._second_station(question, found[0], text, lang)
+            trip = bool(hits[Intent.ROUTE] or hits[Intent.TRANSFER])
+            found += self._second_station(question, found[0], text, lang, fuzzy=trip)
         heard = next((g for g in mark.groups() if g), None) if mark else None
         fold = languages.get(lang).fold
         longer = [
@@ -179,13 +180,15 @@ class Understander:
         return found
 
     def _second_station(
-        self, question: str, first: StationMatch, text: str, lang: str
+        self, question: str, first: StationMatch, text: str, lang: str, *, fuzzy: bool
     ) -> list[StationMatch]:
         """The other end of a trip, looked for in the words around the first one ("starting at
         Ungilsan, going to Jongro 3-ga"): a sentence search stops at its first exact name.
-        Only a sure match counts: a fuzzy one here is as likely an ordinary word."""
+        Only a sure match counts: a fuzzy one here is as likely an ordinary word, and a lines
+        question ("which line from A to B") looks for exact names only: the slower fuzzy
+        search is spent where a trip is asked for."""
         rest = re.sub(re.escape(first.matched), " ", question, flags=re.IGNORECASE)
-        for m in self._filter(self.kb.find_stations(rest, lang), text):
+        for m in self._filter(self.kb.find_stations(rest, lang, fuzzy=fuzzy), text):
             sure = m.method != "fuzzy" or m.confidence >= SECOND_STATION_FUZZY
             if sure and m.complex.key != first.complex.key:
                 return [m]
