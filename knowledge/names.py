@@ -78,7 +78,9 @@ _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
 
 EXACT, ALIAS, ABBREV = 1.0, 0.95, 0.85
 NAMED_METHODS = ("exact", "alias", "abbrev", "place", "shared")
-_AMBIGUOUS_KINDS = ("exact", "shared")
+_AMBIGUOUS_KINDS = ("exact", "alias", "shared")
+"""Kinds of name that, given to two stations, leave a passenger's meaning open (석남 and 성남
+are both "Seongnam" in the data's English, 산본 and 상봉 both サンボン): the kiosk asks which."""
 """Kinds of name that, given to two stations, leave the passenger to say which."""
 """Matches of a name as written (the data's, a rule's or an operator's), never guesses."""
 FUZZY_MIN = 0.72
@@ -194,7 +196,9 @@ class NameIndex:
             return tuple(self.complexes[k] for k in siblings)
         if e.kind not in _AMBIGUOUS_KINDS:
             return ()
-        keys = dict.fromkeys(o.complex for o in self._exact[e.key] if o.kind == e.kind)
+        keys = dict.fromkeys(
+            o.complex for o in self._exact[e.key] if o.kind in _AMBIGUOUS_KINDS and o.lang == e.lang
+        )
         return tuple(self.complexes[k] for k in keys if k != e.complex)
 
     def _fuzzy(self, key: str) -> list[tuple[_Entry, float]]:

@@ -1,6 +1,7 @@
 """Parser for the vendored Seoul CSVs (see knowledge/data/seoul/SOURCES.md and QUALITY.md).
 
-Known gaps are handled, not hidden: missing zh/ja names fall back to English and are marked in
+Known gaps are handled, not hidden: missing zh/ja names, and the seven whose characters the
+source lost to "?" (始?大也), fall back to English and are marked in
 `StationRec.fallback`; line labels are mapped through `knowledge.lines` (our table); stations
 without edges stay resolvable but have no neighbours; coordinates marked `OA-21232:name(...)`
 are approximate and kept with their `coord_source`.
@@ -82,6 +83,9 @@ def parse_stations(path: Path, ds: Dataset) -> None:
             continue
         # The file writes the apostrophe as a backtick (`Seoul Nat`l Univ.`): shown and read out.
         names = {lang: row.get(f"name_{lang}", "").replace("`", "’") for lang in languages.codes()}
+        for lang in ("zh", "ja"):
+            if "?" in names[lang]:  # a character lost in the source's encoding (始?大也)
+                names[lang] = ""  # never shown or matched: the English name stands in
         fallback = tuple(lang for lang in ("zh", "ja") if not names[lang])
         for lang in fallback:
             names[lang] = names["en"] or names["ko"]

@@ -35,6 +35,10 @@ class GenerationStats:
     generated_tokens: int = 0
 
 
+MAX_CACHED_SYSTEMS = 4
+"""System prompts whose KV state is kept (each ~1-3 MB for a 135M model)."""
+
+
 class LlamaGenerator:
     """llama-cpp-python as a token generator, with the system prompt's KV state cached.
 
@@ -72,9 +76,9 @@ class LlamaGenerator:
         )
         self.temperature = temperature
         self.stats = GenerationStats()
-        self._system: str | None = None
-        self._state: Any = None
-        self._prefix: list[int] = []
+        self._cached: dict[str, tuple[list[int], Any]] = {}
+        """System prompt -> (its tokens, the KV state after them); the answer prompt and the
+        query reader's prompt both stay cached, so neither evicts the other each turn."""
 
     def on_model_thread(self, work: Callable[[], T]) -> T:
         """Run `work` (which may use `self.llm`) on the model's thread and return its result."""
@@ -90,18 +94,56 @@ class LlamaGenerator:
         """Evaluate the system prompt once and keep its KV state for every later turn."""
         self.on_model_thread(lambda: self._warm(system))
 
-    def _warm(self, system: str) -> None:
+    def _warm(self, system: str) -> tuple[list[int], Any]:
+        if system in self._cached:
+            return self._cached[system]
         t0 = time.perf_counter()
-        self._prefix = self._tokens(self.template.system_turn(system))
+        prefix = self._tokens(self.template.system_turn(system))
         self.llm.reset()
-        self.llm.eval(self._prefix)
-        self._state = self.llm.save_state()
-        self._system = system
+        self.llm.eval(prefix)
+        if len(self._cached) >= MAX_CACHED_SYSTEMS:
+            self._cached.pop(next(iter(self._cached)))
+        self._cached[system] = (prefix, self.llm.save_state())
         logger.info(
             "llm system prompt cached: %d tokens in %.0f ms",
-            len(self._prefix),
+            len(prefix),
             (time.perf_counter() - t0) * 1000,
         )
+        return self._cached[system]
+
+    def complete(self, system: str, user: str, max_tokens: int, grammar: str) -> str:
+        """The whole reply to (system, user), constrained by a GBNF `grammar` (llama.cpp's
+        grammar format): the model can only write what the grammar allows."""
+        from llama_cpp import LlamaGrammar
+
+        def work() -> str:
+            tokens = self._prompt_tokens(system, user, cached_system=True)
+            out = self.llm.create_completion(
+                tokens,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                grammar=LlamaGrammar.from_string(grammar, verbose=False),
+            )
+            return out["choices"][0]["text"]
+
+        return self.on_model_thread(work)
+
+    def _prompt_tokens(self, system: str, user: str, *, cached_system: bool) -> list[int]:
+        """The prompt's tokens, with the model's state set to the cached system prompt's."""
+        tokens = self._tokens(self.template.prompt(system, user))
+        cached = 0
+        if not cached_system:
+            self.llm.reset()
+        else:
+            prefix, state = self._warm(system)
+            if tokens[: len(prefix)] != prefix:  # tokenizer merged at the boundary
+                logger.warning("llm prompt does not start with the cached prefix; evaluating all")
+                self.llm.reset()
+            else:
+                self.llm.load_state(state)
+                cached = len(prefix)
+        self.stats = GenerationStats(len(tokens), len(tokens) - cached, cached)
+        return tokens
 
     def stream(
         self, system: str, user: str, max_tokens: int, *, cached_system: bool = True
@@ -134,19 +176,7 @@ class LlamaGenerator:
         try:
             if reader_gone.is_set():  # the asker left while an earlier generation held the model
                 return
-            if cached_system and system != self._system:
-                self._warm(system)
-            tokens = self._tokens(self.template.prompt(system, user))
-            if not cached_system:
-                self.llm.reset()
-                cached = 0
-            elif tokens[: len(self._prefix)] != self._prefix:  # tokenizer merged at the boundary
-                logger.warning("llm prompt does not start with the cached prefix; evaluating all")
-                cached = 0
-            else:
-                self.llm.load_state(self._state)
-                cached = len(self._prefix)
-            self.stats = GenerationStats(len(tokens), len(tokens) - cached, cached)
+            tokens = self._prompt_tokens(system, user, cached_system=cached_system)
             t0 = time.perf_counter()
             completion = self.llm.create_completion(
                 tokens,

@@ -24,8 +24,9 @@ from knowledge.answers.generated import grounded_sentences
 from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import LlmAnswerer, split_sentences
+from knowledge.answers.llm_query import QueryReader, needs_reading, read_with_llm
 from knowledge.answers.structured import StructuredComposer
-from knowledge.answers.templates import join, join_or, say
+from knowledge.answers.templates import join_or, say, station_options
 from knowledge.answers.types import (
     NORMAL_RATE,
     SLOW_RATE,
@@ -77,10 +78,13 @@ class Answerer:
         kb: Any,
         settings: AnswerSettings | None = None,
         llm: LlmAnswerer | None = None,
+        reader: QueryReader | None = None,
     ) -> None:
+        """`reader`, when given, reads the questions the rules cannot into a structured query."""
         self.kb = kb
         self.settings = settings or AnswerSettings()
         self.llm = llm
+        self.reader = reader
         self.understander = Understander(kb)
         self.composer = StructuredComposer(kb)
         self.grounding = GroundingChecker(kb, self.understander.lines, self.understander.scanner)
@@ -217,7 +221,11 @@ class Answerer:
         here = self.here(station)
         t = turn.mark("language", t0)
         understood = self.understander.understand(question, language, here, context)
-        turn.mark("understand", t)
+        t = turn.mark("understand", t)
+        if self.reader is not None and needs_reading(understood) and self.reader.supports(language):
+            read = read_with_llm(self.reader, self.understander, understood, question, here)
+            understood = read or understood
+            turn.mark("llm_query", t)
         now = now or datetime.now(UTC)
         answer: Answer | None = None
         if understood.intent is Intent.REPEAT:
@@ -297,7 +305,7 @@ class Answerer:
     def _clarify(
         self, turn: _AnswerInProgress, understood: Understood, shared: StationMatch
     ) -> Answer:
-        options = _options(self.kb, (shared.complex, *shared.others), turn.lang)
+        options = station_options(self.kb, (shared.complex, *shared.others), turn.lang)
         text = say("clarify", turn.lang, place=shared.matched, options=join_or(options, turn.lang))
         return self._finish(turn, understood, Outcome.CLARIFY, [text], [], "clarify")
 
@@ -383,18 +391,6 @@ class Answerer:
 
 CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused")
 """Templates answered whole by `_canned` (see `fixed_sentences`)."""
-
-
-def _options(kb: Any, choices: tuple[StationComplex, ...], lang: str) -> list[str]:
-    """The stations a clarifying question offers; one name for two stations says their lines."""
-    options = [cx.name(lang) for cx in choices]
-    if len(set(options)) == len(options):
-        return options
-    gap = " " if lang == "en" else ""
-    return [
-        f"{name}{gap}({join([ln.name(lang) for ln in kb.lines_at(cx)], lang)})"
-        for name, cx in zip(options, choices, strict=True)
-    ]
 
 
 def _split_canned(text: str) -> list[str]:

@@ -8,8 +8,10 @@ in `structured.py`. Korean reads numbers the way a passenger says them (`2호선
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import languages
+from knowledge.records import StationComplex
 
 TEMPLATE_KEYS: tuple[str, ...] = (
     "lines",
@@ -95,3 +97,15 @@ def ko_topic(word: str) -> str:
     if "가" <= ch <= "힣":
         return "이" if (ord(ch) - 0xAC00) % 28 else "가"
     return "이" if ch.isdigit() and ch in "013678" else "가"
+
+
+def station_options(kb: Any, choices: tuple[StationComplex, ...], lang: str) -> list[str]:
+    """The stations a clarifying question offers; one name for two stations says their lines."""
+    options = [cx.name(lang) for cx in choices]
+    if len(set(options)) == len(options):
+        return options
+    gap = " " if lang == "en" else ""
+    return [
+        f"{name}{gap}({join([ln.name(lang) for ln in kb.lines_at(cx)], lang)})"
+        for name, cx in zip(options, choices, strict=True)
+    ]

@@ -100,6 +100,13 @@ class Understander:
             u.intent = Intent.REFUSED
             return u
         u.stations = self._stations(question, text, lang, hits)
+        if spoken := [normalise(m.matched) for m in u.stations if normalise(m.matched) in text]:
+            # A keyword inside a station's name is part of the name: "sing" (out of scope) in
+            # "Singeumho", not a question about singing.
+            named = re.sub("|".join(map(re.escape, spoken)), " ", text)
+            hits = {i: h if i is Intent.REFUSED else matches(named, lang, tables.keywords[i])
+                    for i, h in hits.items()}  # fmt: skip
+            u.matched = {k.value: v for k, v in hits.items() if v}
         u.unresolved_place = self._unresolved
         u.heard_place = self._heard if self._unresolved else None
         u.lines = self.lines.find(text, lang)

@@ -136,3 +136,32 @@ def test_facility_answers_stay_in_the_passengers_script(answerer, question, lang
     answer = answerer.answer(question, station="사당")
     assert answer.outcome is Outcome.ANSWERED and answer.language == lang
     assert not re.search("[\uac00-\ud7a3]", answer.text), answer.text
+
+
+ASK_THE_WAY = {
+    "en": "How do I get to {} station?",
+    "ko": "{}역 어떻게 가요?",
+    "zh": "去{}站怎么走？",
+    "ja": "{}駅への行き方を教えて",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ASK_THE_WAY))
+def test_every_station_asked_for_by_name_is_that_station_or_a_question(answerer, lang) -> None:
+    """Every station of the data, asked for by its own name in each language: the answer is
+    about that station, or asks which one when two stations share the name (석남 and 성남 are
+    both "Seongnam" in the data's English), or admits it has no route. Never another station:
+    a keyword hiding in a name ("sing" in Singeumho) or a shared name once did that."""
+    kb = answerer.kb
+    here = answerer.here("강남")
+    wrong, unanswered = [], []
+    for cx in kb.complexes():
+        if cx.key == here.key or lang in cx.names_fallback:  # an English name stands in
+            continue
+        answer = answerer.answer(ASK_THE_WAY[lang].format(cx.name(lang)), station="강남", lang=lang)
+        if answer.outcome is Outcome.ANSWERED and answer.about[-1:] != [cx.key]:
+            wrong.append((cx.name(lang), answer.about))
+        elif answer.outcome not in (Outcome.ANSWERED, Outcome.CLARIFY):
+            unanswered.append(cx.name(lang))
+    assert wrong == []
+    assert len(unanswered) <= 0.02 * len(kb.complexes()), unanswered
