@@ -131,6 +131,25 @@ class OnePassWhisper:
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
         return tokenizer.decode(tokens), float(avg_logprob), float(result.no_speech_prob)
 
+    def score(self, encoded: Any, lang: str, sentences: Sequence[str]) -> list[float]:
+        """Each sentence's log-probability given the audio (teacher-forced, summed over its
+        tokens and the end of text), from one encoder output: which of several readings of one
+        utterance the decoder finds likeliest. CTranslate2's `align` returns each token's
+        probability; it wants the encoder output once per sentence."""
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+
+        if not sentences:
+            return []
+        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
+        start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        texts = [[*tokenizer.encode(" " + s.strip()), tokenizer.eot] for s in sentences]
+        one = np.asarray(encoded)
+        batch = ctranslate2.StorageView.from_array(np.repeat(one, len(texts), axis=0))
+        frames = [one.shape[1] * 2] * len(texts)  # encoder positions are two mel frames each
+        results = self.model.model.align(batch, start, texts, frames)
+        return [float(np.sum(np.log(np.maximum(r.text_token_probs, 1e-12)))) for r in results]
+
 
 class WhisperTranscriber:
     """faster-whisper in one worker thread, languages limited to `languages`.
@@ -266,6 +285,21 @@ class WhisperTranscriber:
         )
         prompt = bias.get("initial_prompt") or bias.get("hotwords")
         return text, lang, float(lang_prob), avg_logprob, no_speech, prompt
+
+    def score_readings(
+        self, audio: bytes | np.ndarray, lang: str, sentences: Sequence[str]
+    ) -> list[float]:
+        """Log-probability of each reading of `audio` (`OnePassWhisper.score`): a station name
+        Whisper misheard ("your weed") is put back in its sentence as each candidate name, and
+        the audio decides. Blocking; runs in the worker thread."""
+        pcm = _as_int16(audio)
+
+        def work() -> list[float]:
+            model = self._ensure_model()
+            encoded = model.encode(pcm.astype(np.float32) / 32768.0, self.min_window_frames)
+            return model.score(encoded, lang, sentences)
+
+        return self._executor.submit(work).result()
 
     def names_for(self, lang: str) -> list[str]:
         if self.vocabulary is None:
