@@ -152,7 +152,7 @@ PATTERNS: dict[str, str] = {
     "place": (
         r"\bwhat\s+(?:lines?|subway|train)\s+(?:is|are|does|do|goes|go|stops?|runs?)\s+"
         r"(?:at\s+|to\s+|through\s+)?(?!here\b|this\b|there\b)([a-z][\w' -]{2,}?)"
-        r"(?:\s+station)?\s+(?:on|in|at|use|served|serve|have|stop|pass)\b"
+        r"(?:\s+station)?(?:\s+(?:on|in|at|use|served|serve|have|stop|pass)\b|\s*[?.!]*\s*$)"
     ),
     "station_mark": (
         r"\b(?:at|from|to|near)\s+(?!(?:the|a|an|this|that|here|there|"

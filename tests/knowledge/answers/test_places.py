@@ -165,3 +165,15 @@ def test_every_station_asked_for_by_name_is_that_station_or_a_question(answerer,
             unanswered.append(cx.name(lang))
     assert wrong == []
     assert len(unanswered) <= 0.02 * len(kb.complexes()), unanswered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What line is your legal arm?", "What line is Seemun?", "What line is Sapi Yongan?"],
+)
+def test_a_misheard_name_ending_the_question_is_said_back(answerer, question) -> None:
+    """Whisper's readings of Yeouido, Sema and Sapyeong (flite voices): with no word after the
+    name, it was taken for a question about here, and answered for the kiosk's station."""
+    answer = answerer.answer(question, station="강남", lang="en")
+    assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
+    assert question.removeprefix("What line is ").rstrip("?") in answer.text

@@ -1,0 +1,133 @@
+"""The synthetic spoken set (scripts/spoken_set.py) keeps its promises.
+
+The fast tests build only the item list; one `models` test synthesises three items.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import shutil
+import sys
+import wave
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.kit.paths import REPO
+from voice.audio import SAMPLE_RATE
+
+STATIONS_CSV = REPO / "knowledge" / "data" / "seoul" / "stations.csv"
+
+
+def _load_script(name: str):
+    path = REPO / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+spoken_set = _load_script("spoken_set")
+
+
+@pytest.fixture(scope="module")
+def items(tmp_path_factory: pytest.TempPathFactory):
+    return spoken_set.build_items(tmp_path_factory.mktemp("spoken"))
+
+
+@pytest.fixture(scope="module")
+def csv_names() -> dict[str, set[str]]:
+    """English names per Korean name, read straight from the CSV."""
+    names: dict[str, set[str]] = defaultdict(set)
+    with STATIONS_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            names[row["name_ko"]].add(row["name_en"].strip())
+    return names
+
+
+def test_size_and_spread(items) -> None:
+    assert len(items) >= 150
+    assert len({i.id for i in items}) == len(items)
+    assert len({i.wav for i in items}) == len(items)
+    per_station = Counter(i.station_ko for i in items)
+    assert len(per_station) >= 50
+    assert set(per_station.values()) <= {3, 4}
+
+
+def test_speakers_rates_and_noise_rotate(items) -> None:
+    speakers = Counter(i.speaker for i in items)
+    assert len(speakers) >= 6
+    assert max(speakers.values()) - min(speakers.values()) <= 2
+    assert {i.rate for i in items} == {"normal", "slow"}
+    assert {i.noisy for i in items} == {True, False}
+    for speaker in speakers:  # every speaker is heard at both rates, clean and noisy
+        mine = [i for i in items if i.speaker == speaker]
+        assert {(i.rate, i.noisy) for i in mine} == {
+            (r, n) for r in ("normal", "slow") for n in (True, False)
+        }
+
+
+def test_never_the_kiosk_voice(items) -> None:
+    for speaker in spoken_set.SPEAKERS:
+        assert "joe" not in speaker.name and "piper" not in speaker.engine
+    assert {i.speaker for i in items} <= set(spoken_set.SPEAKER_BY_NAME)
+
+
+def test_expected_stations_come_from_the_csv(items, csv_names) -> None:
+    for item in items:
+        assert item.station_en in csv_names[item.station_ko], item
+        assert item.station_en in item.text
+        assert "?" not in item.station_en and len(item.station_en.split()) <= 4
+        assert item.station_ko != spoken_set.HERE
+        assert item.intent in spoken_set.TEMPLATES
+
+
+def test_lines_are_spread(items) -> None:
+    complexes = spoken_set.load_complexes()
+    lines = {line for ko in {i.station_ko for i in items} for line in complexes[ko].lines}
+    assert len(lines) >= 15
+
+
+def test_deterministic(items) -> None:
+    again = spoken_set.build_items(Path(items[0].wav).parent)
+    assert again == items
+
+
+@pytest.mark.models
+def test_three_speakers_synthesise_16k_mono_speech(items, tmp_path: Path) -> None:
+    engines = {"flite": "flite", "festival": "text2wave", "espeak-ng": "espeak-ng"}
+    missing = [b for b in engines.values() if shutil.which(b) is None]
+    if missing:
+        pytest.skip(f"not installed (scripts/setup.sh): {', '.join(missing)}")
+    picked = {}
+    for item in items:  # one item per engine, one of them noisy
+        engine = spoken_set.SPEAKER_BY_NAME[item.speaker].engine
+        if engine not in picked and (item.noisy or len(picked) < 2):
+            picked[engine] = item
+    chosen = [
+        spoken_set.Item(**{**spoken_set.asdict(i), "wav": str(tmp_path / f"{i.id}.wav")})
+        for i in picked.values()
+    ]
+    assert len({i.speaker for i in chosen}) == 3
+    spoken_set.write_set(chosen, jobs=2)
+    for item in chosen:
+        with wave.open(item.wav, "rb") as wav:
+            assert wav.getframerate() == SAMPLE_RATE
+            assert wav.getnchannels() == 1
+            assert wav.getsampwidth() == 2
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+        seconds = len(samples) / SAMPLE_RATE
+        assert seconds > spoken_set.LEAD_S + spoken_set.TAIL_S + 0.5
+        lead = samples[: int(0.3 * SAMPLE_RATE)].astype(np.float64)
+        start, end = (int(s * SAMPLE_RATE) for s in (spoken_set.LEAD_S, spoken_set.TAIL_S))
+        speech_rms = np.sqrt(np.mean(samples[start:-end].astype(np.float64) ** 2))
+        assert speech_rms > 500, item  # not silent
+        if not item.noisy:
+            assert np.max(np.abs(lead)) == 0  # the lead-in is silence
+        else:
+            assert 0 < np.sqrt(np.mean(lead**2)) < speech_rms / 2  # fan noise, under the speech
