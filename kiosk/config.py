@@ -58,6 +58,9 @@ class ModelSettings:
     llama3, gemma, phi3 (`voice.chat_templates`) for a GGUF that does not say."""
     llm_languages: tuple[str, ...] = ("en",)
     """Languages the LLM may answer in; others use structured and retrieval answers only."""
+    rescore_station_names: bool = True
+    """English speech: a doubtful station name is re-scored against the audio by Whisper and
+    the kiosk asks "Did you mean …?" instead of answering about a station it is unsure of."""
     llm_reads_questions: bool = False
     """Let the LLM read a question the rules cannot into a structured query (intent, places,
     line) under a grammar, answered by the templates. Off: with SmolLM2-135M it recovered too

@@ -141,6 +141,8 @@ class KioskDaemon:
                     was_active = False
                     barge.reset()
                     endpointer = self._endpointer(endpointer)
+                    if self.conversation.current().offered:  # it asked: "yes" is a reply
+                        endpointer.expect_short()
                 for event in endpointer.feed(chunk):
                     self._on_endpoint(event, now)
             for event in endpointer.finish():

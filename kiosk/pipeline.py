@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from kiosk.events import EventType
+from kiosk.name_check import NameCheck, NameChecker, asked_in_language
 from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
 from kiosk.stages import Timing, answerer_timing
-from knowledge.answers.types import Answer, Context
+from knowledge.answers.types import Answer, Context, Offer
 from voice.audio import AudioSink
 from voice.stt import Transcript
 
@@ -126,8 +127,11 @@ class TurnPipeline:
         default_language: str = "ko",
         publish: Publish | None = None,
         recorder: TurnRecorder | None = None,
+        names: NameChecker | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.names = names
+        """Re-scores doubtful station names against the audio; None answers what was heard."""
         self.recorder = recorder
         """Only with `privacy.debug` on (`kiosk.debug_log.DebugRecorder`); None keeps nothing."""
         self.answerer = answerer
@@ -213,8 +217,11 @@ class TurnPipeline:
         emit = publish or self.publish
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
-        if transcript is None:
-            transcript = await self.transcriber.transcribe_async(audio)
+        asked_in = asked_in_language(context)
+        if transcript is None or (asked_in and transcript.language != asked_in):
+            # A reply to "Did you mean Sema?" is in the language the kiosk asked in: a lone
+            # "Sema." is otherwise as likely heard as Japanese.
+            transcript = await self.transcriber.transcribe_async(audio, asked_in)
         timings[Timing.STT] = _ms_since(t0)
         if not transcript.ok:
             reason = transcript.rejected_reason or "empty"
@@ -235,9 +242,11 @@ class TurnPipeline:
             EventType.TRANSCRIPT,
             {"transcript": transcript.text, "language": transcript.language},
         )
+        check = await self._check_names(transcript, context, station, timings)
         result = await self.answer_and_speak(
-            transcript.text,
+            check.question,
             sink,
+            offers=check.offers,
             stt_language=transcript.language,
             context=context,
             station=station,
@@ -249,11 +258,34 @@ class TurnPipeline:
             self.recorder.record(audio, result)
         return result
 
+    async def _check_names(
+        self,
+        transcript: Transcript,
+        context: Context | None,
+        station: str | None,
+        timings: dict[str, float],
+    ) -> NameCheck:
+        """The question to answer: what was heard, with a doubtful station name re-scored.
+        A reply to the kiosk's own "Did you mean …?" is never checked again: it asks once."""
+        if self.names is None:
+            return NameCheck(transcript.text)
+        t = time.perf_counter()
+        run = asyncio.get_running_loop().run_in_executor
+        if context is not None and context.offered:  # a reply picks one of the offered names
+            check = await run(self._answer_worker, self.names.choose, transcript, context.offered)
+        else:
+            where = station or self.station
+            check = await run(self._answer_worker, self.names.check, transcript, where, context)
+        if check.rescored:
+            timings[Timing.NAME_CHECK] = _ms_since(t)
+        return check
+
     async def answer_and_speak(
         self,
         question: str,
         sink: AudioSink,
         *,
+        offers: tuple[Offer, ...] = (),
         stt_language: str | None = None,
         context: Context | None = None,
         station: str | None = None,
@@ -272,6 +304,8 @@ class TurnPipeline:
         timings = {} if timings is None else timings
         answerer = self.answerer
 
+        asking = {"offers": offers} if offers else {}  # test fakes know no offers
+
         def open_stream() -> SentenceStream:
             return answerer.stream(
                 question,
@@ -279,6 +313,7 @@ class TurnPipeline:
                 lang=None,
                 stt_language=stt_language,
                 context=context,
+                **asking,
             )
 
         feed = SentenceFeed(open_stream, stt_language or self.default_language)

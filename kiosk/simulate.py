@@ -88,6 +88,8 @@ async def simulate_file(
         out = _reply_path(reply_wav, path, len(records) + 1)
         record = await _simulate_turn(pipeline, path, event, used, out, feed, context, station)
         records.append(record)
+        if context.offered:  # the kiosk asked "Did you mean …?": a bare "yes" is a reply
+            endpointer.expect_short()
     if not records:
         records.append(_no_speech_record(path))
     return records

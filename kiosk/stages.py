@@ -38,6 +38,9 @@ class Timing(StrEnum):
     """`kiosk simulate`: endpoint to transcript (zero when the hangover hid a speculative STT)."""
     STT_SPECULATIVE = "stt_speculative"
     """`kiosk simulate`: a bool, whether the speculative transcript was used."""
+    NAME_CHECK = "name_check"
+    """A doubtful station name re-scored against the audio (`kiosk.name_check`); absent when
+    the name was sure."""
     ANSWER = "answer"
     """Pipeline: the whole answer; `turn_done`: to its first sentence (what the passenger waits)."""
     ANSWER_FIRST_SENTENCE = "answer_first_sentence"

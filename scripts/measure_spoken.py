@@ -40,6 +40,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import spoken_confirm as sc
 import spoken_set as ss
 
 KIOSK = Path(sys.executable).with_name("kiosk")
@@ -235,7 +236,7 @@ def _measure(args: argparse.Namespace) -> tuple[list[ss.Item], list[dict[str, An
         if args.set is None:
             print(f"synthesising {len(items)} utterances ...", file=sys.stderr)
             ss.write_set(items, args.jobs)
-        data_dir = args.data_dir or tmp_dir / "data"
+        data_dir = args.data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-data-"))
         ensure_kb(args.kiosk, data_dir)
         print(f"kiosk simulate over {len(items)} WAVs (several minutes) ...", file=sys.stderr)
         log = tmp_dir / "simulate.log"
@@ -255,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=Path, help="also save the raw turns (JSON lines) here")
     parser.add_argument("--from-turns", type=Path, help="score saved turns (needs --set)")
     parser.add_argument("--json", action="store_true", help="print one JSON row per item")
+    parser.add_argument(
+        "--no-confirm", action="store_true", help="skip the passengers' replies to 'Did you mean'"
+    )
     args = parser.parse_args(argv)
     if args.from_turns is not None and args.set is None:
         parser.error("--from-turns needs --set (the manifest the turns were measured on)")
@@ -281,7 +285,42 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     wrong = wrong_cases(rows)
     print("\nwrong-station turns:\n" + (wrong or "    none"))
+    if not args.no_confirm and args.from_turns is None:
+        print("\n" + confirm_round(args, rows))
     return 0
+
+
+def confirm_round(args: argparse.Namespace, rows: Sequence[Row]) -> str:
+    """Replay every asked-back item with the passenger's reply; the figures the issue asks
+    for: right on the first turn, right after one confirmation, answers about another station."""
+    names = Names.from_csv()
+    with tempfile.TemporaryDirectory(prefix="measure-confirm-") as tmp:
+        replies = sc.write_replies(rows, Path(tmp), names.mentions)
+        items = [item for item, _ in replies]
+        turns = simulate(args.kiosk, args.data_dir, args.station, [i.wav for i in items],
+                         Path(tmp) / "simulate.log") if items else []  # fmt: skip
+    second = score(items, turns, names)
+    after = {
+        r.item.id: (r.turn_verdicts[-1] if r.turn_verdicts else "not_answered") for r in second
+    }
+    first_right = sum(r.verdict == "right" for r in rows)
+    confirmed = sum(v == "right" for v in after.values())
+    wrong = sum(r.verdict == "wrong_station" for r in rows)
+    wrong += sum(v == "wrong_station" for v in after.values())
+    lines = [
+        f"{r.item.id}: replied {said!r} -> {after[r.item.id]}"
+        for r, (_, said) in zip(second, replies, strict=True)
+    ]
+    n = len(rows)
+    return "\n".join([
+        "after one confirmation (the passenger replies yes, no or the name):",
+        *(f"    {line}" for line in lines),
+        f"right on the first turn: {first_right}/{n} ({100 * first_right / n:.0f}%)",
+        f"right after one confirmation: {confirmed} more; in all {first_right + confirmed}/{n} "
+        f"({100 * (first_right + confirmed) / n:.0f}%); first-turn share of the right: "
+        f"{100 * first_right / max(1, first_right + confirmed):.0f}%",
+        f"answers about a station not said (both turns): {wrong}",
+    ])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -301,7 +301,8 @@ def synthesise(speaker: str, text: str, rate: str = "normal") -> np.ndarray:
 
 
 @functools.cache
-def _noise() -> np.ndarray:
+def noise() -> np.ndarray:
+    """The vendored fan noise the noisy items are mixed with."""
     return read_wav(NOISE_WAV)
 
 
@@ -312,7 +313,7 @@ def render(item: Item, index: int = 0) -> np.ndarray:
     tail = np.zeros(int(TAIL_S * SAMPLE_RATE), dtype=np.int16)
     audio = np.concatenate([lead, speech, tail])
     if item.noisy:  # a different stretch of the fan for each item
-        audio = mix_at_snr(audio, np.roll(_noise(), index * 7919), SNR_DB)
+        audio = mix_at_snr(audio, np.roll(noise(), index * 7919), SNR_DB)
     return audio
 
 

@@ -252,7 +252,7 @@ class WhisperTranscriber:
         model = self._ensure_model()
         audio = pcm.astype(np.float32) / 32768.0
         try:
-            text, lang, lang_prob, avg_logprob, no_speech, prompt = self._decode(
+            text, lang, lang_prob, avg_logprob, no_speech, prompt, encoded = self._decode(
                 model, audio, language
             )
         except SttError:
@@ -260,13 +260,14 @@ class WhisperTranscriber:
         except Exception as err:  # any decoder failure is one stage error
             raise SttError("stt-failed", f"whisper failed: {type(err).__name__}: {err}") from err
         text = unicodedata.normalize("NFC", text.strip())
-        raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration)
+        raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration, None, encoded)
         return guard_transcript(raw, self.guards, prompt)
 
     def _decode(
         self, model: Any, audio: np.ndarray, language: str | None
-    ) -> tuple[str, str, float, float, float, str | None]:
-        """(text, language, its probability, avg log-prob, no-speech prob, prompt used)."""
+    ) -> tuple[str, str, float, float, float, str | None, Any]:
+        """(text, language, its probability, avg log-prob, no-speech prob, prompt used, the
+        encoder output)."""
         encoded = model.encode(audio, self.min_window_frames)
         if language:
             lang, lang_prob = language, 1.0
@@ -284,19 +285,25 @@ class WhisperTranscriber:
             **bias,
         )
         prompt = bias.get("initial_prompt") or bias.get("hotwords")
-        return text, lang, float(lang_prob), avg_logprob, no_speech, prompt
+        return text, lang, float(lang_prob), avg_logprob, no_speech, prompt, encoded
 
     def score_readings(
-        self, audio: bytes | np.ndarray, lang: str, sentences: Sequence[str]
+        self, heard: Transcript | bytes | np.ndarray, lang: str, sentences: Sequence[str]
     ) -> list[float]:
-        """Log-probability of each reading of `audio` (`OnePassWhisper.score`): a station name
-        Whisper misheard ("your weed") is put back in its sentence as each candidate name, and
-        the audio decides. Blocking; runs in the worker thread."""
-        pcm = _as_int16(audio)
+        """Log-probability of each reading of what was heard (`OnePassWhisper.score`): a
+        station name Whisper misheard ("your weed") is put back in its sentence as each
+        candidate name, and the audio decides. A `Transcript` brings its encoder output; raw
+        audio is encoded first. Blocking; runs in the worker thread."""
 
         def work() -> list[float]:
             model = self._ensure_model()
-            encoded = model.encode(pcm.astype(np.float32) / 32768.0, self.min_window_frames)
+            if isinstance(heard, Transcript):
+                if heard.encoded is None:
+                    raise SttError("stt-failed", "the transcript kept no encoder output")
+                encoded = heard.encoded
+            else:
+                pcm = _as_int16(heard).astype(np.float32) / 32768.0
+                encoded = model.encode(pcm, self.min_window_frames)
             return model.score(encoded, lang, sentences)
 
         return self._executor.submit(work).result()

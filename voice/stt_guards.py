@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,9 @@ class Transcript:
     no_speech_prob: float
     duration_s: float
     rejected_reason: str | None = None
+    encoded: Any = field(default=None, repr=False, compare=False)
+    """The encoder's output for this utterance (in memory only, for the turn): readings of a
+    doubtful station name are scored against it without encoding the audio again."""
 
     @property
     def ok(self) -> bool:

@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 # --- pure segmenter -----------------------------------------------------------------------------
 
 
+SHORT_REPLY_S = 0.15
+"""The shortest reply taken after the kiosk asked a question ("yes", "네", "是")."""
+
+
 @dataclass(frozen=True, slots=True)
 class SegmenterConfig:
     """Endpointing parameters; the defaults suit a passenger speaking at arm's length."""
@@ -94,7 +98,13 @@ class Segmenter:
 
     def __init__(self, config: SegmenterConfig | None = None) -> None:
         self.config = config or SegmenterConfig()
+        self.min_utterance_s = self.config.min_utterance_s
         self.reset()
+
+    def expect_short(self, min_s: float = SHORT_REPLY_S) -> None:
+        """The next utterance may be as short as `min_s`: a "yes" after the kiosk asked a
+        question, shorter than the cough the usual minimum keeps out."""
+        self.min_utterance_s = min(min_s, self.config.min_utterance_s)
 
     def reset(self) -> None:
         self.t = 0.0
@@ -152,7 +162,8 @@ class Segmenter:
     def _finish(self, reason: str) -> SegmentEvent:
         self.in_speech = False
         self._run_s = 0.0
-        if self._speech_end - self._run_start + 1e-9 < self.config.min_utterance_s:
+        shortest, self.min_utterance_s = self.min_utterance_s, self.config.min_utterance_s
+        if self._speech_end - self._run_start + 1e-9 < shortest:
             return self._event(SegmentEventType.DISCARD, "too_short")
         if reason == "max_length":
             self._speech_end = self.t
@@ -256,6 +267,10 @@ class VadEndpointer:
         self._origin_ms: int | None = None
         self._utterance_start_ms = 0
         self.frames_seen = 0
+
+    def expect_short(self) -> None:
+        """Take a short next utterance (`Segmenter.expect_short`): the kiosk just asked."""
+        self.segmenter.expect_short()
 
     def _ms(self, seconds: float) -> int:
         return (self._origin_ms or 0) + round(seconds * 1000)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,17 +23,18 @@ from knowledge.answers.facts import with_example_warning
 from knowledge.answers.generated import grounded_sentences
 from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
-from knowledge.answers.llm import LlmAnswerer, split_sentences
+from knowledge.answers.llm import LlmAnswerer, sentences_of
 from knowledge.answers.llm_query import QueryReader, needs_reading, read_with_llm
+from knowledge.answers.offers import DECLINED, confirmation, reply_to_offer
 from knowledge.answers.structured import StructuredComposer
 from knowledge.answers.templates import join_or, say, station_options
 from knowledge.answers.types import (
-    NORMAL_RATE,
     SLOW_RATE,
     Answer,
     AnswerStream,
     Context,
     Intent,
+    Offer,
     Outcome,
     Source,
 )
@@ -104,7 +105,7 @@ class Answerer:
         """Every sentence this answerer says word for word in `lang`, as it streams them: the
         apologies, "say the station name again", the example-data warning. The kiosk speaks
         them ahead of time so they play at once."""
-        out = [s for key in CANNED_KEYS for s in _split_canned(say(key, lang))]
+        out = [s for key in CANNED_KEYS for s in sentences_of(say(key, lang))]
         return [*out, say("nothing_to_repeat", lang), say("example_warning", lang)]
 
     # -- public API -------------------------------------------------------------------------
@@ -118,6 +119,7 @@ class Answerer:
         stt_confidence: float | None = None,
         context: Context | None = None,
         now: datetime | None = None,
+        offers: Sequence[Offer] = (),
     ) -> Answer:
         return self.stream(
             question,
@@ -127,6 +129,7 @@ class Answerer:
             stt_confidence=stt_confidence,
             context=context,
             now=now,
+            offers=offers,
         ).result()
 
     def stream(
@@ -139,11 +142,13 @@ class Answerer:
         stt_confidence: float | None = None,
         context: Context | None = None,
         now: datetime | None = None,
+        offers: Sequence[Offer] = (),
     ) -> AnswerStream:
-        """Sentences for TTS as they are ready (the daemon starts speaking on the first)."""
+        """Sentences for TTS as they are ready (the daemon starts speaking on the first).
+        `offers`: instead of answering, ask which of these stations was meant."""
         stream = AnswerStream(iter(()))
         stream._gen = self._run(
-            stream, question, station, lang, stt_language, stt_confidence, context, now
+            stream, question, station, lang, stt_language, stt_confidence, context, now, offers
         )
         return stream
 
@@ -158,9 +163,10 @@ class Answerer:
         stt_confidence: float | None,
         context: Context | None,
         now: datetime | None,
+        offers: Sequence[Offer] = (),
     ) -> Iterator[str]:
         turn, understood, here, answer = self._decide(
-            question, station, lang, stt_language, stt_confidence, context, now
+            question, station, lang, stt_language, stt_confidence, context, now, offers
         )
         stream.language = turn.lang
         if answer is None:  # the LLM's to write
@@ -203,9 +209,10 @@ class Answerer:
         stt_confidence: float | None,
         context: Context | None,
         now: datetime | None,
+        offers: Sequence[Offer] = (),
     ) -> tuple[_AnswerInProgress, Understood, StationComplex | None, Answer | None]:
-        """Everything short of the LLM, without side effects: the canned or structured answer,
-        or None when the LLM is to write it."""
+        """Everything short of the LLM, without side effects: the canned or structured answer
+        (or a question back), or None when the LLM is to write it."""
         t0 = time.perf_counter()
         question = close_cjk_gaps(unicodedata.normalize("NFC", question).strip())
         if lang in languages.codes():
@@ -220,7 +227,17 @@ class Answerer:
         turn = _AnswerInProgress(question, language, t0)
         here = self.here(station)
         t = turn.mark("language", t0)
-        understood = self.understander.understand(question, language, here, context)
+        reply = reply_to_offer(question, language, context.offered if context else (), self.kb)
+        if offers or reply == DECLINED:  # ask which station, or the passenger said none
+            asked = Understood(Intent.UNKNOWN, language)
+            if not offers:
+                declined = Outcome.NO_INFORMATION
+                return turn, asked, here, self._canned(turn, asked, declined, "confirm_declined")
+            ask = [confirmation(offers, language)]
+            answer = self._finish(turn, asked, Outcome.CLARIFY, ask, [], "confirm")
+            answer.offered = tuple(offers)
+            return turn, asked, here, answer
+        understood = self.understander.understand(reply or question, language, here, context)
         t = turn.mark("understand", t)
         if self.reader is not None and needs_reading(understood) and self.reader.supports(language):
             read = read_with_llm(self.reader, self.understander, understood, question, here)
@@ -299,7 +316,7 @@ class Answerer:
     def _canned(
         self, turn: _AnswerInProgress, understood: Understood, outcome: Outcome, key: str
     ) -> Answer:
-        sentences = _split_canned(say(key, turn.lang))
+        sentences = sentences_of(say(key, turn.lang))
         return self._finish(turn, understood, outcome, sentences, [], "canned")
 
     def _clarify(
@@ -310,32 +327,21 @@ class Answerer:
         return self._finish(turn, understood, Outcome.CLARIFY, [text], [], "clarify")
 
     def _unknown_place(self, turn: _AnswerInProgress, understood: Understood) -> Answer:
-        """Say what was heard and that no such station is known; without words to repeat,
-        ask for the name again."""
+        """Say what was heard and that no such station is known, or ask for the name again."""
         if not understood.heard_place:
             return self._canned(turn, understood, Outcome.NO_INFORMATION, "unknown_station")
-        sentences = _split_canned(say("unknown_place", turn.lang, place=understood.heard_place))
+        sentences = sentences_of(say("unknown_place", turn.lang, place=understood.heard_place))
         return self._finish(turn, understood, Outcome.NO_INFORMATION, sentences, [], "canned")
 
     def _repeat(
-        self, turn: _AnswerInProgress, understood: Understood, context: Context | None
+        self, turn: _AnswerInProgress, understood: Understood, ctx: Context | None
     ) -> Answer:
-        last = context.last_answer if context is not None else None
+        last = ctx.last_answer if ctx is not None else None
         if last is None:
             sentences = [say("nothing_to_repeat", turn.lang)]
             return self._finish(turn, understood, Outcome.NO_INFORMATION, sentences, [], "repeat")
-        rate = SLOW_RATE if understood.slower else NORMAL_RATE
         turn.timings["total"] = round((time.perf_counter() - turn.t0) * 1000, 3)
-        return replace(
-            last,
-            question=turn.question,
-            timings_ms=turn.timings,
-            speech_rate=rate,
-            sentences=list(last.sentences),
-            shown=list(last.shown),
-            sources=list(last.sources),
-            path="repeat",
-        )
+        return last.again(turn.question, turn.timings, SLOW_RATE if understood.slower else None)
 
     def _structured(
         self, turn: _AnswerInProgress, understood: Understood, now: datetime
@@ -381,17 +387,12 @@ class Answerer:
         return answer
 
     def _llm_ok(self, lang: str) -> bool:
-        if self.llm is None:
-            return False
-        if lang not in self.settings.llm_languages or not self.llm.supports(lang):
+        llm = self.llm
+        ok = llm is not None and lang in self.settings.llm_languages and llm.supports(lang)
+        if llm is not None and not ok:
             logger.info("llm not used: language %s not in llm_languages", lang)
-            return False
-        return True
+        return ok
 
 
-CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused")
+CANNED_KEYS = ("unknown_station", "no_information", "out_of_scope", "refused", "confirm_declined")
 """Templates answered whole by `_canned` (see `fixed_sentences`)."""
-
-
-def _split_canned(text: str) -> list[str]:
-    return list(split_sentences([text]))

@@ -39,12 +39,15 @@ CUES: tuple[str, ...] = (
     "first",
     "last",
     "follow_up",
+    "yes",
+    "no",
     "weak_route",
     "which_way",
 )
 """Other word lists a language declares (`Language.cues`): "slower, please"; words that make an
 otherwise unrecognised question a station question (no_information, not out_of_scope, when the
-KB has nothing); first/last train; follow-up openers ("and the last train?"); route words that
+KB has nothing); first/last train; follow-up openers ("and the last train?"); yes and no
+(the answer to "Did you mean Yeouido?"); route words that
 also occur in other questions ("지나가는 호선"), which alone do not make a lines question into a
 route question; "which way" words ("어디로", "which way") that, with only a line named, ask for
 the way to that line's platform here."""

@@ -64,6 +64,11 @@ def split_sentences(pieces: Iterable[str]) -> Iterator[str]:
         yield buf.strip()
 
 
+def sentences_of(text: str) -> list[str]:
+    """A whole text split into the sentences the voice speaks one by one."""
+    return list(split_sentences([text]))
+
+
 class _Cut:
     """A token stream that ends at a deadline; `cut` tells whether it did."""
 

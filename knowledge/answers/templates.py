@@ -39,6 +39,8 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     "nothing_to_repeat",
     "example_warning",
     "clarify",
+    "confirm",
+    "confirm_declined",
     "unknown_place",
     "more_on_screen",
     "board_bound_for",

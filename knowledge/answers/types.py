@@ -7,7 +7,7 @@ records whose texts the grounding check compared against, so an answer can alway
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -57,6 +57,17 @@ class Source:
         return {"id": self.id, "text": self.text}
 
 
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A station the kiosk asks about, with the passenger's question read with its name."""
+
+    station: str
+    """Complex key."""
+    name: str
+    """How the kiosk said it (the passenger's language)."""
+    question: str
+
+
 @dataclass(slots=True)
 class Answer:
     question: str
@@ -79,6 +90,22 @@ class Answer:
     about: list[str] = field(default_factory=list)
     """Complex keys of the stations an answer speaks about (its subject, a route's two ends):
     what the evaluation checks against the stations the question named."""
+    offered: tuple[Offer, ...] = ()
+    """The stations a "Did you mean …?" answer asks about; the next reply picks one."""
+
+    def again(self, question: str, timings: dict[str, float], rate: float | None) -> Answer:
+        """This answer said again ("say that again", "slower, please" at `rate`)."""
+        return replace(
+            self,
+            question=question,
+            timings_ms=timings,
+            speech_rate=rate or NORMAL_RATE,
+            sentences=list(self.sentences),
+            shown=list(self.shown),
+            sources=list(self.sources),
+            path="repeat",
+            offered=(),
+        )
 
     def as_json(self) -> dict[str, Any]:
         """The exact shape `kiosk ask --json` prints; sources only when answered."""
@@ -107,8 +134,12 @@ class Context:
     line: str | None = None
     intent: Intent | None = None
     destination: str | None = None
+    offered: tuple[Offer, ...] = ()
+    """What the last answer asked about ("Did you mean Yeouido?"): the next turn may be yes,
+    no or one of the names. Kept one turn only, so the question is never asked twice."""
 
     def remember(self, answer: Answer, understood: Any | None = None) -> None:
+        self.offered = answer.offered
         if answer.outcome is Outcome.REFUSED:
             return
         self.last_answer = answer

@@ -40,6 +40,8 @@ TEMPLATES: dict[str, str] = {
     "board_stops_at": "The line branches: board a train that stops at {to}.",
     "transfer_unrendered": "Please follow the signs for {to_line}; the staff can guide you.",
     "or_word": " or ",
+    "confirm": "Did you mean {options}?",
+    "confirm_declined": "Sorry, I could not make out the station. Please ask the station staff.",
     "clarify": "By {place}, do you mean {options}?",
     "unknown_place": (
         "Sorry, I don't know a station called {place}. "

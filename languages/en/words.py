@@ -143,6 +143,8 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "first": ("first",),
     "last": ("last",),
+    "yes": (r"^(yes|yeah|yep|correct|right|that's right|that one|uh-huh|sure)\b",),
+    "no": (r"^(no|nope|neither|none|wrong|not that)\b",),
     "follow_up": (r"^(and|what about|how about)\b",),
     "weak_route": (),
     "which_way": ("which way", "where do i", "where can i", "how do i get"),

@@ -42,6 +42,8 @@ TEMPLATES: dict[str, str] = {
     "board_stops_at": "路線が分かれるので、{to}駅に停まる電車に乗ってください。",
     "transfer_unrendered": "{to_line}の案内表示に従って進むか、駅員にお尋ねください。",
     "or_word": "か",
+    "confirm": "{options}のことですか？",
+    "confirm_declined": "申し訳ありません。駅名を聞き取れませんでした。駅係員にお尋ねください。",
     "clarify": "{place}は、{options}のどちらの駅でしょうか。",
     "unknown_place": (
         "申し訳ありません。{place}という駅は見つかりません。"

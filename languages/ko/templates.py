@@ -45,6 +45,8 @@ TEMPLATES: dict[str, str] = {
     "board_stops_at": "노선이 갈라지니 {to}역에 서는 열차를 타세요.",
     "transfer_unrendered": "{to_line} 표지판을 따라가시거나 역 직원에게 문의해 주세요.",
     "or_word": " 또는 ",
+    "confirm": "{options} 말씀이신가요?",
+    "confirm_declined": "죄송합니다. 역 이름을 알아듣지 못했습니다. 역 직원에게 문의해 주세요.",
     "clarify": "{place}(이)라고 하시면 {options} 중 어느 역을 말씀하시나요?",
     "unknown_place": (
         "{place}(이)라는 역은 찾지 못했습니다. 역 이름을 확인하시거나 역 직원에게 문의해 주세요."

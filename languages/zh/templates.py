@@ -37,6 +37,8 @@ TEMPLATES: dict[str, str] = {
     "board_stops_at": "该线路有支线，请乘坐停靠{to}站的列车。",
     "transfer_unrendered": "请按照{to_line}的指示牌走，也可以咨询车站工作人员。",
     "or_word": "还是",
+    "confirm": "您是说{options}吗？",
+    "confirm_declined": "抱歉，我没能听清站名。请咨询车站工作人员。",
     "clarify": "您说的{place}是指{options}中的哪一站？",
     "unknown_place": ("抱歉，我不知道叫{place}的车站。请确认站名或咨询车站工作人员。"),
 }

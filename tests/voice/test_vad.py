@@ -95,6 +95,14 @@ def test_short_utterance_is_discarded() -> None:
     assert events[-1].reason == "too_short"
 
 
+def test_after_a_question_a_short_reply_is_kept_once() -> None:
+    """After "Did you mean Sema?" a 150 ms "yes" is a reply; the next short sound is not."""
+    seg = Segmenter(cfg())
+    seg.expect_short()
+    assert feed(seg, "SSSSS" + "." * 12)[-1].type == SegmentEventType.END
+    assert feed(seg, "SSSSS" + "." * 12)[-1].reason == "too_short"
+
+
 def test_long_speech_is_cut_at_the_maximum() -> None:
     seg = Segmenter(cfg(max_utterance_s=1.5))
     events = feed(seg, "S" * 100)  # 3 s of talking

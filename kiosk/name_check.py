@@ -1,0 +1,241 @@
+"""Station names heard from any voice: a doubtful name is re-scored against the audio.
+
+Whisper base writes a Korean station name inside an English sentence as English words ("your
+legal arm" for Yeouido, "Daegok Dion" for Deokgye). When the understanding finds the place
+doubtful (a place it cannot name, a name matched only by spelling likeness, or a name with
+unexplained words beside it: "Yujongbu City Hall" is not City Hall), station names that look
+alike are shortlisted and Whisper's decoder scores the sentence with each of them against the
+same encoder output. The likeliest readings become a question ("Did you mean Yeouido or
+Oido?"), answered by yes, no or a name; an overwhelming winner replaces the heard words;
+readings far less likely than what Whisper wrote mean no station was said, and the kiosk says
+back what it heard.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import languages
+from knowledge.answers.lexicon import lexicon
+from knowledge.answers.question_text import matches, normalise
+from knowledge.answers.types import Context, Intent, Offer
+from knowledge.records import StationComplex
+from knowledge.textnorm import latin_key, similarity
+from voice.stt_guards import Transcript
+
+logger = logging.getLogger(__name__)
+
+ACCEPT_MARGIN = 15.0
+"""Nats by which the best reading must beat the next to be taken without asking. On the
+spoken set (scripts/measure_spoken.py) wrong names won by up to 12.5 nats: English-sounding
+names ("Seoul Station", "City Hall") are likely sentences whatever was said. So the kiosk
+asks, and takes a name unasked only when nothing else comes near."""
+OFFER_WINDOW = 4.0
+"""Readings within this many nats of the best are offered with it (at most `MAX_OFFERS`)."""
+MAX_OFFERS = 3
+NOT_SAID = 12.0
+"""A best reading this many nats below Whisper's own transcript: no station was said there."""
+SHORTLIST = 8
+"""Readings scored per doubtful name (~35 ms each on two cores)."""
+REPLY_WORDS = 4
+"""A reply longer than this is a new question, not a name picked from the offer."""
+REPLY_MARGIN = 3.0
+"""Nats by which one offered name must beat the others to be taken as the reply."""
+_SLOT_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+")
+_NOT_A_NAME = frozenset("station stop subway metro line lines exit elevator".split())
+
+
+class ReadingScorer(Protocol):
+    """`voice.stt.WhisperTranscriber.score_readings`."""
+
+    def score_readings(self, heard: Transcript, lang: str, sentences: list[str]) -> list[float]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The heard sentence with one station's name in the doubtful place, and its score."""
+
+    station: StationComplex
+    question: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class NameCheck:
+    question: str
+    """What to answer: the transcript, or it with the doubtful words replaced by a name."""
+    offers: tuple[Offer, ...] = ()
+    """When set, ask which of these stations was meant instead of answering."""
+    rescored: bool = False
+
+
+class NameChecker:
+    """Re-scores doubtful station names in `languages` (English: Whisper writes other
+    languages' station names in their own script, where the name search already works)."""
+
+    def __init__(
+        self,
+        scorer: ReadingScorer,
+        understander: Any,
+        *,
+        languages: tuple[str, ...] = ("en",),
+        shortlist: int = SHORTLIST,
+    ) -> None:
+        self.scorer = scorer
+        self.understander = understander
+        self.languages = languages
+        self.shortlist = shortlist
+        self._names: tuple[int, list[tuple[str, str, StationComplex]]] | None = None
+
+    def check(
+        self, transcript: Transcript, station: str, context: Context | None = None
+    ) -> NameCheck:
+        """The question to answer for `transcript` at the kiosk in `station`."""
+        text, lang = transcript.text, transcript.language
+        plain = NameCheck(text)
+        if lang not in self.languages or transcript.encoded is None:
+            return plain
+        found = self.understander.kb.resolve_station(station)
+        here = found[0].complex if found else None
+        doubt = self._doubt(text, lang, here, context)
+        if doubt is None:
+            return plain
+        slot, current = doubt
+        candidates = self._candidates(slot, current)
+        if not candidates:
+            return plain
+        sentences = [text, *(_put(text, slot, cx.name(lang)) for cx in candidates)]
+        heard_score, *scores = self.scorer.score_readings(transcript, lang, sentences)
+        pairs = zip(candidates, sentences[1:], scores, strict=True)
+        readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
+        return decide(plain, readings, heard_score, lang)
+
+    def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
+        """A short reply to "Did you mean A, B or C?" that is no yes or no: which offered name
+        the audio holds. Among two or three names the decoder tells even a poorly heard one
+        apart ("Jipyoyeon" -> Jipyeong); unclear, the reply stands as heard."""
+        text, lang = transcript.text, transcript.language
+        plain = NameCheck(text)
+        short = len(text.split()) <= REPLY_WORDS
+        if lang not in self.languages or transcript.encoded is None or not short or not offered:
+            return plain
+        cues = lexicon().cues
+        folded = normalise(text)
+        if matches(folded, lang, cues["yes"]) or matches(folded, lang, cues["no"]):
+            return plain
+        said = [f"{o.name}." for o in offered]
+        scores = self.scorer.score_readings(transcript, lang, said)
+        ranked = sorted(zip(scores, said, strict=True), reverse=True)
+        if len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= REPLY_MARGIN:
+            return NameCheck(ranked[0][1], rescored=True)
+        return plain
+
+    def _doubt(
+        self, text: str, lang: str, here: StationComplex | None, context: Context | None
+    ) -> tuple[str, StationComplex | None] | None:
+        """(the doubtful words, the station they were taken for) or None when sure."""
+        u = self.understander.understand(text, lang, here, context)
+        if u.intent in (Intent.REFUSED, Intent.REPEAT):
+            return None
+        if u.unresolved_place and u.heard_place:
+            return _trim(u.heard_place), None
+        for m in u.stations:
+            if m.method == "place" or m.others:
+                continue  # a nickname or a shared name: the understanding handles those
+            if m.method == "fuzzy":
+                return _closest_span(text, m.matched), m.complex
+            span = _with_unexplained_neighbours(text, m.matched, lang)
+            if span is not None:
+                return span, m.complex
+        return None
+
+    def _candidates(self, slot: str, current: StationComplex | None) -> list[StationComplex]:
+        key = latin_key(slot)
+        if len(key) < 2:
+            return []
+        words = slot.split()
+        variants = {key, *(latin_key(" ".join(words[i:])) for i in range(1, len(words)))}
+        variants |= {latin_key(" ".join(words[:i])) for i in range(1, len(words))}
+        ranked = sorted(
+            self._station_names(),
+            key=lambda entry: -max(similarity(v, entry[0]) for v in variants if v),
+        )
+        chosen: dict[str, StationComplex] = {}
+        if current is not None:
+            chosen[current.key] = current
+        for _, _, cx in ranked:
+            if len(chosen) >= self.shortlist:
+                break
+            chosen.setdefault(cx.key, cx)
+        return list(chosen.values())
+
+    def _station_names(self) -> list[tuple[str, str, StationComplex]]:
+        kb = self.understander.kb
+        version = getattr(kb, "version", 0)
+        if self._names is None or self._names[0] != version:
+            names = [
+                (latin_key(cx.names["en"]), cx.names["en"], cx)
+                for cx in kb.complexes()
+                if cx.names.get("en")
+            ]
+            self._names = (version, names)
+        return self._names[1]
+
+
+def decide(plain: NameCheck, readings: list[Reading], heard_score: float, lang: str) -> NameCheck:
+    """Take an overwhelming winner, offer the close ones, or keep what was heard."""
+    if not readings or heard_score - readings[0].score > NOT_SAID:
+        return plain
+    best = readings[0]
+    runner_up = readings[1].score if len(readings) > 1 else best.score - ACCEPT_MARGIN
+    if best.score - runner_up >= ACCEPT_MARGIN:
+        return NameCheck(best.question, rescored=True)
+    close = [r for r in readings if best.score - r.score <= OFFER_WINDOW][:MAX_OFFERS]
+    offers = tuple(Offer(r.station.key, r.station.name(lang), r.question) for r in close)
+    return NameCheck(plain.question, offers=offers, rescored=True)
+
+
+def asked_in_language(context: Context | None) -> str | None:
+    """The language of the kiosk's pending "Did you mean …?", if it asked one: the reply is
+    heard in it (a lone "Sema." is otherwise as likely heard as Japanese)."""
+    if context is None or not context.offered or context.last_answer is None:
+        return None
+    return context.last_answer.language
+
+
+def _put(text: str, slot: str, name: str) -> str:
+    return re.sub(re.escape(slot), name, text, count=1, flags=re.IGNORECASE)
+
+
+def _trim(place: str) -> str:
+    """The heard place without a trailing "station" (the sentence keeps its own)."""
+    return re.sub(r"(?i)[\s-]*station$", "", place.strip()) or place
+
+
+def _closest_span(text: str, name: str) -> str:
+    """The run of 1-3 words in `text` that looks most like `name` (a fuzzy match's words)."""
+    words = [w for w in _SLOT_WORDS.findall(text) if w.lower() not in _NOT_A_NAME]
+    spans = [" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
+    key = latin_key(name)
+    return max(spans, key=lambda s: similarity(latin_key(s), key), default=name)
+
+
+def _with_unexplained_neighbours(text: str, name: str, lang: str) -> str | None:
+    """`name` with the words next to it that no rule explains ("Yujongbu City Hall", "Seoul
+    calling"), or None when its neighbours are ordinary question words."""
+    m = re.search(re.escape(name), text, flags=re.IGNORECASE)
+    if m is None:
+        return None
+    common = languages.get(lang).common_words | _NOT_A_NAME
+    before = _SLOT_WORDS.findall(text[: m.start()])[-1:]
+    after = _SLOT_WORDS.findall(text[m.end() :])[:1]
+    odd = [w for w in (*before, *after) if w.lower() not in common and not w.isdigit()]
+    if not odd:
+        return None
+    start = m.start() - len(before[0]) - 1 if before and before[0] in odd else m.start()
+    end = m.end() + 1 + len(after[0]) if after and after[0] in odd else m.end()
+    span = text[max(0, start) : end].strip(" ,.?!")
+    return span if span.lower() != name.lower() else None

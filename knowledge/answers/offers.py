@@ -1,0 +1,78 @@
+"""The kiosk's one question back: "Did you mean Yeouido?", and the passenger's reply to it.
+
+The voice offers stations when it is unsure which one it heard (`kiosk.name_check`). The reply
+is yes (one station offered), no, or a name: among two or three offered names, even a poorly
+heard one is told apart. Anything else is a new question. The question is asked once: the
+offer lives in the conversation for one turn (`Context.offered`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import languages
+from knowledge.answers.lexicon import lexicon
+from knowledge.answers.question_text import matches, normalise
+from knowledge.answers.templates import join_or, say
+from knowledge.answers.types import Offer
+from knowledge.textnorm import latin_key, similarity
+
+DECLINED = "declined"
+"""The passenger said none of the offered stations."""
+SHORT_REPLY_WORDS = 4
+"""A yes or no is a short reply; a longer one is a new question that happens to hold "no"."""
+SHORT_REPLY_CHARS = 8
+"""The same for languages written without spaces."""
+NAME_LIKENESS = 0.6
+"""How alike (spelling-insensitive key) a reply must be to an offered name to pick it."""
+
+
+def confirmation(offers: Sequence[Offer], lang: str) -> str:
+    """ "Did you mean Yeouido, Oido or Mapo?" in the passenger's language."""
+    return say("confirm", lang, options=join_or([o.name for o in offers], lang))
+
+
+def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> str | None:
+    """The question to answer when `question` replies to an offer: the offered reading it
+    picks, `DECLINED`, or None when it is not a reply (or nothing was offered)."""
+    if not offered:
+        return None
+    text = languages.get(lang).fold(normalise(question))
+    named = _named(question, lang, offered, kb)
+    if named is not None:
+        return named.question
+    short = (
+        len(text.split()) <= SHORT_REPLY_WORDS
+        if languages.get(lang).word_spaced
+        else len(text) <= SHORT_REPLY_CHARS
+    )
+    if not short:
+        return None
+    cues = lexicon().cues
+    if matches(text, lang, cues["no"]):
+        return DECLINED
+    if matches(text, lang, cues["yes"]) and len(offered) == 1:
+        return offered[0].question
+    return None
+
+
+def _named(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> Offer | None:
+    """The offered station the reply names: by the name search, else by likeness of spelling
+    to the two or three names offered (a hard name is easy among few)."""
+    keys = {o.station: o for o in offered}
+    for match in kb.find_stations(question, lang):
+        if match.complex.key in keys:
+            return keys[match.complex.key]
+    words = [w for w in normalise(question).split() if w not in languages.get(lang).common_words]
+    heard = latin_key(" ".join(words))
+    if not heard or not heard.isascii():
+        return None
+    scored = sorted(((similarity(heard, latin_key(o.name)), o) for o in offered), key=_first)
+    best_score, best = scored[-1]
+    runner_up = scored[-2][0] if len(scored) > 1 else 0.0
+    return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
+
+
+def _first(pair: tuple[float, Offer]) -> float:
+    return pair[0]

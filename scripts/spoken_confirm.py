@@ -1,0 +1,55 @@
+"""The passenger's side of "Did you mean …?" for the spoken set (scripts/measure_spoken.py).
+
+For every item the kiosk answered with a question, the same synthetic speaker (same rate, same
+noise) asks again and then replies the way a passenger would: "Yes." when the one station
+offered is the one they meant, its name when it is one of several offered, "No." otherwise.
+The reply is judged from the offer's words and the CSV names, never from the kiosk's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import spoken_set as ss
+
+from voice.audio import SAMPLE_RATE, write_wav
+from voice.frames import mix_at_snr
+
+PAUSE_S = 1.2
+"""Between the question and the reply: the kiosk's question is spoken in between."""
+
+
+def reply_text(offer: str, item: ss.Item, mentions: Any) -> str:
+    """What the passenger says to the kiosk's `offer` ("Did you mean Sema or Seoul Station?")."""
+    if not mentions(item.station_ko, offer):
+        return "No."
+    several = " or " in offer
+    return f"{item.station_en}." if several else "Yes."
+
+
+def write_replies(rows: Sequence[Any], out_dir: Path, mentions: Any) -> list[tuple[ss.Item, str]]:
+    """One WAV per asked-back item: its question, a pause, the reply. Returns (the item with
+    its new WAV, the reply said)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    made = []
+    for index, row in enumerate(rows):
+        asked = [t for t, v in zip(row.turns, row.turn_verdicts, strict=True) if v == "clarify"]
+        if not asked:
+            continue
+        item = row.item
+        said = reply_text(asked[0].get("answer", ""), item, mentions)
+        reply = ss.synthesise(item.speaker, said, item.rate)
+        pause = np.zeros(int(PAUSE_S * SAMPLE_RATE), dtype=np.int16)
+        tail = np.zeros(int(ss.TAIL_S * SAMPLE_RATE), dtype=np.int16)
+        question = ss.render(replace(item, noisy=False))[: -len(tail)]
+        audio = np.concatenate([question, pause, reply, tail])
+        if item.noisy:  # one stretch of fan noise under both, as in a station
+            audio = mix_at_snr(audio, np.roll(ss.noise(), index * 7919), ss.SNR_DB)
+        wav = out_dir / f"{item.id}-reply.wav"
+        write_wav(wav, audio)
+        made.append((replace(item, wav=str(wav)), said))
+    return made

@@ -1,0 +1,68 @@
+"""The kiosk's one question back ("Did you mean Sema?") and the passenger's reply, through the
+real answerer and knowledge base, in all four languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answers.types import Context, Offer, Outcome
+
+
+def _offer(real_kb, *names: str, question: str = "How do I get to {} station?") -> list[Offer]:
+    offers = []
+    for name in names:
+        cx = real_kb.resolve_station(name)[0].complex
+        offers.append(Offer(cx.key, cx.name("en"), question.format(cx.name("en"))))
+    return offers
+
+
+def _asked(answerer, offers: list[Offer], lang: str = "en") -> Context:
+    context = Context()
+    answer = answerer.answer("How do I get to Seema station?", lang=lang, context=context,
+                             offers=offers, station="강남")  # fmt: skip
+    assert answer.outcome is Outcome.CLARIFY and answer.about == []
+    assert all(o.name in answer.text for o in offers)
+    assert context.offered == tuple(offers)
+    return context
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes"), [("en", "Yes."), ("ko", "네"), ("zh", "是的"), ("ja", "はい")]
+)
+def test_yes_answers_the_one_station_offered(answerer, real_kb, lang, yes) -> None:
+    offers = _offer(real_kb, "세마")
+    context = _asked(answerer, offers, lang)
+    answer = answerer.answer(yes, lang=lang, context=context, station="강남")
+    assert answer.outcome is Outcome.ANSWERED
+    assert answer.about[-1] == offers[0].station
+    assert context.offered == ()  # asked once
+
+
+@pytest.mark.parametrize(
+    ("lang", "no"), [("en", "No."), ("ko", "아니요"), ("zh", "不是"), ("ja", "いいえ")]
+)
+def test_no_ends_with_a_pointer_to_staff_not_another_question(answerer, real_kb, lang, no) -> None:
+    context = _asked(answerer, _offer(real_kb, "세마", "서울역"), lang)
+    answer = answerer.answer(no, lang=lang, context=context, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
+    assert context.offered == ()
+
+
+def test_a_name_picks_among_several_even_misheard(answerer, real_kb) -> None:
+    offers = _offer(real_kb, "세마", "서울역", "신원")
+    context = _asked(answerer, offers)
+    answer = answerer.answer("Seema.", lang="en", context=context, station="강남")
+    assert answer.outcome is Outcome.ANSWERED and answer.about[-1] == offers[0].station
+
+
+def test_yes_to_several_stations_picks_none(answerer, real_kb) -> None:
+    context = _asked(answerer, _offer(real_kb, "세마", "서울역"))
+    answer = answerer.answer("Yes.", lang="en", context=context, station="강남")
+    assert answer.outcome is not Outcome.ANSWERED or answer.about == []
+
+
+def test_a_new_question_after_an_offer_is_answered_as_asked(answerer, real_kb) -> None:
+    context = _asked(answerer, _offer(real_kb, "세마"))
+    answer = answerer.answer("Which lines stop at Jamsil?", lang="en", context=context,
+                             station="강남")  # fmt: skip
+    assert answer.about == [real_kb.resolve_station("잠실")[0].complex.key]
