@@ -2,8 +2,11 @@
 
 Publishing a version is one transaction here (insert version row + move `state.current`), so a
 reader sees either the old or the new version, never a half. Snapshot files are written and
-renamed before that transaction; files the manifest does not reference are leftovers of a killed
-import and are removed by `cleanup` under the import lock.
+renamed before that transaction; a file newer than every version the manifest knows is the
+leftover of a killed import and is removed by `cleanup` under the import lock. An older file
+the manifest does not know is an operator's data: it is never deleted. A manifest that is gone
+while snapshots remain is rebuilt from them (history, serving version: the newest), and
+nothing is written into a manifest deleted under a running kiosk.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +24,7 @@ from typing import Any
 
 from knowledge import db
 from knowledge.builder import apply_migrations
+from knowledge.errors import KnowledgeError
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +36,61 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+SNAPSHOT = re.compile(r"^v(\d{6})\.sqlite$")
+
+
+class ManifestMissing(KnowledgeError):
+    """The manifest file was removed under a running kiosk: writing would go nowhere."""
+
+
 class Manifest:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self.path = self.root / "manifest.sqlite"
         self.versions_dir = self.root / "versions"
         self.versions_dir.mkdir(parents=True, exist_ok=True)
-        self.conn = db.connect(self.root / "manifest.sqlite")
+        orphans = [] if self.path.exists() else self._snapshot_files()
+        self.conn = db.connect(self.path)
         self.conn.execute("PRAGMA busy_timeout = 5000")
         with self.conn:
             apply_migrations(self.conn, MIGRATIONS, 0)
+        if orphans:
+            self._recover(orphans)
+
+    def _snapshot_files(self) -> list[tuple[int, Path]]:
+        found = (SNAPSHOT.match(p.name) for p in self.versions_dir.iterdir())
+        return sorted((int(m.group(1)), self.versions_dir / m.group(0)) for m in found if m)
+
+    def _recover(self, snapshots: list[tuple[int, Path]]) -> None:
+        """Rebuild the history from the snapshot files; the newest serves. Notices and the
+        audit trail lived only in the lost manifest: the recovery is audited, loudly."""
+        parent = None
+        with self.conn:
+            for version, path in snapshots:
+                made = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                self.conn.execute(
+                    "INSERT INTO versions VALUES (?, ?, ?, ?, ?, '{}', ?, '', 0)",
+                    (version, path.name, made.isoformat(timespec="seconds"), "recovery",
+                     "recovered from the snapshot file", parent),
+                )  # fmt: skip
+                parent = version
+            self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (parent, now_iso()))
+            self._audit("recovery", "manifest-recovered", {"versions": [v for v, _ in snapshots]})
+        logger.error(
+            "knowledge base manifest was missing: rebuilt from %d snapshot(s), serving version "
+            "%d; notices and the audit trail before now are lost",
+            len(snapshots),
+            parent,
+        )
+
+    def _writable(self) -> None:
+        """Refuse to write into a manifest that was deleted under us (its writes would vanish
+        and the next start would not know them)."""
+        if not self.path.exists():
+            raise ManifestMissing(
+                "kb-manifest-missing",
+                f"{self.path} is gone: restart the kiosk to rebuild it from the snapshots",
+            )
 
     def close(self) -> None:
         self.conn.close()
@@ -113,14 +164,20 @@ class Manifest:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def cleanup(self) -> list[str]:
-        """Delete temp files and unreferenced snapshots of a killed import (call under lock)."""
+        """Delete temp files and the snapshot of a killed import: one newer than every known
+        version (renamed into place, never published). Call under the import lock."""
         known = {r[0] for r in self.conn.execute("SELECT file FROM versions")}
+        newest = self.next_version() - 1
         removed = []
         for path in self.versions_dir.iterdir():
             base = path.name.split(".sqlite")[0] + ".sqlite"  # v000003.sqlite-wal -> v000003.sqlite
-            if path.name.startswith(TMP_PREFIX) or (".sqlite" in path.name and base not in known):
+            match = SNAPSHOT.match(base)
+            unpublished = match is not None and base not in known and int(match.group(1)) > newest
+            if path.name.startswith(TMP_PREFIX) or unpublished:
                 path.unlink(missing_ok=True)
                 removed.append(path.name)
+            elif match is not None and base not in known:
+                logger.warning("kept %s: a snapshot the manifest does not list", path.name)
         if removed:
             logger.warning("removed %d leftover file(s) of an interrupted import", len(removed))
         return removed
@@ -144,6 +201,7 @@ class Manifest:
         notices: list[dict],
     ) -> Path:
         """Rename the finished temp file into place, then switch `current` in one transaction."""
+        self._writable()
         final = self.versions_dir / f"v{version:06d}.sqlite"
         os.replace(tmp, final)
         _fsync_dir(self.versions_dir)
@@ -170,16 +228,19 @@ class Manifest:
         return final
 
     def set_current(self, version: int, actor: str, action: str) -> None:
+        self._writable()
         with self.conn:
             self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (version, now_iso()))
             self._audit(actor, action, {"version": version})
 
     def add_notice(self, body: dict, actor: str) -> None:
+        self._writable()
         with self.conn:
             self._upsert_notice(body, actor)
             self._audit(actor, "notice-add", {"id": body["id"]})
 
     def expire_notice(self, notice_id: str, actor: str) -> bool:
+        self._writable()
         with self.conn:
             cur = self.conn.execute(
                 "UPDATE notices SET expired_at = ? WHERE id = ? AND expired_at IS NULL",

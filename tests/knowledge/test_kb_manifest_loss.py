@@ -1,0 +1,72 @@
+"""A lost manifest never costs the operator's snapshots (#17, item 1), through `kiosk kb`.
+
+It once made the next start delete every snapshot as "leftovers of an interrupted import",
+re-import the bundled data as version 1 and report ready, while notices posted in between
+went into a deleted file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from knowledge.manifest import Manifest, ManifestMissing
+from tests.knowledge.kb_helpers import write_subset
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _two_versions(tmp_path: Path, capsys) -> Path:
+    kb = tmp_path / "kb"
+    for n, names in ((1, {"강남", "역삼", "선릉"}), (2, {"강남", "선릉"})):
+        data = write_subset(tmp_path / f"d{n}" / "seoul", names)
+        code, rep = run(
+            capsys, "kb", "--kb-dir", str(kb), "import", str(data), "--no-embed", "--json"
+        )
+        assert code == 0 and rep["version"] == n
+    return kb
+
+
+def test_a_deleted_manifest_is_rebuilt_from_the_snapshots(tmp_path: Path, capsys) -> None:
+    kb = _two_versions(tmp_path, capsys)
+    snapshots = sorted(p.name for p in (kb / "versions").iterdir())
+    for path in kb.glob("manifest.sqlite*"):
+        path.unlink()
+    code, status = run(capsys, "kb", "status", "--kb-dir", str(kb), "--json")
+    assert code == 0 and status["version"] == 2  # the newest serves, not a fresh version 1
+    assert sorted(p.name for p in (kb / "versions").iterdir()) == snapshots  # nothing deleted
+    code, back = run(capsys, "kb", "--kb-dir", str(kb), "rollback", "--json")
+    assert code == 0 and back == {"version": 1}  # the history is there to roll back through
+    audit = Manifest(kb).audit()
+    assert any(entry["action"] == "manifest-recovered" for entry in audit)
+
+
+def test_nothing_is_written_into_a_manifest_deleted_under_the_kiosk(tmp_path: Path, capsys) -> None:
+    kb = _two_versions(tmp_path, capsys)
+    manifest = Manifest(kb)
+    for path in kb.glob("manifest.sqlite*"):
+        path.unlink()
+    notice = {"id": "elevator-1", "text": {"ko": "엘리베이터 점검"}}
+    with pytest.raises(ManifestMissing) as err:
+        manifest.add_notice(notice, "operator")
+    assert err.value.code == "kb-manifest-missing"
+    with pytest.raises(ManifestMissing):
+        manifest.set_current(1, "operator", "rollback")
+
+
+def test_cleanup_removes_an_unpublished_import_but_keeps_older_unknown_snapshots(
+    tmp_path: Path, capsys
+) -> None:
+    kb = _two_versions(tmp_path, capsys)
+    versions = kb / "versions"
+    (versions / "v000003.sqlite").write_bytes((versions / "v000002.sqlite").read_bytes())
+    stray = versions / "v000000.sqlite"  # older than every known version: someone's data
+    stray.write_bytes(b"")
+    removed = Manifest(kb).cleanup()
+    assert removed == ["v000003.sqlite"]
+    assert stray.exists() and (versions / "v000001.sqlite").exists()
