@@ -23,7 +23,7 @@ from knowledge.answers.lexicon import lexicon
 from knowledge.answers.question_text import matches, normalise
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
-from knowledge.textnorm import latin_key, similarity
+from knowledge.textnorm import latin_key, name_key, similarity
 from voice.stt_guards import Transcript
 
 logger = logging.getLogger(__name__)
@@ -114,21 +114,25 @@ class NameChecker:
         return decide(plain, readings, heard_score, lang)
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
-        """A short reply to "Did you mean A, B or C?" that is no yes or no: which offered name
-        the audio holds. Among two or three names the decoder tells even a poorly heard one
-        apart ("Jipyoyeon" -> Jipyeong); unclear, the reply stands as heard."""
+        """The offered name the reply to "Did you mean A, B or C?" holds. Among so few
+        readings the decoder tells apart even a name Whisper could not write, or wrote too
+        unsurely to pass its guards ("Jip your yang" -> Jipyeong); a clear yes or no, or a
+        longer sentence (a new question), stands as heard."""
         text, lang = transcript.text, transcript.language
         plain = NameCheck(text)
-        short = len(text.split()) <= REPLY_WORDS
-        if lang not in self.languages or transcript.encoded is None or not short or not offered:
+        if lang not in self.languages or transcript.encoded is None or not offered:
             return plain
-        cues = lexicon().cues
-        folded = normalise(text)
-        if matches(folded, lang, cues["yes"]) or matches(folded, lang, cues["no"]):
-            return plain
-        said = [f"{o.name}." for o in offered]
-        scores = self.scorer.score_readings(transcript, lang, said)
-        ranked = sorted(zip(scores, said, strict=True), reverse=True)
+        if transcript.ok:
+            folded = normalise(text)
+            cues = lexicon().cues
+            said_yes_or_no = matches(folded, lang, cues["yes"]) or matches(folded, lang, cues["no"])
+            if said_yes_or_no or len(text.split()) > REPLY_WORDS:
+                return plain
+        # Names only: a sentence's log-probability falls with its length, so a short "Yes."
+        # would outscore any name; a clear yes or no is heard by Whisper anyway.
+        readings = [f"{o.name}." for o in offered]
+        scores = self.scorer.score_readings(transcript, lang, readings)
+        ranked = sorted(zip(scores, readings, strict=True), reverse=True)
         if len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= REPLY_MARGIN:
             return NameCheck(ranked[0][1], rescored=True)
         return plain
@@ -145,7 +149,8 @@ class NameChecker:
         for m in u.stations:
             if m.method == "place" or m.others:
                 continue  # a nickname or a shared name: the understanding handles those
-            if m.method == "fuzzy":
+            if m.method == "fuzzy" or name_key(m.matched) not in name_key(text):
+                # a likeness, or a spelling-insensitive key: "Sun" is not said "Suwon"
                 return _closest_span(text, m.matched), m.complex
             span = _with_unexplained_neighbours(text, m.matched, lang)
             if span is not None:

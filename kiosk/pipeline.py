@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
 from kiosk.events import EventType
@@ -223,18 +223,16 @@ class TurnPipeline:
             # "Sema." is otherwise as likely heard as Japanese.
             transcript = await self.transcriber.transcribe_async(audio, asked_in)
         timings[Timing.STT] = _ms_since(t0)
+        check = None
+        if asked_in and not transcript.ok:  # a reply Whisper was unsure of: the audio picks
+            check = await self._check_names(transcript, context, station, timings)
+            if check.rescored:
+                transcript = replace(transcript, text=check.question, rejected_reason=None)
         if not transcript.ok:
             reason = transcript.rejected_reason or "empty"
             emit(EventType.TRANSCRIPT_REJECTED, {"reason": reason})
             timings[Timing.TOTAL] = _ms_since(t0)
-            rejected = TurnResult(
-                transcript="",
-                language=transcript.language,
-                outcome="no_speech",
-                answer="",
-                timings_ms=timings,
-                rejected_reason=reason,
-            )
+            rejected = TurnResult("", transcript.language, "no_speech", "", [], timings, reason)
             if self.recorder is not None:
                 self.recorder.record(audio, rejected)
             return rejected
@@ -242,7 +240,7 @@ class TurnPipeline:
             EventType.TRANSCRIPT,
             {"transcript": transcript.text, "language": transcript.language},
         )
-        check = await self._check_names(transcript, context, station, timings)
+        check = check or await self._check_names(transcript, context, station, timings)
         result = await self.answer_and_speak(
             check.question,
             sink,
