@@ -111,7 +111,7 @@ class NameChecker:
         heard_score, *scores = self.scorer.score_readings(transcript, lang, sentences)
         pairs = zip(candidates, sentences[1:], scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
-        return decide(plain, readings, heard_score, lang)
+        return decide(plain, readings, heard_score, lang, current)
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
         """The offered name the reply to "Did you mean A, B or C?" holds. Among so few
@@ -190,17 +190,31 @@ class NameChecker:
         return self._names[1]
 
 
-def decide(plain: NameCheck, readings: list[Reading], heard_score: float, lang: str) -> NameCheck:
-    """Take an overwhelming winner, offer the close ones, or keep what was heard."""
-    if not readings or heard_score - readings[0].score > NOT_SAID:
+def decide(
+    plain: NameCheck,
+    readings: list[Reading],
+    heard_score: float,
+    lang: str,
+    current: StationComplex | None = None,
+) -> NameCheck:
+    """Take an overwhelming winner, offer the close ones, or keep what was heard. When no
+    station sounds said and the rules had taken one ("saving" for Sapyeong), that one is asked
+    about, never answered."""
+    if not readings:
         return plain
+    if heard_score - readings[0].score > NOT_SAID:
+        taken = [r for r in readings if current is not None and r.station.key == current.key]
+        return NameCheck(plain.question, offers=_offers(taken[:1], lang), rescored=bool(taken))
     best = readings[0]
     runner_up = readings[1].score if len(readings) > 1 else best.score - ACCEPT_MARGIN
     if best.score - runner_up >= ACCEPT_MARGIN:
         return NameCheck(best.question, rescored=True)
     close = [r for r in readings if best.score - r.score <= OFFER_WINDOW][:MAX_OFFERS]
-    offers = tuple(Offer(r.station.key, r.station.name(lang), r.question) for r in close)
-    return NameCheck(plain.question, offers=offers, rescored=True)
+    return NameCheck(plain.question, offers=_offers(close, lang), rescored=True)
+
+
+def _offers(readings: list[Reading], lang: str) -> tuple[Offer, ...]:
+    return tuple(Offer(r.station.key, r.station.name(lang), r.question) for r in readings)
 
 
 def asked_in_language(context: Context | None) -> str | None:

@@ -164,6 +164,16 @@ def _compact(record: dict[str, Any], sample: Sample) -> dict[str, Any]:
         "heard": record.get("transcript", ""),
         "heard_lang": record.get("language"),
         "outcome": record.get("outcome"),
+        "right": _right(record, sample),
         "path": Path(str(record.get("input", ""))).name,
         "timings_ms": timings,
     }
+
+
+def _right(record: dict[str, Any], sample: Sample) -> bool | None:
+    """Answered with every expected word (None: the sample expects nothing, a recording)."""
+    if not sample.expect:
+        return None
+    answer = str(record.get("answer", "")).lower()
+    answered = record.get("outcome") == "answered"
+    return answered and all(word.lower() in answer for word in sample.expect)

@@ -69,6 +69,16 @@ def _phrase_cache_line(lat: dict[str, Any]) -> str:
     )
 
 
+def _right_line(lat: dict[str, Any]) -> str:
+    right = lat.get("kiosk_answered_right")
+    if not right:
+        return "  answered right: not measured"
+    return (
+        f"  answered right ({right['n']} of {lat.get('expected_turns', 0)} turns with an "
+        f"expected answer): p50 {right['p50']:.0f} ms, p95 {right['p95']:.0f} ms"
+    )
+
+
 def format_report(result: dict[str, Any]) -> str:
     """The human table: the same figures as the JSON, the ones BENCHMARKS.md quotes."""
     sections = (_machine_lines, _latency_lines, _model_lines, _retrieval_lines, _target_lines)
@@ -99,6 +109,7 @@ def _latency_lines(result: dict[str, Any]) -> list[str]:
             f"  {q:<34} {k[q]:>6.0f} ms {b[q]:>7.0f} ms   {r[q] or 0:>5.1f}x"
             for q in ("p50", "p95", "max")
         ),
+        _right_line(lat),
         "  per language p50: "
         + ", ".join(f"{lg} {v:.0f} ms" for lg, v in lat["per_language_p50_ms"].items()),
         _phrase_cache_line(lat),

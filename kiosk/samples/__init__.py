@@ -31,6 +31,9 @@ class Sample:
     """The question as written (for a recording, its reference transcript)."""
     path: Path | None = None
     """Audio to feed; None for typed questions."""
+    expect: tuple[str, ...] = ()
+    """Words a right answer holds (`expect` in questions.toml, from the data); empty for the
+    recordings, which are not transit questions."""
 
     @property
     def description(self) -> str:
@@ -60,7 +63,8 @@ def prepare_samples(settings: Settings, out_dir: Path) -> list[Sample]:
             if not path.is_file():
                 voice = voice or _piper(settings, lang)
                 write_wav(path, speak_with_silence(voice, entry["speak"], lang))
-            samples.append(Sample(lang, "speak", entry["speak"], path))
+            expect = tuple(entry.get("expect", ()))
+            samples.append(Sample(lang, "speak", entry["speak"], path, expect))
         else:
             samples.append(Sample(lang, "typed", entry["typed"]))
     return samples

@@ -158,3 +158,11 @@ def test_a_reply_no_name_wins_stays_as_heard(real_kb) -> None:
     scorer = ScriptedScorer({}, other=-10.0)  # every name alike: no margin
     offered = _offers(real_kb, "지평", "지행")
     assert _checker(real_kb, scorer).choose(_heard("Jipyoyeon."), offered).question == "Jipyoyeon."
+
+
+def test_a_station_the_rules_took_is_asked_about_when_no_name_sounds_said(real_kb) -> None:
+    """ "What line is saving on?" (Sadang under noise) was answered as Sapyeong by spelling
+    likeness; when no station's reading comes near what was heard, the kiosk asks."""
+    scorer = ScriptedScorer({}, heard=-10.0, other=-10.0 - NOT_SAID - 5)
+    check = _checker(real_kb, scorer).check(_heard("What line is saving on?"), "강남")
+    assert [o.name for o in check.offers] == ["Sapyeong"]

@@ -34,7 +34,11 @@ def test_stage_medians_count_a_missing_stage_as_zero() -> None:
 
 def test_targets_compare_upper_and_lower_bounds_and_mark_missing_parts() -> None:
     result = {
-        "latency": {"kiosk": {"p50": 700.0, "p95": 1600.0}, "speedup": {"p50": 3.5}},
+        "latency": {
+            "kiosk": {"p50": 900.0, "p95": 1600.0},
+            "kiosk_answered_right": {"p50": 700.0, "p95": 1600.0},
+            "speedup": {"p50": 3.5},
+        },
         "retrieval": {
             "synthetic": {
                 "100000": {
@@ -46,8 +50,9 @@ def test_targets_compare_upper_and_lower_bounds_and_mark_missing_parts() -> None
         "process": {"peak_rss_mb": 900.0, "cold_start_s": 12.0},
     }
     verdicts = {t["target"]: t["met"] for t in targets(result)}
-    assert verdicts["speech end to first audio p50"] is True
-    assert verdicts["speech end to first audio p95"] is False
+    assert verdicts["speech end to first audio p50, answered right"] is True
+    assert verdicts["speech end to first audio p95, answered right"] is False
+    assert verdicts["speech end to first audio p50, all turns"] is False
     assert verdicts["faster than baseline at p50"] is True
     assert verdicts["retrieval p99 at 100,000, at a station"] is True
     assert verdicts["retrieval p99 at 100,000, network-wide"] is False
@@ -98,6 +103,9 @@ def test_quick_bench_reports_every_section(quick_run: tuple[dict[str, Any], str]
         assert lat[side]["n"] == 2
         assert 0 < lat[side]["p50"] <= lat[side]["p95"] <= lat[side]["max"]
     assert lat["speedup"]["p50"] > 0
+    # The English sample has an expected answer (from the data), the Japanese recording none.
+    assert {r["lang"]: r["right"] is None for r in lat["turns"]} == {"en": False, "ja": True}
+    assert lat["expected_turns"] == 1 and lat["kiosk_answered_right"]["n"] <= 1
     for turn in lat["turns"]:
         t = turn["timings_ms"]
         # the hangover is lived through and recognition always takes time
