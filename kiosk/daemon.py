@@ -118,6 +118,7 @@ class KioskDaemon:
         endpointer = self._endpointer()
         meter, next_level = LevelMeter(), loop.time()
         was_active = False
+        touches = asyncio.create_task(self._take_touches(), name="touches")
         try:
             async for chunk in source.chunks():
                 now = loop.time()
@@ -149,7 +150,30 @@ class KioskDaemon:
                 self._on_endpoint(event, loop.time())
             await self.wait_idle()
         finally:
+            touches.cancel()
             await self._shutdown()
+
+    async def _take_touches(self) -> None:
+        """A station touched on the captions page answers the pending "Did you mean …?" as if
+        it had been said, over whatever the kiosk is still saying."""
+        touches = self.bus.subscribe("touches", maxsize=8)
+        try:
+            while True:
+                event = await touches.get()
+                if event is None or event.type is not EventType.OFFER_CHOSEN:
+                    continue
+                offered = {o.station: o for o in self.conversation.current().offered}
+                offer = offered.get(str(event.data.get("station")))
+                if offer is None:
+                    continue  # a stale screen: that question is no longer asked
+                self._barge_in()
+                turn = TurnInFlight(chosen=offer)
+                turn.endpoint_at = asyncio.get_running_loop().time()
+                self._start_turn(turn, b"")
+        except StopAsyncIteration:
+            return
+        finally:
+            touches.close()
 
     async def wait_idle(self) -> None:
         """Until no turn is running (the last reply has been heard or the turn has failed)."""
@@ -281,6 +305,16 @@ class KioskDaemon:
     async def _process(self, turn: TurnInFlight, audio: bytes) -> tuple[TurnResult, TurnLatency]:
         """The speculative transcript if one is coming, then the pipeline."""
         loop = asyncio.get_running_loop()
+        assert self.playback is not None
+        if turn.chosen is not None:  # touched on the screen: nothing to hear
+            result = await self.pipeline.answer_and_speak(
+                turn.chosen.question,
+                self.playback,
+                context=self.conversation.current(),
+                station=self.station,
+                publish=self._publisher(turn),
+            )
+            return result, TurnLatency(0.0, 0.0, result.timings_ms)
         turn.stage = Stage.STT
         transcript = await turn.speculation if turn.speculation is not None else None
         waited_ms = (loop.time() - turn.endpoint_at) * 1000

@@ -36,7 +36,9 @@ class EventType(StrEnum):
     - transcript: `turn_id`, `transcript` (passenger text), `language`
     - transcript_rejected: `turn_id`, `reason` (noise, hallucination guard); turn_done follows
     - answer_sentence: `turn_id`, `answer` (one sentence), `language`, `index`
-    - answer_done: `turn_id`, `outcome`, `language`, `answer` (full text)
+    - answer_done: `turn_id`, `outcome`, `language`, `answer` (full text), `choices` (the
+      stations a "Did you mean …?" offers: [{`station`, `name`}], for the screen's buttons)
+    - offer_chosen: `station` (complex key): the passenger touched one of those buttons
     - audio_started: `turn_id`; playback_stopped: `turn_id`, `reason` (finished|barge_in|...)
     - barge_in: `turn_id` (the interrupted turn)
     - turn_done: `turn_id`, `outcome`, `language`, `timings_ms` ({`kiosk.stages.Timing`: ms})
@@ -61,6 +63,7 @@ class EventType(StrEnum):
     DEVICE_OK = "device_ok"
     MODEL_FAILED = "model_failed"
     MODEL_LOADED = "model_loaded"
+    OFFER_CHOSEN = "offer_chosen"
     KB_RELOADED = "kb_reloaded"
     AUDIO_LEVEL = "audio_level"
 

@@ -339,6 +339,7 @@ class TurnPipeline:
                 "language": answer.language,
                 "outcome": answer.outcome.value,
                 "timings_ms": dict(timings),
+                "choices": [{"station": o.station, "name": o.name} for o in answer.offered],
             },
         )
         return _turn_result(question, answer, timings)

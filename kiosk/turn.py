@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from kiosk.events import EventType
 from kiosk.stages import Stage
+from knowledge.answers.types import Offer
 from voice.stt import Transcript
 
 T = TypeVar("T")
@@ -44,6 +45,8 @@ class TurnInFlight:
     task: asyncio.Task[None] | None = None
     interrupted: bool = False
     """Ended by a barge-in rather than by itself."""
+    chosen: Offer | None = None
+    """A station touched on the screen after "Did you mean …?": answered without listening."""
 
     def track(self, kind: EventType, data: Mapping[str, Any], now: float) -> None:
         """Follow one of the pipeline's events: progress for the budget, the stage reached and

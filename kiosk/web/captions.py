@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kiosk.events import EventType, KioskEvent
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel, Field
+
+from kiosk.events import EventBus, EventType, KioskEvent
 from kiosk.phase import INITIAL, KioskState, transition
 
 CAPTION_EVENTS = frozenset(
@@ -52,6 +55,8 @@ class Caption:
     heard: str = ""
     answer: tuple[str, ...] = ()
     outcome: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    """(station key, name) the kiosk asks about: buttons the passenger may touch."""
     ended_at: float | None = None
     seq: int = 0
     state: KioskState = field(default=INITIAL, compare=False)
@@ -65,6 +70,7 @@ class Caption:
             "heard": self.heard,
             "answer": list(self.answer),
             "outcome": self.outcome,
+            "choices": [{"station": key, "name": name} for key, name in self.choices],
             "done": self.ended_at is not None,
         }
 
@@ -109,6 +115,7 @@ class CaptionBoard:
                 cap = replace(cap, answer=shown)
             elif full and not cap.answer:
                 cap = replace(cap, answer=(full,))
+            cap = replace(cap, choices=_choices(data.get("choices")))
         elif kind in (EventType.TURN_DONE, EventType.TURN_ERROR) and turn_id == cap.turn_id:
             if kind is EventType.TURN_ERROR:
                 outcome = "error"
@@ -126,6 +133,19 @@ class CaptionBoard:
         return cap.as_dict()
 
 
+def _choices(raw: object) -> tuple[tuple[str, str], ...]:
+    """At most three (station, name) pairs, as the pipeline sent them."""
+    if not isinstance(raw, list):
+        return ()
+    pairs = [(_nfc(c.get("station")), _nfc(c.get("name"))) for c in raw if isinstance(c, dict)]
+    return tuple((key, name) for key, name in pairs if key and name)[:3]
+
+
+def choice_offered(snapshot: dict[str, Any], station: str) -> bool:
+    """Whether the screen now shows `station` as a button (a touch for anything else is stale)."""
+    return any(c["station"] == station for c in snapshot.get("choices", []))
+
+
 def _lang(data: Any, cap: Caption) -> str:
     lang = data.get("language")
     return str(lang) if isinstance(lang, str) and len(lang) <= 8 else cap.language
@@ -138,3 +158,21 @@ def sse_message(payload: dict[str, Any], *, event: str = "caption", id: int | No
         lines.append(f"id: {id}")
     lines.append("data: " + json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     return "\n".join(lines) + "\n\n"
+
+
+class Choice(BaseModel):
+    """A station button touched on the captions page."""
+
+    station: str = Field(min_length=1, max_length=64)
+
+
+def add_choice_route(app: FastAPI, bus: EventBus, board: CaptionBoard) -> None:
+    """POST /choose: the passenger touched one of the stations a "Did you mean …?" shows; the
+    daemon answers as if it had been said. Only a station on the screen now is taken."""
+
+    @app.post("/choose", status_code=202, tags=["captions"], summary="A touched station button")
+    async def choose(choice: Choice) -> dict[str, str]:
+        if not choice_offered(board.snapshot(), choice.station):
+            raise HTTPException(409, {"code": "choice-not-offered"})
+        bus.emit(EventType.OFFER_CHOSEN, station=choice.station)
+        return {"station": choice.station}

@@ -34,7 +34,7 @@ from kiosk.events import EventBus, Subscription
 from kiosk.health import Health
 from kiosk.web.admin import AUDIT_FILE, AdminAuth, AdminWorker, AuditLog
 from kiosk.web.admin_api import build_admin_router
-from kiosk.web.captions import CAPTION_EVENTS, CaptionBoard, sse_message
+from kiosk.web.captions import CAPTION_EVENTS, CaptionBoard, add_choice_route, sse_message
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
 from kiosk.web.metrics import CONTENT_TYPE, KioskMetrics
 from kiosk.web.status import StateTracker, TurnHistory
@@ -228,6 +228,8 @@ def _add_caption_routes(
     async def captions_page() -> HTMLResponse:
         headers = {"Content-Security-Policy": _CSP, "Cache-Control": "no-store"}
         return HTMLResponse(page, headers=headers)
+
+    add_choice_route(app, bus, observers.captions)
 
     @app.get("/events/captions", tags=["captions"], summary="Live captions (Server-Sent Events)")
     async def caption_events(request: Request) -> StreamingResponse:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import numpy as np
+
+from kiosk.events import EventType
+from knowledge.answers.types import Offer
 from tests.kit.room import RoomSink, RoomSource, ScriptedAnswerer
-from voice.audio import MemorySink, WavFileSource
+from voice.audio import SAMPLE_RATE, MemorySink, WavFileSource
 
 STAGES = ("vad", "stt", "answer", "tts_first_audio", "speech_end_to_first_audio")
 
@@ -70,3 +74,29 @@ def test_follow_up_keeps_the_context_within_the_window(make_loop, questions):
     loop.daemon.conversation.window_s = 0.0
     time.sleep(0.01)
     assert loop.daemon.conversation.current() is not replies.contexts[0]
+
+
+def test_a_station_touched_on_the_screen_is_answered_without_listening(make_loop) -> None:
+    """After "Did you mean Sema?" the passenger touches Sema on the captions page: the daemon
+    answers the offered question at once; a touch for a station not offered does nothing."""
+    answerer = ScriptedAnswerer([["Sema Station is served by Line 1."]])
+    loop = make_loop(answerer=answerer)
+    offer = Offer("세마", "Sema", "What line is Sema on?")
+    loop.daemon.conversation.current().offered = (offer,)
+    sink = RoomSink()
+    source = RoomSource(np.zeros(3 * SAMPLE_RATE, dtype=np.int16), sink, echo_gain=0.0)
+
+    async def touch_then_listen() -> None:
+        async def touch() -> None:
+            await asyncio.sleep(0.3)
+            loop.bus.emit(EventType.OFFER_CHOSEN, station="잠실")  # not offered: ignored
+            loop.bus.emit(EventType.OFFER_CHOSEN, station="세마")
+
+        task = asyncio.create_task(touch())
+        await loop.daemon.run(source, sink)
+        await task
+
+    asyncio.run(touch_then_listen())
+    assert answerer.received == ["What line is Sema on?"]
+    assert [e.data["outcome"] for e in loop.events.of("turn_done")] == ["answered"]
+    assert sink.seconds > 0.5  # the answer was spoken

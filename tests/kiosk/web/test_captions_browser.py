@@ -149,3 +149,48 @@ def test_caption_appears_live_in_headless_chromium(
     assert browser.js("return document.documentElement.lang") == "en"
     label = browser.js("return document.getElementById('heard-label').textContent")
     assert label == "You said"
+
+
+def test_a_touched_station_button_reaches_the_daemon(
+    harness: Harness, browser_driver: tuple[str, str]
+) -> None:
+    """ "Did you mean Sema or Seoul Station?" shows both as buttons; a touch posts the station
+    to the kiosk, which puts it on the bus for the daemon (`KioskDaemon._take_touches`)."""
+    chosen: list[dict] = []
+    remove = harness.bus.add_listener(
+        lambda e: chosen.append(dict(e.data)) if e.type is E.OFFER_CHOSEN else None
+    )
+    try:
+        browser = Browser(*browser_driver)
+        browser.get(harness.url + "/")
+        browser.wait_for("return document.body.dataset.connected === '1'")
+        harness.emit(
+            E.TRANSCRIPT, turn_id="t9", transcript="How can I get to Seema?", language="en"
+        )
+        choices = [
+            {"station": "세마", "name": "Sema"},
+            {"station": "서울역", "name": "Seoul Station"},
+        ]
+        harness.emit(E.ANSWER_DONE, turn_id="t9", answer="Did you mean Sema or Seoul Station?",
+                     outcome="clarify", language="en", choices=choices)  # fmt: skip
+        names = browser.wait_for(
+            "const b = document.querySelectorAll('#choices button');"
+            "return b.length === 2 && Array.from(b, (x) => x.textContent)"
+        )
+        assert names == ["Sema", "Seoul Station"]
+        size = browser.js(
+            "return document.querySelector('#choices button').getBoundingClientRect().height"
+        )
+        assert size >= 100  # a finger-sized target on the kiosk screen
+        browser.js("document.querySelector('#choices button').click()")
+        deadline = time.monotonic() + 10
+        while not chosen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert chosen == [{"station": "세마"}]
+        assert browser.js("return document.querySelectorAll('#choices button').length") == 0
+    finally:
+        remove()
+    # A station the screen does not show is refused (a stale page, or a forged touch).
+    with harness.client() as http:
+        stale = http.post("/choose", json={"station": "잠실"})
+    assert stale.status_code == 409 and stale.json()["detail"]["code"] == "choice-not-offered"
