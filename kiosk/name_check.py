@@ -155,6 +155,8 @@ class NameChecker:
             span = _with_unexplained_neighbours(text, m.matched, lang)
             if span is not None:
                 return span, m.complex
+        if not u.stations and (name := _proper_name(text, lang)):
+            return name, None  # "…the elevator at your own Gongpo market?": not here
         return None
 
     def _candidates(self, slot: str, current: StationComplex | None) -> list[StationComplex]:
@@ -240,6 +242,23 @@ def _closest_span(text: str, name: str) -> str:
     spans = [" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
     key = latin_key(name)
     return max(spans, key=lambda s: similarity(latin_key(s), key), default=name)
+
+
+def _proper_name(text: str, lang: str) -> str | None:
+    """A capitalised run of words inside the sentence that no rule explains: Whisper writes
+    the name it could not place as a proper noun ("your own Gongpo market"), and a question
+    with one is not about the kiosk's own station."""
+    common = languages.get(lang).common_words | _NOT_A_NAME | {"i", "seoul", "korea", "korean"}
+    words = _SLOT_WORDS.findall(text)
+    for i, word in enumerate(words[1:], start=1):
+        if word[0].isupper() and word.lower() not in common:
+            run = [word]
+            for nxt in words[i + 1 : i + 3]:
+                if not nxt[0].isupper() or nxt.lower() in common:
+                    break
+                run.append(nxt)
+            return " ".join(run)
+    return None
 
 
 def _with_unexplained_neighbours(text: str, name: str, lang: str) -> str | None:

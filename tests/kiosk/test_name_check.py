@@ -166,3 +166,15 @@ def test_a_station_the_rules_took_is_asked_about_when_no_name_sounds_said(real_k
     scorer = ScriptedScorer({}, heard=-10.0, other=-10.0 - NOT_SAID - 5)
     check = _checker(real_kb, scorer).check(_heard("What line is saving on?"), "강남")
     assert [o.name for o in check.offers] == ["Sapyeong"]
+
+
+def test_a_proper_name_no_rule_explains_is_not_taken_for_here(real_kb) -> None:
+    """Whisper wrote Yeongdeungpo Market as "your own Gongpo market": the question was answered
+    for the kiosk's own station. A capitalised unknown name makes the place doubtful."""
+    scorer = ScriptedScorer({}, heard=-10.0, other=-12.0)
+    heard = _heard("Where can I find the elevator at your own Gongpo market?")
+    check = _checker(real_kb, scorer).check(heard, "강남")
+    assert check.offers and all("Gongpo" not in o.question for o in check.offers)
+    plain = ScriptedScorer({})
+    assert _checker(real_kb, plain).check(_heard("Where is the elevator?"), "강남").offers == ()
+    assert plain.sentences == []
