@@ -333,6 +333,9 @@ class KioskServer:
             lifespan="off",
             timeout_graceful_shutdown=3,
             server_header=False,
+            # No proxy sits in front of a kiosk: an X-Forwarded-For header is the client's own
+            # claim, and trusted it let anyone dodge the failure limit and forge the audit log.
+            proxy_headers=False,
         )
         self.app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_upload_bytes)
         self._server = _EmbeddedServer(config)

@@ -90,6 +90,27 @@ def test_failed_attempts_are_rate_limited_per_client(make_harness) -> None:
     assert 0 < int(locked.headers["retry-after"]) <= 61
 
 
+def test_a_forwarded_for_header_neither_dodges_the_limit_nor_enters_the_audit(
+    make_harness,
+) -> None:
+    """No proxy sits in front of a kiosk: X-Forwarded-For is the client's own claim (#17.4)."""
+    limiter = FailedAuthLimiter(max_failures=3, window_seconds=60)
+    h = make_harness(auth=AdminAuth({"admin": TOKEN}, limiter=limiter))
+    with h.client(headers={"Authorization": "Bearer nope"}) as client:
+        codes = [
+            client.get("/admin/notices", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
+            for i in range(4)
+        ]
+    assert codes == [401, 401, 401, 429]  # one client, whatever it claims to be
+    h = make_harness()
+    with h.admin_client() as client:
+        created = client.post("/admin/notices", json=NOTICE, headers={"X-Forwarded-For": "6.6.6.6"})
+        entries = client.get("/admin/audit").json()
+    assert created.status_code == 201
+    clients = {e["who"]["client"] for e in entries}
+    assert clients == {"127.0.0.1"}, entries
+
+
 def test_notices_create_list_expire_through_the_protocol(harness: Harness) -> None:
     with harness.admin_client() as client:
         created = client.post("/admin/notices", json=NOTICE)
