@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -149,13 +150,42 @@ def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
 
 
 def validate_doc(path: Path, data: Any, node: yaml.Node | None, schema: dict) -> list[Issue]:
+    """Schema problems and text no passenger should hear, for every path operator data takes
+    (YAML files, the JSON admin API): one validation, so they cannot disagree."""
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     issues = []
     for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = list(err.absolute_path)
         field = ".".join(str(p) for p in where) or "(document)"
         issues.append(Issue(path.name, _line_of(node, where), field, err.message))
+    for where, char in _bad_characters(data, []):
+        field = ".".join(str(p) for p in where) or "(document)"
+        message = f"character U+{ord(char):04X} is not text (a control character or half a pair)"
+        issues.append(Issue(path.name, _line_of(node, where), field, message))
     return issues
+
+
+def _bad_characters(value: Any, where: list[Any]) -> Iterator[tuple[list[Any], str]]:
+    """(path, first bad character) of every string holding a control character other than
+    tab and newline (NUL broke every answer that used it; ESC, BEL and CR reach the voice and
+    the screen) or a lone surrogate."""
+    if isinstance(value, str):
+        bad = next((c for c in value if _not_text(c)), None)
+        if bad is not None:
+            yield where, bad
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _bad_characters(key, where)
+            yield from _bad_characters(item, [*where, key])
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _bad_characters(item, [*where, i])
+
+
+def _not_text(char: str) -> bool:
+    code = ord(char)
+    control = (code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F
+    return control or 0xD800 <= code <= 0xDFFF
 
 
 def _texts(value: dict[str, str] | str) -> dict[str, str]:

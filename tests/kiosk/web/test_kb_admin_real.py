@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
+from knowledge.operator import validate_notice
 from knowledge.store import KnowledgeBase
 from tests.kiosk.web.conftest import Harness
 from tests.kit.paths import REPO
@@ -72,6 +73,25 @@ def test_notice_ending_before_it_starts_is_refused(real: Harness, kb: KnowledgeB
     assert response.status_code == 422
     assert "end must be after start" in response.text
     assert kb.active_notices(None, datetime(2030, 1, 1, 4, 30, tzinfo=UTC)) == []
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\r"])
+def test_a_control_character_in_a_notice_is_refused_as_in_yaml(
+    real: Harness, kb: KnowledgeBase, tmp_path: Path, char: str
+) -> None:
+    """A NUL posted through the JSON API once broke every spoken answer that used it, while
+    the YAML path refused it (#17.10): one validation for both."""
+    bad = notice("E3", minutes=5)
+    bad["header_text"]["en"] = f"Elevator{char} out of service"
+    with real.admin_client() as client:
+        response = client.post("/admin/notices", json=bad)
+    assert response.status_code == 422, response.text
+    assert f"U+{ord(char):04X}" in response.text and "header_text.en" in response.text
+    assert kb.active_notices("강남", datetime.now(UTC)) == []
+    # The YAML files' notices go through the same check (`validate_doc`).
+    assert [i.message for i in validate_notice(bad)] == [
+        f"character U+{ord(char):04X} is not text (a control character or half a pair)"
+    ]
 
 
 def test_upload_validate_import_rollback(real: Harness, kb: KnowledgeBase) -> None:
