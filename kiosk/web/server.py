@@ -33,7 +33,7 @@ from kiosk.config import Settings
 from kiosk.events import EventBus, Subscription
 from kiosk.health import Health
 from kiosk.web.admin import AUDIT_FILE, AdminAuth, AdminWorker, AuditLog
-from kiosk.web.admin_api import build_admin_router
+from kiosk.web.admin_api import AuthFirstMiddleware, build_admin_router
 from kiosk.web.captions import CAPTION_EVENTS, CaptionBoard, add_choice_route, sse_message
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
 from kiosk.web.metrics import CONTENT_TYPE, KioskMetrics
@@ -338,6 +338,7 @@ class KioskServer:
             proxy_headers=False,
         )
         self.app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_upload_bytes)
+        self.app.add_middleware(AuthFirstMiddleware)  # outermost: no body read before the token
         self._server = _EmbeddedServer(config)
         self._task: asyncio.Task[None] | None = None
 

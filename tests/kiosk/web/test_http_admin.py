@@ -111,6 +111,23 @@ def test_a_forwarded_for_header_neither_dodges_the_limit_nor_enters_the_audit(
     assert clients == {"127.0.0.1"}, entries
 
 
+def test_the_token_is_checked_before_any_of_the_body_is_read(harness: Harness) -> None:
+    """An unauthenticated client announcing a 1 MB body and sending 10 bytes of it is answered
+    401 at once: its body is never waited for, read or parsed (#17.6)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(harness.url)
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /admin/notices HTTP/1.1\r\nHost: kiosk\r\nContent-Type: application/json\r\n"
+            b'Authorization: Bearer wrong\r\nContent-Length: 1000000\r\n\r\n{"id": "x'
+        )
+        reply = sock.recv(4096).decode("latin-1")
+    assert reply.startswith("HTTP/1.1 401"), reply
+    assert harness.admin.names() == []  # nothing reached the knowledge base
+
+
 def test_notices_create_list_expire_through_the_protocol(harness: Harness) -> None:
     with harness.admin_client() as client:
         created = client.post("/admin/notices", json=NOTICE)
