@@ -7,6 +7,7 @@ tmpfs make unreliable), named so the importer recognises them, and removed after
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import unicodedata
@@ -19,7 +20,9 @@ from knowledge.errors import KnowledgeError
 from knowledge.records import Issue, Notice
 from knowledge.store import KnowledgeBase
 
-_DEFAULT_NAMES = {"zip": "upload.zip", "yaml": "upload.yaml", "json": "upload.json"}
+_DEFAULT_NAMES = {"zip": "upload.zip", "json": "upload.json"}
+_STATION_LINE = re.compile(r"^station:\s*[\"']?([\w.-]{1,64}?)[\"']?\s*$", re.MULTILINE)
+_PLACES_LINE = re.compile(r"^schema:\s*[\"']?kiosk-places/1[\"']?\s*$", re.MULTILINE)
 
 
 class KnowledgeBaseAdmin:
@@ -96,13 +99,27 @@ class KnowledgeBaseAdmin:
         # NFC: operator files replace stored files of the same name (`강남.yaml`), and an
         # upload from a Mac arrives decomposed.
         name = unicodedata.normalize("NFC", Path(filename).name) if filename else None
-        name = name or _DEFAULT_NAMES.get(fmt)
+        name = name or _DEFAULT_NAMES.get(fmt) or _yaml_name(data, fmt)
         if not name:
             raise KnowledgeError(
-                "upload-name-needed", "a CSV upload needs ?filename= (e.g. stations.csv)"
+                "upload-name-needed",
+                "a CSV upload needs ?filename= (e.g. stations.csv); a YAML one a `station:` "
+                "line, `schema: kiosk-places/1` or ?filename=",
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
         return _Staged(self.workdir, name, data)
+
+
+def _yaml_name(data: bytes, fmt: str) -> str | None:
+    """An operator YAML file's own name: `<station>.yaml` or `places.yaml`. Stored as one
+    `upload.yaml`, a second station's upload silently replaced the first (#17.11)."""
+    if fmt != "yaml":
+        return None
+    text = unicodedata.normalize("NFC", data[:65536].decode("utf-8", errors="replace"))
+    if _PLACES_LINE.search(text):
+        return "places.yaml"
+    station = _STATION_LINE.search(text)
+    return f"{station.group(1)}.yaml" if station else None
 
 
 class _Staged:

@@ -94,6 +94,24 @@ def test_a_control_character_in_a_notice_is_refused_as_in_yaml(
     ]
 
 
+def test_yaml_uploads_without_a_filename_keep_their_station_names(
+    real: Harness, kb: KnowledgeBase
+) -> None:
+    """Two stations' operator files uploaded without ?filename= are two files, not one
+    `upload.yaml` replacing the other (#17.11)."""
+    sadang = GANGNAM_YAML.with_name("사당.yaml").read_bytes()
+    with real.admin_client() as client:
+        first = client.post("/admin/kb/import", content=GANGNAM_YAML.read_bytes(),
+                            params={"format": "yaml"})  # fmt: skip
+        second = client.post("/admin/kb/import", content=sadang, params={"format": "yaml"})
+        nameless = client.post("/admin/kb/import", content=b"foo: 1\n", params={"format": "yaml"})
+    assert first.status_code == 200 and second.status_code == 200, second.text
+    since_bundled = kb.diff(1, second.json()["version"])
+    assert since_bundled["files_added"] == [], since_bundled  # no operator/upload.yaml
+    assert nameless.status_code == 409
+    assert nameless.json()["detail"]["code"] == "upload-name-needed"
+
+
 def test_upload_validate_import_rollback(real: Harness, kb: KnowledgeBase) -> None:
     body = GANGNAM_YAML.read_bytes()
     params = {"format": "yaml", "filename": "강남.yaml"}
