@@ -133,8 +133,12 @@ class NameChecker:
         readings = [f"{o.name}." for o in offered]
         scores = self.scorer.score_readings(transcript, lang, readings)
         ranked = sorted(zip(scores, readings, strict=True), reverse=True)
-        if len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= REPLY_MARGIN:
-            return NameCheck(ranked[0][1], rescored=True)
+        best = ranked[0][1]
+        # "City Hall." inside "Uijeongbu City Hall.": the shorter sentence is likelier whatever
+        # was said, so the audio cannot choose between them; the words heard can.
+        inside = any(best[:-1] in other and best != other for other in readings)
+        if len(ranked) == 1 or (ranked[0][0] - ranked[1][0] >= REPLY_MARGIN and not inside):
+            return NameCheck(best, rescored=True)
         return plain
 
     def _doubt(

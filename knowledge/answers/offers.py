@@ -58,20 +58,21 @@ def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) 
 
 
 def _named(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> Offer | None:
-    """The offered station the reply names: by the name search, else by likeness of spelling
-    to the two or three names offered (a hard name is easy among few)."""
+    """The offered station the reply names, by likeness of the whole reply to each name (a
+    hard name is easy among few, and "Yujongbu City Hall" is Uijeongbu City Hall, not the
+    City Hall inside it); a reply in a script without Latin keys goes by the name search."""
+    words = [w for w in normalise(question).split() if w not in languages.get(lang).common_words]
+    heard = latin_key(" ".join(words))
+    if heard and heard.isascii():
+        scored = sorted(((similarity(heard, latin_key(o.name)), o) for o in offered), key=_first)
+        best_score, best = scored[-1]
+        runner_up = scored[-2][0] if len(scored) > 1 else 0.0
+        return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
     keys = {o.station: o for o in offered}
     for match in kb.find_stations(question, lang):
         if match.complex.key in keys:
             return keys[match.complex.key]
-    words = [w for w in normalise(question).split() if w not in languages.get(lang).common_words]
-    heard = latin_key(" ".join(words))
-    if not heard or not heard.isascii():
-        return None
-    scored = sorted(((similarity(heard, latin_key(o.name)), o) for o in offered), key=_first)
-    best_score, best = scored[-1]
-    runner_up = scored[-2][0] if len(scored) > 1 else 0.0
-    return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
+    return None
 
 
 def _first(pair: tuple[float, Offer]) -> float:

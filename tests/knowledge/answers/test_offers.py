@@ -66,3 +66,12 @@ def test_a_new_question_after_an_offer_is_answered_as_asked(answerer, real_kb) -
     answer = answerer.answer("Which lines stop at Jamsil?", lang="en", context=context,
                              station="강남")  # fmt: skip
     assert answer.about == [real_kb.resolve_station("잠실")[0].complex.key]
+
+
+def test_a_reply_names_the_longer_station_not_the_one_inside_it(answerer, real_kb) -> None:
+    """Among "Uijeongbu City Hall or City Hall", "Yujongbu City Hall" is the first (the name
+    search alone finds the City Hall inside it)."""
+    offers = _offer(real_kb, "의정부시청", "시청")
+    context = _asked(answerer, offers)
+    answer = answerer.answer("Yujongbu City Hall.", lang="en", context=context, station="강남")
+    assert answer.about[-1:] == [offers[0].station]
