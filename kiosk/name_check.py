@@ -2,8 +2,9 @@
 
 Whisper base writes a Korean station name inside an English sentence as English words ("your
 legal arm" for Yeouido, "Daegok Dion" for Deokgye). When the understanding finds the place
-doubtful (a place it cannot name, a name matched only by spelling likeness, or a name with
-unexplained words beside it: "Yujongbu City Hall" is not City Hall), station names that look
+doubtful (a place it cannot name, a name matched only by spelling likeness, a name with
+unexplained words beside it: "Yujongbu City Hall" is not City Hall, or a capitalised unknown
+name where the answer would be about the kiosk's own station), station names that look
 alike are shortlisted and Whisper's decoder scores the sentence with each of them against the
 same encoder output. The likeliest readings become a question ("Did you mean Yeouido or
 Oido?"), answered by yes, no or a name; an overwhelming winner replaces the heard words;
@@ -13,7 +14,6 @@ back what it heard.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -26,8 +26,6 @@ from knowledge.records import StationComplex
 from knowledge.textnorm import latin_key, name_key, similarity
 from voice.stt_guards import Transcript
 
-logger = logging.getLogger(__name__)
-
 ACCEPT_MARGIN = 15.0
 """Nats by which the best reading must beat the next to be taken without asking. On the
 spoken set (scripts/measure_spoken.py) wrong names won by up to 12.5 nats: English-sounding
@@ -39,7 +37,7 @@ MAX_OFFERS = 3
 NOT_SAID = 12.0
 """A best reading this many nats below Whisper's own transcript: no station was said there."""
 SHORTLIST = 8
-"""Readings scored per doubtful name (~35 ms each on two cores)."""
+"""Readings scored per doubtful name (~65 ms each on two cores: p50 600 ms per check)."""
 REPLY_WORDS = 4
 """A reply longer than this is a new question, not a name picked from the offer."""
 REPLY_MARGIN = 3.0
