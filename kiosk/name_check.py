@@ -23,7 +23,7 @@ from knowledge.answers.lexicon import lexicon
 from knowledge.answers.question_text import matches, normalise
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
-from knowledge.textnorm import latin_key, name_key, similarity
+from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
 from voice.stt_guards import Transcript
 
 ACCEPT_MARGIN = 15.0
@@ -105,7 +105,8 @@ class NameChecker:
         candidates = self._candidates(slot, current)
         if not candidates:
             return plain
-        sentences = [text, *(_put(text, slot, cx.name(lang)) for cx in candidates)]
+        # Names as said: "Hongik Univ." in the sentence would be scored against "University".
+        sentences = [text, *(_put(text, slot, spelled_out(cx.name(lang))) for cx in candidates)]
         heard_score, *scores = self.scorer.score_readings(transcript, lang, sentences)
         pairs = zip(candidates, sentences[1:], scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
@@ -128,7 +129,7 @@ class NameChecker:
                 return plain
         # Names only: a sentence's log-probability falls with its length, so a short "Yes."
         # would outscore any name; a clear yes or no is heard by Whisper anyway.
-        readings = [f"{o.name}." for o in offered]
+        readings = [f"{spelled_out(o.name)}." for o in offered]
         scores = self.scorer.score_readings(transcript, lang, readings)
         ranked = sorted(zip(scores, readings, strict=True), reverse=True)
         best = ranked[0][1]
@@ -149,9 +150,10 @@ class NameChecker:
         if u.unresolved_place and u.heard_place:
             return _trim(u.heard_place), None
         for m in u.stations:
-            if m.method == "place" or m.others:
-                continue  # a nickname or a shared name: the understanding handles those
-            if m.method == "fuzzy" or name_key(m.matched) not in name_key(text):
+            said = m.method != "fuzzy" and name_key(m.matched) in name_key(text)
+            if m.method == "place" or (m.others and said):
+                continue  # a nickname or a shared name said as such: the understanding asks
+            if not said:
                 # a likeness, or a spelling-insensitive key: "Sun" is not said "Suwon"
                 return _closest_span(text, m.matched), m.complex
             span = _with_unexplained_neighbours(text, m.matched, lang)

@@ -190,6 +190,15 @@ def latin_words(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", t).strip()
 
 
+def spelled_out(name: str) -> str:
+    """A Latin name as it is said, case kept: "Hongik Univ." -> "Hongik University"."""
+    out = name.replace("’", "'").replace("`", "'")
+    for pat, rep in _ABBREV:
+        out = re.sub(pat, lambda m, rep=rep: rep.title() if m.group(0)[0].isupper() else rep,
+                     out, flags=re.IGNORECASE)  # fmt: skip
+    return out
+
+
 def latin_key(text: str) -> str:
     """Spelling-insensitive key: k/g, p/b, t/d, ch/j, r/l, eo/o/u, ae/e merged, no doubles."""
     t = latin_words(text).replace(" ", "")
