@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, StreamingResponse
 
 from kiosk import __version__
@@ -167,7 +167,7 @@ def create_app(
     app.state.admin_auth = auth
     app.include_router(router)
     app.state.admin_worker = worker
-    app.state.caption_streams = set()
+    app.state.caption_streams = {}  # Subscription -> None, oldest first
     _add_maintenance_routes(app, settings, bus, health, observers, dict(versions or {}))
     _add_caption_routes(app, settings, bus, observers, max_caption_clients)
     return app
@@ -233,11 +233,14 @@ def _add_caption_routes(
 
     @app.get("/events/captions", tags=["captions"], summary="Live captions (Server-Sent Events)")
     async def caption_events(request: Request) -> StreamingResponse:
-        streams: set[Subscription] = app.state.caption_streams
+        streams: dict[Subscription, None] = app.state.caption_streams
         if len(streams) >= max_clients:
-            raise HTTPException(503, {"code": "too-many-caption-clients"})
+            # The newest wins: idle clients cannot lock out the kiosk's screen, which reconnects
+            oldest = next(iter(streams))
+            streams.pop(oldest, None)
+            oldest.close()
         sub = bus.subscribe("captions", maxsize=64)
-        streams.add(sub)
+        streams[sub] = None
         gen = _caption_stream(sub, observers.captions, request.is_disconnected, streams)
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(gen, media_type="text/event-stream", headers=headers)
@@ -247,7 +250,7 @@ async def _caption_stream(
     sub: Subscription,
     board: CaptionBoard,
     disconnected: Callable[[], Awaitable[bool]],
-    streams: set[Subscription],
+    streams: dict[Subscription, None],
     heartbeat: float = 15.0,
 ):
     """Whole caption snapshots: on connect, then after each event that changes the screen."""
@@ -273,7 +276,7 @@ async def _caption_stream(
                 yield sse_message(snap, id=snap["seq"])
     finally:
         sub.close()
-        streams.discard(sub)
+        streams.pop(sub, None)
 
 
 def _captions_page(settings: Settings) -> str:

@@ -184,6 +184,26 @@ def test_caption_stream_starts_with_the_current_turn(harness: Harness) -> None:
     assert got[0]["phase"] == "thinking"
 
 
+def test_idle_caption_clients_cannot_lock_out_the_kiosk_screen(harness: Harness) -> None:
+    """16 idle connections once held every slot and the kiosk's own screen got no captions
+    (#17.7): the newest connection wins, the oldest is ended (a real screen reconnects)."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(harness.client())
+        hogs = [stack.enter_context(client.stream("GET", "/events/captions")) for _ in range(16)]
+        readers = [Captions(hog) for hog in hogs]
+        for reader in readers:
+            reader.until('"seq"')
+        with harness.client() as screen, screen.stream("GET", "/events/captions") as response:
+            assert response.status_code == 200
+            assert Captions(response).until('"seq"')[0]["phase"] == "idle"
+            # The oldest idle connection was ended to make room.
+            assert [line for line in readers[0].lines if line.startswith("data: ")] == []
+        with harness.client() as http:
+            assert http.get("/status").json()["caption_clients"] <= 16
+
+
 def test_server_stop_ends_open_caption_streams(make_harness) -> None:
     h = make_harness()
     with h.client() as client, client.stream("GET", "/events/captions") as response:
