@@ -233,6 +233,13 @@ def _check_semantics(settings: Settings) -> None:
         raise ConfigError("models.chat_template", f"use one of {known}")
     if settings.models.whisper_compute_type not in ("int8", "int8_float32", "float32"):
         raise ConfigError("models.whisper_compute_type", "use int8, int8_float32 or float32")
+    token = settings.http.admin_token
+    if token and (len(token) < 16 or not all("!" <= ch <= "~" for ch in token)):
+        raise ConfigError(
+            "http.admin_token",
+            "use at least 16 printable ASCII characters without spaces "
+            "(e.g. the output of `openssl rand -hex 24`)",
+        )
     if not settings.station.name.strip():
         raise ConfigError("station.name", "must name the station this kiosk stands in")
 

@@ -185,9 +185,10 @@ class AdminAuth:
         """The matching token's label; raises AuthFailure (403 disabled, 429, 401)."""
         if not self.enabled:
             raise AuthFailure(403, "admin API disabled: set http.admin_token")
+        # Every local client is 127.0.0.1: a lockout by address alone locked the real operator
+        # out with the guesser (#17.5). The right token always passes; a guesser is refused
+        # without learning more, and a token of >= 16 characters is not guessed anyway.
         wait = self.limiter.retry_after(client)
-        if wait is not None:
-            raise AuthFailure(429, "too many failed attempts", retry_after=wait)
         scheme, _, given = (authorization or "").partition(" ")
         presented = given.strip().encode()
         label = None
@@ -198,6 +199,8 @@ class AdminAuth:
                     label = name
         if label is None:
             self.limiter.failed(client)
+            if wait is not None:
+                raise AuthFailure(429, "too many failed attempts", retry_after=wait)
             logger.warning("admin auth failed from %s", client)
             raise AuthFailure(401, "missing or wrong bearer token")
         self.limiter.succeeded(client)

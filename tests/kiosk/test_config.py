@@ -81,3 +81,14 @@ def test_overrides_win_over_the_file_and_are_validated(tmp_path: Path) -> None:
     assert settings.http.port == 9000  # None means "flag not given"
     with pytest.raises(ConfigError, match=r"http\.port"):
         settings.with_overrides({"http.port": 0})
+
+
+@pytest.mark.parametrize(
+    "token", ["x", "short-token", "with space in the middle!", "토큰토큰토큰토큰토큰토큰토큰토큰"]
+)
+def test_a_weak_or_odd_admin_token_is_refused(token: str) -> None:
+    """One character, spaces or non-ASCII were accepted (#17, low): a token is >= 16 printable
+    ASCII characters."""
+    with pytest.raises(ConfigError) as err:
+        load_settings(None, {"http.admin_token": token})
+    assert err.value.key == "http.admin_token"

@@ -55,7 +55,7 @@ def test_every_admin_endpoint_refuses_a_missing_or_wrong_token(kb_root: Path, tm
     print(f"admin auth: {refused} unauthenticated requests refused with 401")
 
 
-def test_failed_attempts_are_rate_limited_even_for_the_right_token(kb_root: Path, tmp_path: Path):
+def test_failed_attempts_are_rate_limited_but_the_right_token_passes(kb_root: Path, tmp_path: Path):
     with live_server(make_settings(tmp_path / "var"), kb_root) as live:
         client = live.client()
         codes = [
@@ -65,8 +65,9 @@ def test_failed_attempts_are_rate_limited_even_for_the_right_token(kb_root: Path
         assert codes == [401] * 5
         locked = client.get("/admin/status", headers={"Authorization": "Bearer guess-6"})
         assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
-        # A guesser who finally finds the token is still locked out for the window.
-        assert live.admin().get("/admin/status").status_code == 429
+        # Every local client is 127.0.0.1: the real operator is not locked out with the
+        # guesser (#17.5); the token's >= 16 characters (config) are what stop guessing.
+        assert live.admin().get("/admin/status").status_code == 200
 
 
 def test_tokens_are_compared_in_constant_time_against_every_label():
