@@ -16,6 +16,7 @@ from pathlib import Path
 
 from knowledge import db
 from knowledge.dataset import Dataset, group_complexes
+from knowledge.errors import ImportRejected
 from knowledge.gtfs import GTFS_FILES, parse_gtfs_dir
 from knowledge.operator import parse_notices_file, parse_operator_file
 from knowledge.records import Issue
@@ -50,9 +51,12 @@ def collect(path: Path) -> dict[str, bytes]:
     if path.is_file():
         if path.suffix == ".zip":
             with zipfile.ZipFile(path) as zf:
-                for name in zf.namelist():
-                    if Path(name).name in GTFS_FILES:
-                        out[f"gtfs/{Path(name).name}"] = zf.read(name)
+                budget = MAX_DATA_BYTES
+                for info in zf.infolist():
+                    if Path(info.filename).name in GTFS_FILES:
+                        data = _unpacked(zf, info, budget)
+                        budget -= len(data)
+                        out[f"gtfs/{Path(info.filename).name}"] = data
         elif path.suffix in (".yaml", ".yml"):
             out[_yaml_slot(path)] = path.read_bytes()
         elif path.name in SEOUL_FILES:
@@ -71,6 +75,22 @@ def collect(path: Path) -> dict[str, bytes]:
             for f in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
                 out[_yaml_slot(f)] = f.read_bytes()
     return out
+
+
+def _unpacked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """One member, read only as far as the size limit: a 1 MB zip whose stops.txt unpacks to
+    1 GiB once took 3 GB of memory before any size check (#17.9). Declared sizes can lie, so
+    the read itself is bounded too; `budget` is what the zip's other members left."""
+    limit = min(MAX_DATA_BYTES, budget)
+    name = Path(info.filename).name
+    too_big = Issue(name, 1, "-", f"unpacks to more than {limit:,} bytes (the limit)")
+    if info.file_size > limit:
+        raise ImportRejected([too_big])
+    with zf.open(info) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise ImportRejected([too_big])
+    return data
 
 
 def _seoul(folder: Path) -> dict[str, bytes]:
