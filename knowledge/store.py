@@ -8,6 +8,7 @@ Writes (import, rollback, notices) go through the manifest under an inter-proces
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -76,8 +77,9 @@ class KnowledgeBase:
                 if cur and (self._snap is None or self._snap.version != cur[0]):
                     # The old snapshot is not closed here: a query on another thread may still
                     # hold it; its read-only connection closes when the last reference goes.
-                    self._snap = Snapshot(*cur)
+                    self._snap = self._open_good(*cur)
                     self._snap.preload_soon()
+                    cur = (self._snap.version, self._snap.path)
                     logger.info("knowledge version %d now serving", cur[0])
                     self._check_embed_model(self._snap)
                 self._notices = [
@@ -88,6 +90,31 @@ class KnowledgeBase:
                     "kb-empty", f"no knowledge version in {self.root}; run kb import"
                 )
             return self._snap
+
+    def _open_good(self, version: int, path: Path) -> Snapshot:
+        """The serving snapshot, or, when it is missing or damaged, the newest earlier one that
+        is whole, made current (audited `auto-rollback`): a kiosk keeps answering from its last
+        good data instead of failing every turn or crash-looping at start (#17.2, #17.3)."""
+        older = [h for h in reversed(self._manifest.history()) if h["version"] < version]
+        candidates = [(version, path)]
+        candidates += [(h["version"], self.root / "versions" / h["file"]) for h in older]
+        for v, p in candidates:
+            try:
+                if not p.is_file():
+                    raise FileNotFoundError(p)
+                snap = Snapshot(v, p)
+                if snap.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise db.sqlite.DatabaseError("quick_check found damage")
+            except (OSError, db.sqlite.Error) as err:
+                logger.error("knowledge version %d is unreadable (%s)", v, err)
+                continue
+            if v != version:
+                self._manifest.set_current(v, "kiosk", "auto-rollback")
+                logger.error("serving knowledge version %d instead of damaged %d", v, version)
+            return snap
+        raise KnowledgeError(
+            "kb-unreadable", f"no readable knowledge version in {self.root}: import or restore"
+        )
 
     @property
     def version(self) -> int:
@@ -307,6 +334,8 @@ class KnowledgeBase:
         self._changed()
 
     def status(self) -> dict[str, Any]:
+        with contextlib.suppress(KnowledgeError):
+            self._refresh()  # what would serve: a damaged version has fallen back by now
         history = self._manifest.history()
         cur = self._manifest.current()
         entry = next((h for h in history if cur and h["version"] == cur[0]), None)

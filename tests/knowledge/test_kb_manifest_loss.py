@@ -70,3 +70,24 @@ def test_cleanup_removes_an_unpublished_import_but_keeps_older_unknown_snapshots
     removed = Manifest(kb).cleanup()
     assert removed == ["v000003.sqlite"]
     assert stray.exists() and (versions / "v000001.sqlite").exists()
+
+
+@pytest.mark.parametrize("damage", ["missing", "random bytes"])
+def test_a_damaged_serving_snapshot_falls_back_to_the_last_good_one(
+    tmp_path: Path, capsys, damage: str
+) -> None:
+    """A missing or corrupted serving snapshot made `kiosk serve` crash-loop at start or fail
+    every turn (#17.2, #17.3): the newest whole version serves instead, audited."""
+    kb = _two_versions(tmp_path, capsys)
+    serving = kb / "versions" / "v000002.sqlite"
+    if damage == "missing":
+        serving.unlink()
+    else:
+        data = bytearray(serving.read_bytes())
+        data[4096 : 4096 + 65536] = bytes(range(256)) * 256  # pages overwritten
+        serving.write_bytes(bytes(data))
+    code, status = run(capsys, "kb", "status", "--kb-dir", str(kb), "--json")
+    assert code == 0 and status["version"] == 1
+    assert any(e["action"] == "auto-rollback" for e in Manifest(kb).audit())
+    code = main(["ask", "Which lines stop at 강남?", "--kb-dir", str(kb), "--no-llm", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["outcome"] == "answered"
