@@ -86,7 +86,8 @@ class NameChecker:
         self.understander = understander
         self.languages = languages
         self.shortlist = shortlist
-        self._names: tuple[int, list[tuple[str, str, StationComplex]]] | None = None
+        self._names: tuple[int, list[tuple[str, StationComplex]]] | None = None
+        """(KB version, [(Latin key of the English name, station)]), built once per version."""
 
     def check(
         self, transcript: Transcript, station: str, context: Context | None = None
@@ -177,21 +178,17 @@ class NameChecker:
         chosen: dict[str, StationComplex] = {}
         if current is not None:
             chosen[current.key] = current
-        for _, _, cx in ranked:
+        for _, cx in ranked:
             if len(chosen) >= self.shortlist:
                 break
             chosen.setdefault(cx.key, cx)
         return list(chosen.values())
 
-    def _station_names(self) -> list[tuple[str, str, StationComplex]]:
+    def _station_names(self) -> list[tuple[str, StationComplex]]:
         kb = self.understander.kb
         version = getattr(kb, "version", 0)
         if self._names is None or self._names[0] != version:
-            names = [
-                (latin_key(cx.names["en"]), cx.names["en"], cx)
-                for cx in kb.complexes()
-                if cx.names.get("en")
-            ]
+            names = [(latin_key(cx.names["en"]), cx) for cx in kb.complexes() if cx.names.get("en")]
             self._names = (version, names)
         return self._names[1]
 

@@ -231,7 +231,7 @@ def _measure(args: argparse.Namespace) -> tuple[list[ss.Item], list[dict[str, An
         if args.set is not None:
             items = ss.load_manifest(args.set)
         else:
-            items = ss.build_items((args.out or tmp_dir / "set").resolve())
+            items = ss.build_items((args.out or tmp_dir / "set").resolve(), args.seed)
         items = items[: args.limit] if args.limit else items
         if args.set is None:
             print(f"synthesising {len(items)} utterances ...", file=sys.stderr)
@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, help="reuse a generated set: its manifest.jsonl")
     parser.add_argument("--data-dir", type=Path, help="kiosk data folder (default: temp, imported)")
     parser.add_argument("--station", default=HERE, help="station the kiosk stands in")
+    parser.add_argument(
+        "--seed", default=ss.SEED, help="another draw of stations and speakers (a held-out set)"
+    )
     parser.add_argument("--kiosk", type=Path, default=KIOSK, help="the kiosk command")
     parser.add_argument("--limit", type=int, help="only the first N items (a quick look)")
     parser.add_argument("--jobs", type=int, default=2, help="synthesisers run in parallel")

@@ -360,8 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("spoken-set"), help="folder for WAVs")
     parser.add_argument("--list", action="store_true", help="print the items; no audio")
     parser.add_argument("--jobs", type=int, default=2, help="synthesisers run in parallel")
+    parser.add_argument("--seed", default=SEED, help="another draw of stations and speakers")
     args = parser.parse_args(argv)
-    items = build_items(args.out.resolve())
+    items = build_items(args.out.resolve(), args.seed)
     if args.list:
         for item in items:
             print(json.dumps(asdict(item), ensure_ascii=False))

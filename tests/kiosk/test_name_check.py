@@ -6,7 +6,6 @@ speaks with flite (a voice the kiosk never uses) through `kiosk simulate`, reply
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -15,7 +14,8 @@ import pytest
 
 from kiosk.name_check import ACCEPT_MARGIN, NOT_SAID, NameChecker
 from knowledge.answers.understand import Understander
-from voice.audio import SAMPLE_RATE, decode_wav, write_wav
+from tests.voice.audio_helpers import flite_say
+from voice.audio import SAMPLE_RATE, write_wav
 from voice.stt_guards import Transcript
 
 
@@ -92,22 +92,14 @@ def test_other_languages_and_transcripts_without_audio_are_left_alone(real_kb) -
     assert scorer.sentences == []
 
 
-def _flite(text: str, voice: str = "slt") -> np.ndarray:
-    if shutil.which("flite") is None:
-        pytest.fail("flite is not installed (scripts/setup.sh installs it)")
-    done = subprocess.run(["flite", "-voice", voice, "-t", text, "-o", "/dev/stdout"],
-                          capture_output=True, check=True)  # fmt: skip
-    return decode_wav(done.stdout, SAMPLE_RATE)
-
-
 @pytest.mark.models
 def test_kiosk_simulate_asks_then_answers_the_reply(tmp_path) -> None:
     """The whole path with a voice the kiosk never speaks with: a name Whisper mishears is
     asked about or answered right, never answered as another station; the reply in the same
     recording is answered about the station offered."""
     pause = np.zeros(SAMPLE_RATE, dtype=np.int16)
-    question = _flite("How can I get to Sema station?", "awb")
-    reply = _flite("Yes.", "awb")
+    question = flite_say("How can I get to Sema station?", "awb")
+    reply = flite_say("Yes.", "awb")
     wav = tmp_path / "asked.wav"
     write_wav(wav, np.concatenate([pause, question, pause, pause, reply, pause, pause]))
     out = subprocess.run(

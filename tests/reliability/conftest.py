@@ -8,9 +8,7 @@ built once per session on top of such a copy and shared by the model, soak and p
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import Settings
 from kiosk.conversation import ApologyBank
 from knowledge.store import KnowledgeBase
-from tests.kit.paths import REPO
+from tests.kit.scripts import load_script
 from tests.kit.settings import make_settings
 from tests.reliability.kbcheck import Fingerprint, fingerprint
 
@@ -30,19 +28,8 @@ def kb_template(bundled_kb_template: Path) -> Path:
     return bundled_kb_template
 
 
-def _scripts_module(name: str):
-    """A module of scripts/ (not a package) loaded by path: the same code CI and people run."""
-    path = REPO / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-kill_import = _scripts_module("kill_import")
-soak = _scripts_module("soak")
+kill_import = load_script("kill_import")
+soak = load_script("soak")
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,19 @@
-"""Test audio: vendored real clips, generated speech (Piper, espeak-ng), silence and noise."""
+"""Test audio: vendored real clips, generated speech (Piper, espeak-ng, flite), silence, noise."""
 
 from __future__ import annotations
 
 import csv
 import functools
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests.kit.paths import SPEECH_DIR
 from voice import frames
-from voice.audio import SAMPLE_RATE, AudioChunk, concat_chunks, read_wav
+from voice.audio import SAMPLE_RATE, AudioChunk, concat_chunks, decode_wav, read_wav
 
 BURST_NOISE = SPEECH_DIR / "speechbrain__noise2.wav"
 """Non-stationary, speech-like bursts: webrtcvad calls most of it speech."""
@@ -82,3 +85,14 @@ def espeak_say(text: str, lang: str) -> np.ndarray:
     from voice.tts import EspeakVoice, MultiVoice
 
     return concat_chunks(MultiVoice({lang: EspeakVoice(lang)}).synthesize(text, lang))
+
+
+def flite_say(text: str, voice: str = "slt") -> np.ndarray:
+    """16 kHz speech from Debian's flite (kal16, awb, rms, slt): a voice the kiosk never speaks
+    with, for recognition tests. Fails, not skips, without it: scripts/setup.sh installs it."""
+    if shutil.which("flite") is None:
+        pytest.fail("flite is not installed (scripts/setup.sh installs it)")
+    done = subprocess.run(
+        ["flite", "-voice", voice, "-t", text, "-o", "/dev/stdout"], capture_output=True, check=True
+    )
+    return decode_wav(done.stdout, SAMPLE_RATE)

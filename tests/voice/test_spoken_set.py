@@ -6,9 +6,7 @@ The fast tests build only the item list; one `models` test synthesises three ite
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
-import sys
 import wave
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -17,22 +15,13 @@ import numpy as np
 import pytest
 
 from tests.kit.paths import REPO
+from tests.kit.scripts import load_script
 from voice.audio import SAMPLE_RATE
 
 STATIONS_CSV = REPO / "knowledge" / "data" / "seoul" / "stations.csv"
 
 
-def _load_script(name: str):
-    path = REPO / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-spoken_set = _load_script("spoken_set")
+spoken_set = load_script("spoken_set")
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +91,7 @@ def test_deterministic(items) -> None:
 def test_three_speakers_synthesise_16k_mono_speech(items, tmp_path: Path) -> None:
     engines = {"flite": "flite", "festival": "text2wave", "espeak-ng": "espeak-ng"}
     missing = [b for b in engines.values() if shutil.which(b) is None]
-    if missing:
-        pytest.skip(f"not installed (scripts/setup.sh): {', '.join(missing)}")
+    assert not missing, f"not installed (scripts/setup.sh installs them): {', '.join(missing)}"
     picked = {}
     for item in items:  # one item per engine, one of them noisy
         engine = spoken_set.SPEAKER_BY_NAME[item.speaker].engine

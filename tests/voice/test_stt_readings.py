@@ -4,34 +4,26 @@ for re-scoring mis-heard names (#13): flite's voice is one the kiosk never speak
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import numpy as np
 import pytest
 
-from voice.audio import read_wav
+from tests.voice.audio_helpers import flite_say
 
 CANDIDATES = ["Yeouido", "Anguk", "Nowon", "Myeong-dong", "Samseong", "Konkuk University",
               "Oido", "Hapjeong", "Jamsil", "Itaewon"]  # fmt: skip
 
 
-def _flite(text: str, voice: str, tmp_path) -> np.ndarray:
-    if shutil.which("flite") is None:
-        pytest.fail("flite is not installed (scripts/setup.sh installs it)")
-    out = tmp_path / "said.wav"
-    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(out)], check=True)
-    said = read_wav(out)
+def _flite(text: str, voice: str) -> np.ndarray:
     pad = np.zeros(6400, dtype=np.int16)
-    return np.concatenate([pad, said, pad, pad])
+    return np.concatenate([pad, flite_say(text, voice), pad, pad])
 
 
 @pytest.mark.models
 @pytest.mark.parametrize(
     ("voice", "name"), [("slt", "Anguk"), ("awb", "Nowon"), ("rms", "Samseong")]
 )
-def test_the_audio_prefers_the_name_that_was_said(transcriber, tmp_path, voice, name) -> None:
-    audio = _flite(f"How do I get to {name} station?", voice, tmp_path)
+def test_the_audio_prefers_the_name_that_was_said(transcriber, voice, name) -> None:
+    audio = _flite(f"How do I get to {name} station?", voice)
     sentences = [f"How do I get to {c} station?" for c in CANDIDATES]
     scores = transcriber.score_readings(audio, "en", sentences)
     ranked = sorted(zip(scores, CANDIDATES, strict=True), reverse=True)
