@@ -15,8 +15,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
+from kiosk.engines import (
+    AsyncTranscriber,
+    FirstSentenceAnswerer,
+    PreparingSpeaker,
+    SentenceSpeaker,
+    StreamingAnswerer,
+)
 from kiosk.events import EventType
 from kiosk.name_check import NameCheck, NameChecker, asked_in_language
 from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
@@ -26,57 +33,6 @@ from voice.audio import AudioSink
 from voice.stt import Transcript
 
 logger = logging.getLogger(__name__)
-
-
-class AsyncTranscriber(Protocol):
-    async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript: ...
-
-
-class StreamingAnswerer(Protocol):
-    def stream(
-        self,
-        question: str,
-        *,
-        station: str | None,
-        lang: str | None,
-        stt_language: str | None,
-        context: Context | None,
-    ) -> SentenceStream: ...
-
-    def answer(
-        self,
-        question: str,
-        *,
-        station: str | None = None,
-        lang: str | None = None,
-        stt_language: str | None = None,
-        context: Context | None = None,
-    ) -> Answer: ...
-
-
-class SentenceSpeaker(Protocol):
-    def stream(self, text: str, lang: str, rate: float = 1.0) -> Any: ...
-
-
-@runtime_checkable
-class FirstSentenceAnswerer(Protocol):
-    """An answerer that can tell, without side effects, how its answer will start."""
-
-    def first_sentence(
-        self,
-        question: str,
-        *,
-        station: str | None = None,
-        stt_language: str | None = None,
-        context: Context | None = None,
-    ) -> tuple[str, str, float] | None: ...
-
-
-@runtime_checkable
-class PreparingSpeaker(Protocol):
-    """A speaker that can synthesise a sentence ahead of time into its phrase cache."""
-
-    async def prepare_async(self, text: str, lang: str, rate: float = 1.0) -> None: ...
 
 
 class TurnRecorder(Protocol):
@@ -141,6 +97,9 @@ class TurnPipeline:
         self.publish: Publish = publish or (lambda _type, _data: None)
         self._answer_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self._preparing: set[asyncio.Task[None]] = set()
+        self._names_ahead: tuple[Transcript, asyncio.Task[NameCheck], dict[str, float]] | None
+        self._names_ahead = None
+        """The name check started on the speculative transcript, with its timings."""
         self._ahead = (
             (answerer, speaker)
             if isinstance(answerer, FirstSentenceAnswerer) and isinstance(speaker, PreparingSpeaker)
@@ -160,6 +119,11 @@ class TurnPipeline:
         once). The turn, if it comes, finds its first sentence ready; if the passenger speaks
         on, only some CPU is lost: nothing is shown, said or remembered."""
         transcript = await self.transcriber.transcribe_async(audio)
+        if self.names is not None and (transcript.ok or asked_in_language(context)):
+            # A doubtful station name is re-scored while the hangover runs out, not after it.
+            scratch: dict[str, float] = {}
+            check = asyncio.create_task(self._check_names(transcript, context, station, scratch))
+            self._names_ahead = (transcript, check, scratch)
         ahead = self._ahead
         if transcript.ok and ahead is not None:
             task = asyncio.create_task(
@@ -225,7 +189,7 @@ class TurnPipeline:
         timings[Timing.STT] = _ms_since(t0)
         check = None
         if asked_in and not transcript.ok:  # a reply Whisper was unsure of: the audio picks
-            check = await self._check_names(transcript, context, station, timings)
+            check = await self._names_for(transcript, context, station, timings)
             if check.rescored:
                 transcript = replace(transcript, text=check.question, rejected_reason=None)
         if not transcript.ok:
@@ -240,7 +204,7 @@ class TurnPipeline:
             EventType.TRANSCRIPT,
             {"transcript": transcript.text, "language": transcript.language},
         )
-        check = check or await self._check_names(transcript, context, station, timings)
+        check = check or await self._names_for(transcript, context, station, timings)
         result = await self.answer_and_speak(
             check.question,
             sink,
@@ -255,6 +219,23 @@ class TurnPipeline:
         if self.recorder is not None:
             self.recorder.record(audio, result)
         return result
+
+    async def _names_for(
+        self,
+        transcript: Transcript,
+        context: Context | None,
+        station: str | None,
+        timings: dict[str, float],
+    ) -> NameCheck:
+        """The name check of this transcript: the one started on it speculatively, or now."""
+        ahead, self._names_ahead = self._names_ahead, None
+        if ahead is not None and ahead[0] is transcript:
+            check = await ahead[1]
+            timings.update(ahead[2])
+            return check
+        if ahead is not None:
+            ahead[1].cancel()  # the passenger spoke on: that transcript is not this turn's
+        return await self._check_names(transcript, context, station, timings)
 
     async def _check_names(
         self,

@@ -224,3 +224,41 @@ def test_the_first_sentence_is_synthesised_before_the_endpoint_and_only_then():
     assert cached == 1 and spoken == ["Gangnam Station has four elevators."]
     cached, spoken = asyncio.run(ahead("How is the weather?"))  # left to the LLM: nothing
     assert cached == 0 and spoken == []
+
+
+class _CountingNames:
+    """A `NameChecker` stand-in that records when it was asked and reads Seema as Sema."""
+
+    def __init__(self) -> None:
+        self.checked: list[str] = []
+
+    def check(self, transcript, station, context=None):
+        from kiosk.name_check import NameCheck
+
+        self.checked.append(transcript.text)
+        return NameCheck(transcript.text.replace("Seema", "Sema"), rescored=True)
+
+
+def test_a_doubtful_name_is_rescored_during_the_hangover_not_after_it():
+    """The name check starts with the speculative transcript; the turn finds it done and
+    does not check again (it took ~600 ms after the endpoint before)."""
+    from voice.audio import MemorySink
+
+    async def turn() -> tuple[list[str], list[str], list[str], dict]:
+        names = _CountingNames()
+        answerer = ScriptedAnswerer([["Did you mean Sema?"]])
+        speaker = _Speaker()
+        runner = TurnPipeline(_Transcriber("How can I get to Seema station?"), answerer,
+                              speaker, station="강남", names=names)  # fmt: skip
+        transcript = await runner.transcribe_ahead(b"\0" * 3200, station="강남")
+        await asyncio.sleep(0.05)
+        checked_before_the_endpoint = list(names.checked)
+        result = await runner.run(b"\0" * 3200, MemorySink(), transcript=transcript)
+        runner.close()
+        return checked_before_the_endpoint, names.checked, answerer.received, result.timings_ms
+
+    before, checked, received, timings = asyncio.run(turn())
+    assert before == ["How can I get to Seema station?"]
+    assert checked == before  # checked once, ahead of the turn
+    assert received == ["How can I get to Sema station?"]  # the checked question is answered
+    assert "name_check" in timings
