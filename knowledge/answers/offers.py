@@ -24,8 +24,9 @@ SHORT_REPLY_WORDS = 4
 """A yes or no is a short reply; a longer one is a new question that happens to hold "no"."""
 SHORT_REPLY_CHARS = 8
 """The same for languages written without spaces."""
-NAME_LIKENESS = 0.6
-"""How alike (spelling-insensitive key) a reply must be to an offered name to pick it."""
+NAME_LIKENESS = 0.7
+"""How alike (spelling-insensitive key) a reply must be to an offered name to pick it. At 0.6
+an unsure fragment "Gang" picked Gangil (0.67) where the passenger said Galmae."""
 
 
 def confirmation(offers: Sequence[Offer], lang: str) -> str:
@@ -33,46 +34,61 @@ def confirmation(offers: Sequence[Offer], lang: str) -> str:
     return say("confirm", lang, options=join_or([o.name for o in offers], lang))
 
 
+def declines(question: str, lang: str) -> bool:
+    """A short no: "No.", "아니요", "不是", "いいえ"."""
+    text = _short_reply(question, lang)
+    return text is not None and bool(matches(text, lang, lexicon().cues["no"]))
+
+
 def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> str | None:
     """The question to answer when `question` replies to an offer: the offered reading it
     picks, `DECLINED`, or None when it is not a reply (or nothing was offered)."""
     if not offered:
         return None
-    text = languages.get(lang).fold(normalise(question))
     named = _named(question, lang, offered, kb)
     if named is not None:
         return named.question
-    short = (
-        len(text.split()) <= SHORT_REPLY_WORDS
-        if languages.get(lang).word_spaced
-        else len(text) <= SHORT_REPLY_CHARS
-    )
-    if not short:
-        return None
-    cues = lexicon().cues
-    if matches(text, lang, cues["no"]):
+    if declines(question, lang):
         return DECLINED
-    if matches(text, lang, cues["yes"]) and len(offered) == 1:
+    text = _short_reply(question, lang)
+    if text is not None and matches(text, lang, lexicon().cues["yes"]) and len(offered) == 1:
         return offered[0].question
     return None
 
 
+def _short_reply(question: str, lang: str) -> str | None:
+    """The reply folded for matching, when short enough to be a yes or no; else None."""
+    language = languages.get(lang)
+    text = language.fold(normalise(question))
+    words = len(text.split()) if language.word_spaced else len(text)
+    limit = SHORT_REPLY_WORDS if language.word_spaced else SHORT_REPLY_CHARS
+    return text if words <= limit else None
+
+
 def _named(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> Offer | None:
-    """The offered station the reply names, by likeness of the whole reply to each name (a
-    hard name is easy among few, and "Yujongbu City Hall" is Uijeongbu City Hall, not the
-    City Hall inside it); a reply in a script without Latin keys goes by the name search."""
-    words = [w for w in normalise(question).split() if w not in languages.get(lang).common_words]
-    heard = latin_key(" ".join(words))
-    if heard and heard.isascii():
-        scored = sorted(((similarity(heard, latin_key(o.name)), o) for o in offered), key=_first)
-        best_score, best = scored[-1]
-        runner_up = scored[-2][0] if len(scored) > 1 else 0.0
-        return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
+    """The offered station the reply names: by likeness of its words (Latin script), else by
+    the name search."""
+    if (offer := likeliest_offer(question, lang, offered)) is not None:
+        return offer
     keys = {o.station: o for o in offered}
     for match in kb.find_stations(question, lang):
         if match.complex.key in keys:
             return keys[match.complex.key]
     return None
+
+
+def likeliest_offer(question: str, lang: str, offered: Sequence[Offer]) -> Offer | None:
+    """The offered name the whole reply is most like, when clearly (a hard name is easy among
+    few, and "Yujongbu City Hall" is Uijeongbu City Hall, not the City Hall inside it); None
+    for a reply in a script without Latin keys, or like none or several of them."""
+    words = [w for w in normalise(question).split() if w not in languages.get(lang).common_words]
+    heard = latin_key(" ".join(words))
+    if not heard or not heard.isascii():
+        return None
+    scored = sorted(((similarity(heard, latin_key(o.name)), o) for o in offered), key=_first)
+    best_score, best = scored[-1]
+    runner_up = scored[-2][0] if len(scored) > 1 else 0.0
+    return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
 
 
 def _first(pair: tuple[float, Offer]) -> float:

@@ -129,12 +129,17 @@ def _offers(real_kb, *names: str) -> tuple:
     return tuple(out)
 
 
-def test_a_reply_picks_the_offered_name_the_audio_holds(real_kb) -> None:
-    scorer = ScriptedScorer({"Jipyeong": -8.0, "Jipyeong.": -8.0}, other=-14.0)
+def _unsure(text: str) -> Transcript:
+    """What Whisper wrote for a reply, turned down by its confidence guard."""
+    return Transcript(text, "en", 0.9, -1.4, 0.1, 0.8, "low-confidence", encoded=object())
+
+
+def test_an_unsure_reply_like_one_offered_name_is_let_through(real_kb) -> None:
+    scorer = ScriptedScorer({})
     offered = _offers(real_kb, "지평", "지행", "신평")
-    check = _checker(real_kb, scorer).choose(_heard("Jipyoyeon."), offered)
-    assert check.question == "Jipyeong."
-    assert scorer.sentences == [f"{o.name}." for o in offered]
+    check = _checker(real_kb, scorer).choose(_unsure("Jipyoyeon."), offered)
+    assert check.question == "Jipyoyeon." and check.rescored  # the answerer reads it
+    assert scorer.sentences == []  # the audio does not choose among names
 
 
 def test_yes_no_and_long_replies_are_left_to_the_answerer(real_kb) -> None:
@@ -146,10 +151,15 @@ def test_yes_no_and_long_replies_are_left_to_the_answerer(real_kb) -> None:
     assert scorer.sentences == []
 
 
-def test_a_reply_no_name_wins_stays_as_heard(real_kb) -> None:
-    scorer = ScriptedScorer({}, other=-10.0)  # every name alike: no margin
+def test_an_unsure_no_is_let_through_an_unsure_yes_or_other_word_is_not(real_kb) -> None:
+    """On a held-out draw, "No." scored against the offered names became an answer about
+    Moran; a no now reaches the answerer (which points to the staff), a doubtful yes or a
+    word like no offered name stays turned down."""
+    checker = _checker(real_kb, ScriptedScorer({}))
     offered = _offers(real_kb, "지평", "지행")
-    assert _checker(real_kb, scorer).choose(_heard("Jipyoyeon."), offered).question == "Jipyoyeon."
+    assert checker.choose(_unsure("No."), offered).rescored
+    assert not checker.choose(_unsure("Yes."), offered).rescored
+    assert not checker.choose(_unsure("Mousin."), offered).rescored
 
 
 def test_a_station_the_rules_took_is_asked_about_when_no_name_sounds_said(real_kb) -> None:
