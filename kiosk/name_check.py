@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any, Protocol
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
 
 import languages
 from knowledge.answers.offers import declines, likeliest_offer
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
 from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
+from voice.sounds_like import EnglishSounds, hangul_key
 from voice.stt_guards import Transcript
 
 ACCEPT_MARGIN = 15.0
@@ -36,8 +42,9 @@ MAX_OFFERS = 3
 NOT_SAID = 12.0
 """A best reading this many nats below Whisper's own transcript: no station was said there."""
 SHORTLIST = 8
-"""Readings scored per doubtful name (~65 ms each on two cores: p50 600 ms per check)."""
+"""Readings scored per doubtful name (~35 ms each on two cores)."""
 _SLOT_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+")
+_NAME_WORDS = re.compile(r"[A-Za-z]+")
 _NOT_A_NAME = frozenset("station stop subway metro line lines exit elevator".split())
 
 
@@ -76,13 +83,15 @@ class NameChecker:
         *,
         languages: tuple[str, ...] = ("en",),
         shortlist: int = SHORTLIST,
+        sounds: EnglishSounds | None = None,
     ) -> None:
         self.scorer = scorer
         self.understander = understander
         self.languages = languages
         self.shortlist = shortlist
-        self._names: tuple[int, list[tuple[str, StationComplex]]] | None = None
-        """(KB version, [(Latin key of the English name, station)]), built once per version."""
+        self.sounds = sounds
+        self._names: tuple[int, list[_Names]] | None = None
+        """(KB version, every station's name keys), built once per version."""
 
     def check(
         self, transcript: Transcript, station: str, context: Context | None = None
@@ -98,13 +107,13 @@ class NameChecker:
         if doubt is None:
             return plain
         slot, current = doubt
-        candidates = self._candidates(slot, current)
+        candidates = self._candidates(text, slot, current)
         if not candidates:
             return plain
         # Names as said: "Hongik Univ." in the sentence would be scored against "University".
-        sentences = [text, *(_put(text, slot, spelled_out(cx.name(lang))) for cx in candidates)]
-        heard_score, *scores = self.scorer.score_readings(transcript, lang, sentences)
-        pairs = zip(candidates, sentences[1:], scores, strict=True)
+        readings = [_put(text, c.span, spelled_out(c.station.name(lang))) for c in candidates]
+        heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *readings])
+        pairs = zip((c.station for c in candidates), readings, scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
         return decide(plain, readings, heard_score, lang, current)
 
@@ -144,33 +153,90 @@ class NameChecker:
             return name, None  # "…the elevator at your own Gongpo market?": not here
         return None
 
-    def _candidates(self, slot: str, current: StationComplex | None) -> list[StationComplex]:
-        key = latin_key(slot)
-        if len(key) < 2:
+    def _candidates(self, text: str, slot: str, current: StationComplex | None) -> list[_Candidate]:
+        """Stations whose name is spelled like the slot, in turns with those whose name is
+        spelled or sounds most like a short run of the sentence's words: Whisper writes a
+        name it half-knows in near spelling ("Somziong"), one it does not know as English
+        words ("your widow" for Yeouido), and the rules' slot may hold only part of either
+        ("Sagae" of "Sagae-yong")."""
+        if len(latin_key(slot)) < 2:
             return []
-        words = slot.split()
-        variants = {key, *(latin_key(" ".join(words[i:])) for i in range(1, len(words)))}
-        variants |= {latin_key(" ".join(words[:i])) for i in range(1, len(words))}
-        ranked = sorted(
-            self._station_names(),
-            key=lambda entry: -max(similarity(v, entry[0]) for v in variants if v),
-        )
-        chosen: dict[str, StationComplex] = {}
+        names = self._station_names()
+        spans = sorted(_spans(text) | {slot})
+        heard = self.sounds.keys(spans) if self.sounds else [""] * len(spans)
+        like = _likeness([latin_key(s) for s in spans], [n.spelling for n in names])
+        for column in (0, 1):  # the English name as read aloud, the Korean name
+            like = np.maximum(like, _likeness(heard, [n.sounds[column] for n in names]))
+        by_slot = _likeness([latin_key(slot)], [n.spelling for n in names])[0]
+        best_span = like.argmax(axis=0)
+        chosen: dict[str, _Candidate] = {}
         if current is not None:
-            chosen[current.key] = current
-        for _, cx in ranked:
+            chosen[current.key] = _Candidate(current, slot)
+        turns = zip_longest(
+            np.argsort(-by_slot, kind="stable"), np.argsort(-like.max(axis=0), kind="stable")
+        )
+        for slot_pick, sentence_pick in turns:
+            for j, span in ((slot_pick, slot), (sentence_pick, None)):
+                if j is not None and len(chosen) < self.shortlist:
+                    said = span or spans[best_span[j]]
+                    chosen.setdefault(names[j].station.key, _Candidate(names[j].station, said))
             if len(chosen) >= self.shortlist:
                 break
-            chosen.setdefault(cx.key, cx)
         return list(chosen.values())
 
-    def _station_names(self) -> list[tuple[str, StationComplex]]:
+    def _station_names(self) -> list[_Names]:
         kb = self.understander.kb
         version = getattr(kb, "version", 0)
         if self._names is None or self._names[0] != version:
-            names = [(latin_key(cx.names["en"]), cx) for cx in kb.complexes() if cx.names.get("en")]
+            stations = [cx for cx in kb.complexes() if cx.names.get("en")]
+            english = [spelled_out(cx.names["en"]) for cx in stations]
+            read = self.sounds.keys(english) if self.sounds else [""] * len(stations)
+            names = [
+                _Names(cx, latin_key(en), (said, hangul_key(cx.names.get("ko", ""))))
+                for cx, en, said in zip(stations, english, read, strict=True)
+            ]
             self._names = (version, names)
         return self._names[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """A station's keys: its English name's spelling key and its sound keys (the English name
+    as espeak-ng reads it, the Korean name read by rule)."""
+
+    station: StationComplex
+    spelling: str
+    sounds: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A shortlisted station and the heard words its name would replace."""
+
+    station: StationComplex
+    span: str
+
+
+def _likeness(heard: list[str], names: list[str]) -> np.ndarray:
+    """[heard, name] similarity in [0, 1] (edit distance, in C++ over every pair); a missing
+    key (no espeak-ng, no Korean name) is like nothing, not like another missing key."""
+    heard = [h or "\0" for h in heard]
+    names = [n or "\1" for n in names]
+    return cdist(heard, names, scorer=Levenshtein.normalized_similarity, workers=1)
+
+
+def _spans(text: str, longest: int = 4) -> set[str]:
+    """Runs of 1-`longest` words that could be a misheard name: hyphens split words
+    ("Sagae-yong"), and a run holds no word that is never part of one ("station", "line")."""
+    words = _NAME_WORDS.findall(text)
+    runs: set[str] = set()
+    for i in range(len(words)):
+        for n in range(1, longest + 1):
+            run = words[i : i + n]
+            if len(run) < n or any(w.lower() in _NOT_A_NAME for w in run):
+                break
+            runs.add(" ".join(run))
+    return {r for r in runs if len(latin_key(r)) >= 2}
 
 
 def decide(

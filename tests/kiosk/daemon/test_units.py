@@ -262,3 +262,37 @@ def test_a_doubtful_name_is_rescored_during_the_hangover_not_after_it():
     assert checked == before  # checked once, ahead of the turn
     assert received == ["How can I get to Sema station?"]  # the checked question is answered
     assert "name_check" in timings
+
+
+class _UnsureAtFirst:
+    """Unsure of the speculative audio (cut at the first silence), sure of the whole turn."""
+
+    def __init__(self) -> None:
+        self.heard: list[int] = []
+
+    async def transcribe_async(self, audio, language=None):
+        from voice.stt import Transcript
+
+        self.heard.append(len(audio))
+        if len(self.heard) == 1:
+            return Transcript(
+                "Which line stops at Seok", "en", 0.9, -1.3, 0.5, 1.0, "low-confidence"
+            )
+        return Transcript("Which line stops at Seokgye?", "en", 0.9, -0.4, 0.01, 1.4)
+
+
+def test_an_unsure_speculative_transcript_is_redone_on_the_whole_utterance():
+    from voice.audio import MemorySink
+
+    async def turn():
+        stt = _UnsureAtFirst()
+        answerer = ScriptedAnswerer([["Seokgye Station is served by Line 1."]])
+        runner = TurnPipeline(stt, answerer, _Speaker(), station="강남")
+        ahead = await runner.transcribe_ahead(b"\0" * 3200, station="강남")
+        result = await runner.run(b"\0" * 4800, MemorySink(), transcript=ahead)
+        runner.close()
+        return stt.heard, answerer.received, result.outcome
+
+    heard, received, outcome = asyncio.run(turn())
+    assert heard == [3200, 4800]  # the whole utterance, not the speculative cut, decided
+    assert received == ["Which line stops at Seokgye?"] and outcome == "answered"
