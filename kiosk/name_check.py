@@ -115,7 +115,7 @@ class NameChecker:
         heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *readings])
         pairs = zip((c.station for c in candidates), readings, scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
-        return decide(plain, readings, heard_score, lang, current)
+        return decide(plain, readings, heard_score, lang, current, unsure=not transcript.ok)
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
         """A reply to "Did you mean A, B or C?" Whisper wrote too unsurely to pass its guards
@@ -245,10 +245,13 @@ def decide(
     heard_score: float,
     lang: str,
     current: StationComplex | None = None,
+    *,
+    unsure: bool = False,
 ) -> NameCheck:
     """Take an overwhelming winner, offer the close ones, or keep what was heard. When no
     station sounds said and the rules had taken one ("saving" for Sapyeong), that one is asked
-    about, never answered."""
+    about, never answered. From a transcript Whisper was `unsure` of, a winner is only asked
+    about: its other words may be as wrong as its name."""
     if not readings:
         return plain
     if heard_score - readings[0].score > NOT_SAID:
@@ -257,6 +260,8 @@ def decide(
     best = readings[0]
     runner_up = readings[1].score if len(readings) > 1 else best.score - ACCEPT_MARGIN
     if best.score - runner_up >= ACCEPT_MARGIN:
+        if unsure:
+            return NameCheck(plain.question, offers=_offers([best], lang), rescored=True)
         return NameCheck(best.question, rescored=True)
     close = [r for r in readings if best.score - r.score <= OFFER_WINDOW][:MAX_OFFERS]
     return NameCheck(plain.question, offers=_offers(close, lang), rescored=True)

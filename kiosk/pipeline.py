@@ -199,6 +199,14 @@ class TurnPipeline:
             check = await self._names_for(transcript, context, station, timings)
             if check.rescored:
                 transcript = replace(transcript, text=check.question, rejected_reason=None)
+        elif transcript.rejected_reason == "low-confidence":
+            # A short question with a name Whisper does not know is often unsure as a whole:
+            # it is not answered, but a station that sounds said is asked about.
+            check = await self._names_for(transcript, context, station, timings)
+            if check.offers:
+                transcript = replace(transcript, rejected_reason=None)
+            else:
+                check = None
         if not transcript.ok:
             reason = transcript.rejected_reason or "empty"
             emit(EventType.TRANSCRIPT_REJECTED, {"reason": reason})

@@ -180,3 +180,32 @@ def test_a_proper_name_no_rule_explains_is_not_taken_for_here(real_kb) -> None:
     plain = ScriptedScorer({})
     assert _checker(real_kb, plain).check(_heard("Where is the elevator?"), "강남").offers == ()
     assert plain.sentences == []
+
+
+def _unsure(text: str) -> Transcript:
+    return Transcript(text, "en", 0.6, -1.3, 0.1, 2.0, "low-confidence", encoded=object())
+
+
+def test_an_unsure_transcript_asks_even_about_an_overwhelming_reading(real_kb) -> None:
+    """Whisper was unsure of the whole sentence: its other words may be as wrong as the name,
+    so the winner is asked about, never answered."""
+    scorer = ScriptedScorer({"Sema": -20.0}, heard=-15.0, other=-20.0 - ACCEPT_MARGIN - 1)
+    check = _checker(real_kb, scorer).check(_unsure("How can I get to Seema station?"), "강남")
+    assert [o.name for o in check.offers] == ["Sema"]
+    assert check.question == "How can I get to Seema station?"
+
+
+def test_a_name_heard_as_english_words_is_shortlisted_by_sound(real_kb) -> None:
+    """'one C' is nothing like Wonsi in spelling; it sounds like it (espeak-ng). Whisper
+    wrote it so for flite's rms voice on the spoken set."""
+    from voice.sounds_like import EnglishSounds
+
+    scorer = ScriptedScorer({})
+    checker = NameChecker(scorer, Understander(real_kb), sounds=EnglishSounds())
+    if not checker.sounds.available:
+        pytest.fail("espeak-ng is part of the set-up")
+    checker.check(_heard("Which line stops at One C?"), "강남")
+    assert any("Wonsi" in s for s in scorer.sentences[1:])
+    without = ScriptedScorer({})
+    _checker(real_kb, without).check(_heard("Which line stops at One C?"), "강남")
+    assert not any("Wonsi" in s for s in without.sentences[1:])

@@ -296,3 +296,39 @@ def test_an_unsure_speculative_transcript_is_redone_on_the_whole_utterance():
     heard, received, outcome = asyncio.run(turn())
     assert heard == [3200, 4800]  # the whole utterance, not the speculative cut, decided
     assert received == ["Which line stops at Seokgye?"] and outcome == "answered"
+
+
+class _OffersSema:
+    def check(self, transcript, station, context=None):
+        from kiosk.name_check import NameCheck
+        from knowledge.answers.types import Offer
+
+        sema = Offer("세마", "Sema", "Which line stops at Sema?")
+        return NameCheck(transcript.text, offers=(sema,), rescored=True)
+
+
+class _Unsure:
+    async def transcribe_async(self, audio, language=None):
+        from voice.stt import Transcript
+
+        return Transcript("Which line stops at seam?", "en", 0.8, -1.2, 0.05, 1.4, "low-confidence")
+
+
+def test_an_unsure_question_asks_about_a_station_that_sounds_said():
+    from voice.audio import MemorySink
+
+    class _Asking(ScriptedAnswerer):
+        def stream(self, question, *, offers=(), **kwargs):
+            self.offers = offers
+            return super().stream(question, **kwargs)
+
+    async def turn(names):
+        answerer = _Asking([["Did you mean Sema?"]])
+        runner = TurnPipeline(_Unsure(), answerer, _Speaker(), station="강남", names=names)
+        result = await runner.run(b"\0" * 3200, MemorySink())
+        runner.close()
+        return result.outcome, getattr(answerer, "offers", None)
+
+    outcome, offers = asyncio.run(turn(_OffersSema()))
+    assert outcome != "no_speech" and [o.name for o in offers] == ["Sema"]
+    assert asyncio.run(turn(None))[0] == "no_speech"  # nothing to ask about: dropped as before
