@@ -114,7 +114,11 @@ class NameChecker:
         if not candidates:
             return plain
         # Names as said: "Hongik Univ." in the sentence would be scored against "University".
-        readings = [_put(text, c.span, spelled_out(c.station.name(lang))) for c in candidates]
+        put = [(c, _put(text, c.span, spelled_out(c.station.name(lang)))) for c in candidates]
+        kept = [(c, r) for c, r in put if r is not None]
+        if not kept:
+            return plain
+        candidates, readings = [c for c, _ in kept], [r for _, r in kept]
         heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *readings])
         pairs = zip((c.station for c in candidates), readings, scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
@@ -305,8 +309,13 @@ def _prompted_names(prompt: str | None) -> set[str]:
     return {name_key(n) for n in re.split(r"[,、:：]", prompt)[1:]}
 
 
-def _put(text: str, slot: str, name: str) -> str:
-    return re.sub(re.escape(slot), name, text, count=1, flags=re.IGNORECASE)
+def _put(text: str, slot: str, name: str) -> str | None:
+    """`text` with the words of `slot` replaced by `name`, whatever joins them in the text
+    ("Sagae yong" is "Sagae-yong" there, "daughter s" is "daughter's"); None if not there."""
+    words = r"[^A-Za-z0-9]+".join(re.escape(w) for w in slot.split())
+    pattern = rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])"
+    put, count = re.subn(pattern, lambda _: name, text, count=1, flags=re.IGNORECASE)
+    return put if count else None
 
 
 def _trim(place: str) -> str:

@@ -132,8 +132,9 @@ class OnePassWhisper:
         return tokenizer.decode(tokens), float(avg_logprob), float(result.no_speech_prob)
 
     def score(self, encoded: Any, lang: str, sentences: Sequence[str]) -> list[float]:
-        """Each sentence's log-probability given the audio (teacher-forced, summed over its
-        tokens and the end of text), from one encoder output: which of several readings of one
+        """Each sentence's log-probability given the audio (teacher-forced, over its tokens and
+        the end of text, per token times the first sentence's token count), from one encoder
+        output: which of several readings of one
         utterance the decoder finds likeliest. CTranslate2's `align` returns each token's
         probability; it wants the encoder output once per sentence."""
         import ctranslate2
@@ -148,7 +149,13 @@ class OnePassWhisper:
         batch = ctranslate2.StorageView.from_array(np.repeat(one, len(texts), axis=0))
         frames = [one.shape[1] * 2] * len(texts)  # encoder positions are two mel frames each
         results = self.model.model.align(batch, start, texts, frames)
-        return [float(np.sum(np.log(np.maximum(r.text_token_probs, 1e-12)))) for r in results]
+        # Per token, scaled to the first sentence's length: a sum favours short names (each
+        # token costs), and on the spoken set the right name came first 32 times of 60 by the
+        # mean against 23 by the sum (the scale keeps margins in nats of that sentence).
+        length = len(texts[0])
+        return [
+            float(np.mean(np.log(np.maximum(r.text_token_probs, 1e-12)))) * length for r in results
+        ]
 
 
 class WhisperTranscriber:

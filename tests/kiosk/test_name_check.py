@@ -244,3 +244,10 @@ def test_a_prompted_name_heard_without_the_prompt_too_is_sure(real_kb) -> None:
     not_prompted = ScriptedScorer({})
     _checker(real_kb, not_prompted).check(_prompted("Which lines go to Jamsil?"), "강남")
     assert not_prompted.reread_asked == 0  # a name the prompt does not hold costs nothing
+
+
+def test_a_name_heard_across_a_hyphen_is_replaced_whole(real_kb) -> None:
+    scorer = ScriptedScorer({"Sagajeong": -20.0}, heard=-15.0, other=-21.0)
+    _checker(real_kb, scorer).check(_heard("How do I get to Sagae-yong?"), "강남")
+    assert "How do I get to Sagajeong?" in scorer.sentences
+    assert all("Sagae-yong" not in s for s in scorer.sentences[1:])  # never half replaced
