@@ -286,8 +286,21 @@ def decide(
         if unsure:
             return NameCheck(plain.question, offers=_offers([best], lang), rescored=True)
         return NameCheck(best.question, rescored=True)
-    close = [r for r in readings if best.score - r.score <= OFFER_WINDOW][:MAX_OFFERS]
+    close: list[Reading] = []
+    for r in readings:
+        if (
+            best.score - r.score <= OFFER_WINDOW
+            and len(close) < MAX_OFFERS
+            and not any(_sound_alike(r.station, c.station) for c in close)
+        ):
+            close.append(r)
     return NameCheck(plain.question, offers=_offers(close, lang), rescored=True)
+
+
+def _sound_alike(a: StationComplex, b: StationComplex) -> bool:
+    """Names a passenger's reply cannot tell apart ("Sangbong or Sanbon?": Whisper wrote
+    Sanbon for "Sangbong."): only the likelier is offered, to be answered yes or no."""
+    return similarity(latin_key(a.names.get("en", "")), latin_key(b.names.get("en", ""))) >= 0.7
 
 
 def _offers(readings: list[Reading], lang: str) -> tuple[Offer, ...]:

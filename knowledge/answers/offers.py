@@ -16,7 +16,7 @@ from knowledge.answers.lexicon import lexicon
 from knowledge.answers.question_text import matches, normalise
 from knowledge.answers.templates import join_or, say
 from knowledge.answers.types import Offer
-from knowledge.textnorm import latin_key, similarity
+from knowledge.textnorm import latin_key, name_key, similarity
 
 DECLINED = "declined"
 """The passenger said none of the offered stations."""
@@ -71,9 +71,15 @@ def _named(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> Offer
     if (offer := likeliest_offer(question, lang, offered)) is not None:
         return offer
     keys = {o.station: o for o in offered}
-    for match in kb.find_stations(question, lang):
+    found = kb.find_stations(question, lang)
+    for match in found:
         if match.complex.key in keys:
             return keys[match.complex.key]
+    # "City Hall." to "Uijeongbu City Hall or Uijeongbu?": Whisper kept the part it knows.
+    for match in found:
+        inside = [o for o in offered if name_key(match.complex.name(lang)) in name_key(o.name)]
+        if len(inside) == 1:
+            return inside[0]
     return None
 
 

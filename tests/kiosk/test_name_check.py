@@ -251,3 +251,12 @@ def test_a_name_heard_across_a_hyphen_is_replaced_whole(real_kb) -> None:
     _checker(real_kb, scorer).check(_heard("How do I get to Sagae-yong?"), "강남")
     assert "How do I get to Sagajeong?" in scorer.sentences
     assert all("Sagae-yong" not in s for s in scorer.sentences[1:])  # never half replaced
+
+
+def test_names_a_reply_cannot_tell_apart_are_not_offered_together(real_kb) -> None:
+    """'Sangbong or Sanbon?' is answered "Sangbong." and heard Sanbon: only the likelier one
+    is offered, for a yes or a no."""
+    scorer = ScriptedScorer({"Sanbon": -20.0, "Sangbong": -21.0, "Sinbanpo": -22.0}, heard=-18.0)
+    check = _checker(real_kb, scorer).check(_heard("How do I get to Sanbang?"), "강남")
+    names = [o.name for o in check.offers]
+    assert names[0] == "Sanbon" and "Sangbong" not in names

@@ -75,3 +75,12 @@ def test_a_reply_names_the_longer_station_not_the_one_inside_it(answerer, real_k
     context = _asked(answerer, offers)
     answer = answerer.answer("Yujongbu City Hall.", lang="en", context=context, station="강남")
     assert answer.about[-1:] == [offers[0].station]
+
+
+def test_a_reply_with_part_of_one_offered_name_picks_it(answerer, real_kb) -> None:
+    """To "Uijeongbu City Hall or Uijeongbu?", Whisper heard "City Hall.": not a new question
+    about City Hall station, but the one offered name holding it."""
+    offers = _offer(real_kb, "의정부시청", "의정부")
+    context = _asked(answerer, offers)
+    answer = answerer.answer("City Hall.", lang="en", context=context, station="강남")
+    assert answer.about[-1:] == [offers[0].station]
