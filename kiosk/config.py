@@ -109,6 +109,26 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateSettings:
+    url: str = ""
+    """Signed knowledge-base repository (the folder holding `metadata/` and `targets/`, served
+    by any static file server); empty turns pulling off."""
+    trusted_root: Path | None = None
+    """The repository's root.json, shipped with the kiosk: the one key list it starts trusting.
+    Empty means DATA_DIR/updates/trusted-root.json."""
+    interval_s: float = 900.0
+    """Seconds between update checks."""
+    jitter: float = 0.1
+    """Each wait is spread by up to this fraction either way, so a fleet does not ask at once."""
+    backoff_initial_s: float = 60.0
+    """Wait after a failed check; it doubles with each failure in a row."""
+    backoff_max_s: float = 3600.0
+    """Longest wait between failing checks."""
+    timeout_s: float = 30.0
+    """Socket timeout for each request to the repository."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     languages: LanguageSettings = field(default_factory=LanguageSettings)
@@ -117,12 +137,22 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     data: DataSettings = field(default_factory=DataSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    updates: UpdateSettings = field(default_factory=UpdateSettings)
     source: Path | None = None
     """The file these settings came from (None: built-in defaults)."""
 
     @property
     def kb_dir(self) -> Path:
         return self.data.dir / "kb"
+
+    @property
+    def updates_dir(self) -> Path:
+        """The update client's verified-metadata cache and download space."""
+        return self.data.dir / "updates"
+
+    @property
+    def trusted_root(self) -> Path:
+        return self.updates.trusted_root or self.updates_dir / "trusted-root.json"
 
     @property
     def cache_dir(self) -> Path:
@@ -240,8 +270,21 @@ def _check_semantics(settings: Settings) -> None:
             "use at least 16 printable ASCII characters without spaces "
             "(e.g. the output of `openssl rand -hex 24`)",
         )
+    _check_updates(settings.updates)
     if not settings.station.name.strip():
         raise ConfigError("station.name", "must name the station this kiosk stands in")
+
+
+def _check_updates(updates: UpdateSettings) -> None:
+    if updates.url and not updates.url.startswith(("http://", "https://")):
+        raise ConfigError("updates.url", f"must be an http:// or https:// URL, got {updates.url!r}")
+    for key in ("interval_s", "backoff_initial_s", "timeout_s"):
+        if getattr(updates, key) <= 0:
+            raise ConfigError(f"updates.{key}", "must be more than 0")
+    if not 0 <= updates.jitter < 1:
+        raise ConfigError("updates.jitter", "must be at least 0 and less than 1")
+    if updates.backoff_max_s < updates.backoff_initial_s:
+        raise ConfigError("updates.backoff_max_s", "must be at least updates.backoff_initial_s")
 
 
 def _as_dict(settings: Settings) -> dict[str, dict[str, Any]]:

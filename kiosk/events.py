@@ -45,6 +45,8 @@ class EventType(StrEnum):
     - turn_error: `turn_id`, `code`, `stage`
     - device_lost / device_ok / model_failed / model_loaded: `component`, `code`, `detail`
     - kb_reloaded: `version`; audio_level: `dbfs`
+    - kb_update_failed: `reason` (`kiosk.updates.client.REASONS`), `detail`: a signed update
+      was refused or could not be fetched; the serving version is unchanged
     """
 
     LISTENING_STARTED = "listening_started"
@@ -65,6 +67,7 @@ class EventType(StrEnum):
     MODEL_LOADED = "model_loaded"
     OFFER_CHOSEN = "offer_chosen"
     KB_RELOADED = "kb_reloaded"
+    KB_UPDATE_FAILED = "kb_update_failed"
     AUDIO_LEVEL = "audio_level"
 
 

@@ -23,6 +23,7 @@ from knowledge.errors import ImportRejected, KnowledgeError, NotFound
 from knowledge.lines import Line
 from knowledge.manifest import Manifest
 from knowledge.operator import SECTIONS, notice_from_dict, validate_notice
+from knowledge.received import adopt_snapshot
 from knowledge.records import (
     Fact,
     ImportReport,
@@ -305,6 +306,13 @@ class KnowledgeBase:
         return ImportReport(
             version, cur[0] if cur else None, counts, seconds, embedded, reused, str(path)
         )
+
+    def import_snapshot(self, path: Path, actor: str, source: str) -> ImportReport:
+        """Publish a snapshot built elsewhere (a signed update) after the import's checks."""
+        try:
+            return adopt_snapshot(self._manifest, Path(path), actor, source)
+        finally:
+            self._changed()
 
     def rollback(self, actor: str = "operator") -> int:
         """Serve the version before the current one (by number); returns the version now serving."""

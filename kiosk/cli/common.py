@@ -45,6 +45,8 @@ def configure_logging(verbose: bool) -> None:
     )
     # faster-whisper logs every utterance's duration at INFO; that is per-passenger detail.
     logging.getLogger("faster_whisper").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # python-tuf logs each signature it looks for and does not find at INFO: routine, not news.
+    logging.getLogger("tuf").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def print_json(payload: Any) -> None:

@@ -1,4 +1,5 @@
-"""`kiosk kb ...`: import, validate, status, diff, rollback and search the knowledge base."""
+"""`kiosk kb ...`: import, validate, status, diff, rollback and search the knowledge base;
+signed fleet updates (keys, publish, refresh, pull) are in `kiosk.cli.kb_updates`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import languages
 from kiosk.cli.common import settings_from_args
+from kiosk.cli.kb_updates import add_update_commands
 
 
 def add_kb_commands(
@@ -71,6 +73,7 @@ def add_kb_commands(
     p.add_argument("--line", help="restrict to a line id (e.g. 2, shinbundang)")
     p.add_argument("-k", type=int, default=5, help="number of passages")
     p.set_defaults(func=_cmd_search)
+    add_update_commands(sub, common)
 
 
 def _kb_dir(args: argparse.Namespace) -> Path:

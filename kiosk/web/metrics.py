@@ -163,6 +163,11 @@ class KioskMetrics:
             "kiosk_event_drops_total", "Events dropped for slow subscribers.", ("subscriber",)
         )
         self.kb_version.set(0)
+        self.kb_update_failures = Counter(
+            "kiosk_kb_update_failures_total",
+            "Signed knowledge-base updates refused or not fetched, by reason.",
+            ("reason",),
+        )
         self.audio_level.set(-math.inf)
         self._families = (
             self.info,
@@ -176,6 +181,7 @@ class KioskMetrics:
             self.state,
             self.component_up,
             self.dropped,
+            self.kb_update_failures,
         )
 
     def observe(self, event: KioskEvent) -> None:
@@ -200,6 +206,8 @@ class KioskMetrics:
                 self.component_up.set(1, _label(data.get("component")))
             elif kind is EventType.KB_RELOADED:
                 self._set_number(self.kb_version, data.get("version"))
+            elif kind is EventType.KB_UPDATE_FAILED:
+                self.kb_update_failures.inc(_label(data.get("reason")))
             elif kind is EventType.AUDIO_LEVEL:
                 self._set_number(self.audio_level, data.get("dbfs"))
 
