@@ -28,6 +28,7 @@ from kiosk.events import EventBus, EventType
 from kiosk.hardware import profile_for, segmenter_config
 from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
 from kiosk.model_files import require_models
+from kiosk.updates.poller import update_poller
 from kiosk.watchdog import SystemdNotifier, run_watchdog
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
 from kiosk.web.server import KioskServer
@@ -123,8 +124,9 @@ class KioskService:
                 self.notifier.ready("serving")
                 tasks.append(asyncio.create_task(self._audio_loop(), name="kiosk-audio"))
                 tasks.append(asyncio.create_task(self._watch_kb(), name="kiosk-kb-watch"))
-                if self.settings.updates.url:
-                    tasks.append(asyncio.create_task(self._pull_updates(), name="kiosk-kb-pull"))
+                assert self.kiosk is not None
+                if poller := update_poller(self.settings, self.kiosk.kb, self.bus):
+                    tasks.append(asyncio.create_task(poller, name="kiosk-kb-updates"))
             else:
                 self.notifier.ready("degraded: see /readyz")
             self.loaded.set()
@@ -205,24 +207,6 @@ class KioskService:
                 if version != seen:
                     seen = version
                     self.bus.emit(EventType.KB_RELOADED, version=version)
-
-    async def _pull_updates(self) -> None:
-        """Signed knowledge-base updates from `updates.url` (README, "Signed data updates");
-        a refused one is published as `kb_update_failed` and the serving version stays."""
-        from kiosk.updates.client import UpdateClient
-        from kiosk.updates.poller import Backoff, run_poller
-
-        assert self.kiosk is not None
-        s = self.settings
-        updates = s.updates
-        client = UpdateClient(
-            updates.url, s.trusted_root, s.updates_dir, self.kiosk.kb, timeout_s=updates.timeout_s
-        )
-
-        def failed(reason: str, detail: str) -> None:
-            self.bus.emit(EventType.KB_UPDATE_FAILED, reason=reason, detail=detail)
-
-        await run_poller(client.pull, Backoff.from_settings(updates), failed)
 
     # -- audio devices -------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -142,34 +141,26 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     from kiosk.cli.kb import _emit
-    from kiosk.updates import artifact
     from knowledge.errors import ImportRejected
-    from knowledge.received import check_snapshot
 
     repo = _repository(args)
-    current = repo.current_target()  # fails early, before an import, without a repository
+    repo.current_target()  # no repository: say so before a long import
     try:
         snapshot = _snapshot_to_publish(args)
-        counts, _ = check_snapshot(snapshot)
+        source = str(args.path or snapshot)
+        target = repo.publish_snapshot(snapshot, actor=args.actor, source=source)
     except ImportRejected as err:
         issues = [asdict(i) for i in err.issues]
         text = "\n".join(f"  {i}" for i in err.issues)
         _emit(args, {"ok": False, "issues": issues}, f"not published:\n{text}")
         return 1
-    custom = current.custom if current is not None else None
-    release = custom["release"] + 1 if isinstance(custom, dict) else 1
-    with tempfile.TemporaryDirectory(prefix="kb-publish-") as tmp:
-        packed = Path(tmp) / "snapshot.sqlite.gz"
-        description = artifact.pack(snapshot, packed, release)
-        description.update(counts=counts, actor=args.actor, source=str(args.path or snapshot))
-        target = repo.publish(packed, description)
-    versions = repo.versions()
+    about, versions = target.custom, repo.versions()
     _emit(
         args,
-        {"ok": True, "release": release, "length": target.length, **description, **versions},
-        f"release {release} signed into {args.repo}: {target.length:,} bytes "
-        f"({description['size']:,} unpacked), targets v{versions['targets']}, "
-        f"timestamp v{versions['timestamp']}; counts {counts}",
+        {"ok": True, "length": target.length, **about, "versions": versions},
+        f"release {about['release']} signed into {args.repo}: {target.length:,} bytes "
+        f"({about['size']:,} unpacked), targets v{versions['targets']}, "
+        f"timestamp v{versions['timestamp']}; counts {about['counts']}",
     )
     return 0
 

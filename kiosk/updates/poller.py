@@ -11,12 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from kiosk.config import UpdateSettings
+from kiosk.config import Settings, UpdateSettings
 from kiosk.errors import KioskError
-from kiosk.updates.client import PullResult, UpdateRejected
+from kiosk.events import EventBus, EventType
+from kiosk.updates.client import PullResult, UpdateClient, UpdateRejected
+
+if TYPE_CHECKING:
+    from knowledge.store import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +78,21 @@ async def run_poller(
             logger.exception("knowledge update check failed unexpectedly")
             on_failure("local-error", f"{type(err).__name__}: {err}")
         await sleep(backoff.delay(failures, draw()))
+
+
+def update_poller(
+    settings: Settings, kb: KnowledgeBase, bus: EventBus
+) -> Coroutine[Any, Any, None] | None:
+    """The daemon's poller for `settings.updates`, or None when no `updates.url` is set; a
+    refused update is published as `kb_update_failed` (reason, detail) on `bus`."""
+    updates = settings.updates
+    if not updates.url:
+        return None
+    client = UpdateClient(
+        updates.url, settings.trusted_root, settings.updates_dir, kb, timeout_s=updates.timeout_s
+    )
+
+    def failed(reason: str, detail: str) -> None:
+        bus.emit(EventType.KB_UPDATE_FAILED, reason=reason, detail=detail)
+
+    return run_poller(client.pull, Backoff.from_settings(updates), failed)

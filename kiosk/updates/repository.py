@@ -17,9 +17,11 @@ import copy
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from securesystemslib.signer import CryptoSigner, Key
 from tuf.api.exceptions import UnsignedMetadataError
@@ -37,6 +39,8 @@ from tuf.api.metadata import (
 from tuf.repository import Repository
 
 from kiosk.errors import KioskError
+from kiosk.updates import artifact
+from knowledge.received import check_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +216,18 @@ class FileRepository(Repository):
         self.do_snapshot(force=True)
         self.do_timestamp(force=True)
         return {role: signer.public_key.keyid for role, signer in made.items()}
+
+    def publish_snapshot(self, snapshot: Path, **about: Any) -> TargetFile:
+        """Check `snapshot` as a kiosk will (ImportRejected if it fails), pack it and publish it
+        as the next release; `about` (actor, source) joins the signed description."""
+        counts, _ = check_snapshot(snapshot)
+        current = self.current_target()
+        previous = current.custom if current is not None else None
+        release = previous["release"] + 1 if isinstance(previous, dict) else 1
+        with tempfile.TemporaryDirectory(prefix="kb-publish-") as tmp:
+            packed = Path(tmp) / Path(TARGET).name
+            custom = artifact.pack(snapshot, packed, release)
+            return self.publish(packed, {**custom, "counts": counts, **about})
 
     def publish(self, artifact: Path, custom: dict) -> TargetFile:
         """Add `artifact` as the new `TARGET`, then sign targets, snapshot and timestamp."""
