@@ -117,6 +117,15 @@ def previous_sources(snapshot: Path | None) -> dict[str, bytes]:
         conn.close()
 
 
+def source_hashes(snapshot: Path) -> dict[str, str]:
+    """Kept file name -> sha256 in a snapshot (what `kb diff` compares)."""
+    conn = db.connect(snapshot, readonly=True)
+    try:
+        return dict(conn.execute("SELECT path, sha256 FROM sources"))
+    finally:
+        conn.close()
+
+
 def merge(previous: dict[str, bytes], new: dict[str, bytes]) -> dict[str, bytes]:
     """New base data replaces all old base data; operator files replace files of the same name."""
     keep = dict(previous)

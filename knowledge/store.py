@@ -341,16 +341,21 @@ class KnowledgeBase:
             raise NotFound("active notice", notice_id)
         self._changed()
 
+    def published(self) -> tuple[int | None, list[dict[str, Any]]]:
+        """(the version the manifest serves, every version's history), read without opening a
+        snapshot: cheap enough for every update check."""
+        cur = self._manifest.current()
+        return (cur[0] if cur else None), self._manifest.history()
+
     def status(self) -> dict[str, Any]:
         with contextlib.suppress(KnowledgeError):
             self._refresh()  # what would serve: a damaged version has fallen back by now
-        history = self._manifest.history()
-        cur = self._manifest.current()
-        entry = next((h for h in history if cur and h["version"] == cur[0]), None)
+        version, history = self.published()
+        entry = next((h for h in history if h["version"] == version), None)
         notices = self._manifest.notices()
         return {
             "root": str(self.root),
-            "version": cur[0] if cur else None,
+            "version": version,
             "versions": [h["version"] for h in history],
             "counts": {
                 **(entry["counts"] if entry else {}),
@@ -374,8 +379,8 @@ class KnowledgeBase:
         a = a if a is not None else history[b]["parent"]
         if a is None or a not in history:
             raise NotFound("version", str(a))
-        sa = _source_hashes(self.root / "versions" / history[a]["file"])
-        sb = _source_hashes(self.root / "versions" / history[b]["file"])
+        sa = importer.source_hashes(self.root / "versions" / history[a]["file"])
+        sb = importer.source_hashes(self.root / "versions" / history[b]["file"])
         ca, cb = history[a]["counts"], history[b]["counts"]
         return {
             "from": a,
@@ -389,11 +394,3 @@ class KnowledgeBase:
             "files_removed": sorted(set(sa) - set(sb)),
             "files_changed": sorted(k for k in set(sa) & set(sb) if sa[k] != sb[k]),
         }
-
-
-def _source_hashes(path: Path) -> dict[str, str]:
-    conn = db.connect(path, readonly=True)
-    try:
-        return dict(conn.execute("SELECT path, sha256 FROM sources"))
-    finally:
-        conn.close()

@@ -117,8 +117,7 @@ class UpdateClient:
                 raise self._reject("invalid-metadata", f"target {TARGET} lacks its description")
             release = custom["release"]
             source = f"tuf release {release} sha256:{info.hashes['sha256']}"
-            known = [h for h in self.kb.status()["history"] if h["source"] == source]
-            if known:
+            if any(h["source"] == source for h in self.kb.published()[1]):
                 version = self._serving()
                 return PullResult("current", release, version, fetcher.bytes, _since(t0))
             downloads = self.cache_dir / "downloads"
@@ -189,9 +188,7 @@ class UpdateClient:
         return UpdateRejected(reason, message)
 
     def _serving(self) -> int | None:
-        with contextlib.suppress(KnowledgeError):
-            return self.kb.version
-        return None
+        return self.kb.published()[0]
 
     @contextlib.contextmanager
     def _single_instance(self) -> Iterator[None]:
