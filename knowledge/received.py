@@ -60,6 +60,12 @@ def check_snapshot(path: Path) -> tuple[dict[str, int], str]:
         if strays:  # the parser writes each source under its name: no other folders, no `..`
             raise ImportRejected([Issue(name, 0, "sources", f"unexpected file {strays[0]!r}")])
         row = conn.execute("SELECT value FROM meta WHERE key = 'embed_model'").fetchone()
+        tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        counts = {  # what `build_snapshot` reported when the snapshot was made
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("stations", "complexes", "lines", "edges", "facts", "passages")
+            if t in tables
+        }
     except db.sqlite.Error as err:
         raise ImportRejected([Issue(name, 0, "-", f"not a knowledge snapshot: {err}")]) from err
     finally:
@@ -71,7 +77,7 @@ def check_snapshot(path: Path) -> tuple[dict[str, int], str]:
         Snapshot(0, path).close()  # the same load a serving kiosk does: names, lines, graph
     except (db.sqlite.Error, KeyError, ValueError) as err:
         raise ImportRejected([Issue(name, 0, "-", f"does not load: {err}")]) from err
-    return ds.counts(), row[0] if row else ""
+    return counts, row[0] if row else ""
 
 
 def adopt_snapshot(manifest: Manifest, path: Path, actor: str, source: str) -> ImportReport:
