@@ -227,6 +227,14 @@ class FileRepository(Repository):
         with tempfile.TemporaryDirectory(prefix="kb-publish-") as tmp:
             packed = Path(tmp) / Path(TARGET).name
             custom = artifact.pack(snapshot, packed, release)
+            if (
+                isinstance(previous, dict)
+                and previous.get("sqlite_sha256") == custom["sqlite_sha256"]
+            ):
+                raise RepositoryError(
+                    "kb-repo-unchanged",
+                    f"{snapshot} is release {release - 1} already: nothing to publish",
+                )
             return self.publish(packed, {**custom, "counts": counts, **about})
 
     def publish(self, artifact: Path, custom: dict) -> TargetFile:

@@ -88,6 +88,8 @@ def test_rotated_keys_reach_a_kiosk_that_trusts_only_the_first_root(
         new_root = Metadata.from_file(str(repo / "metadata" / "2.root.json"))
         assert len(new_root.signatures) == 2  # the old root key and the new one
         assert run(capsys, "kb", "publish", str(releases.two), *operator)[0] == 0
+        assert main(["kb", "publish", str(releases.two), *operator]) != 0  # the same file again
+        assert "is release 2 already: nothing to publish" in capsys.readouterr().err
         code, pulled = run(capsys, *pull)
         assert code == 0 and (pulled["status"], pulled["version"]) == ("updated", 2)
         assert (kiosk / "updates" / "metadata" / "root_history" / "3.root.json").is_file()
