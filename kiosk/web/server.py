@@ -66,9 +66,18 @@ class Observers:
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def attach(cls, bus: EventBus, health: Health, *, kiosk_id: str, version: str) -> Observers:
+    def attach(
+        cls, bus: EventBus, health: Health, *, kiosk_id: str, version: str, data_dir: Path
+    ) -> Observers:
+        metrics = KioskMetrics(
+            kiosk_id=kiosk_id,
+            version=version,
+            drops=bus.drops,
+            ready=lambda: health.ready,
+            data_dir=data_dir,
+        )
         obs = cls(
-            metrics=KioskMetrics(kiosk_id=kiosk_id, version=version, drops=bus.drops),
+            metrics=metrics,
             state=StateTracker(),
             turns=TurnHistory(),
             captions=CaptionBoard(),
@@ -320,7 +329,11 @@ class KioskServer:
         self.settings = settings
         self.bus = bus
         self.observers = Observers.attach(
-            bus, health, kiosk_id=settings.station.kiosk_id, version=__version__
+            bus,
+            health,
+            kiosk_id=settings.station.kiosk_id,
+            version=__version__,
+            data_dir=settings.data.dir,
         )
         self.app = create_app(
             settings, bus, health, self.observers, admin=admin, auth=auth, versions=versions
