@@ -31,6 +31,10 @@ if ((${#missing_apt[@]})); then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
         "${missing_apt[@]}" >/dev/null
+    # promtool and amtool are all the tests want: no kiosk runs a Prometheus server of its own.
+    if [ -d /run/systemd/system ]; then
+        $SUDO systemctl disable --now prometheus prometheus-alertmanager >/dev/null 2>&1 || true
+    fi
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
