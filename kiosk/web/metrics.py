@@ -294,8 +294,11 @@ class _ScrapeTimeCollector:
 
     def _add_disk(self, free: GaugeMetricFamily, total: GaugeMetricFamily) -> None:
         assert self._data_dir is not None
+        folder = self._data_dir.absolute()
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # not made yet: the filesystem it will be made on
         try:
-            usage = shutil.disk_usage(self._data_dir)
+            usage = shutil.disk_usage(folder)
         except OSError as err:  # a missing folder leaves the gauges out; readiness says why
             logger.warning("disk usage of %s unreadable: %s", self._data_dir, type(err).__name__)
             return
