@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import prometheus_client
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
@@ -42,6 +43,11 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_late
 from kiosk.events import EventType, KioskEvent
 from kiosk.phase import INITIAL, Phase, transition
 from kiosk.stages import REPORTED
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.events import EventBus
+    from kiosk.health import Health
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +139,19 @@ class KioskMetrics:
         self.audio_level.set(-math.inf)
         self.registry.register(_ScrapeTimeCollector(self, drops, ready, data_dir))
         prometheus_client.ProcessCollector(registry=self.registry)
+
+    @classmethod
+    def for_kiosk(
+        cls, settings: Settings, bus: EventBus, health: Health, *, version: str
+    ) -> KioskMetrics:
+        """A running kiosk's metrics: its id, the bus's drops, its readiness, its data disk."""
+        return cls(
+            kiosk_id=settings.station.kiosk_id,
+            version=version,
+            drops=bus.drops,
+            ready=lambda: health.ready,
+            data_dir=settings.data.dir,
+        )
 
     def _counter(self, name: str, help: str, *labels: str) -> Counter:
         return Counter(name, help, labels, registry=self.registry)
