@@ -66,9 +66,9 @@ class Observers:
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def attach(cls, bus: EventBus, health: Health, *, kiosk_id: str, version: str) -> Observers:
+    def attach(cls, bus: EventBus, health: Health, settings: Settings) -> Observers:
         obs = cls(
-            metrics=KioskMetrics(kiosk_id=kiosk_id, version=version, drops=bus.drops),
+            metrics=KioskMetrics.for_kiosk(settings, bus, health, version=__version__),
             state=StateTracker(),
             turns=TurnHistory(),
             captions=CaptionBoard(),
@@ -319,9 +319,7 @@ class KioskServer:
     ) -> None:
         self.settings = settings
         self.bus = bus
-        self.observers = Observers.attach(
-            bus, health, kiosk_id=settings.station.kiosk_id, version=__version__
-        )
+        self.observers = Observers.attach(bus, health, settings)
         self.app = create_app(
             settings, bus, health, self.observers, admin=admin, auth=auth, versions=versions
         )
