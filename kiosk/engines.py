@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from kiosk.sentence_feed import SentenceStream
@@ -11,7 +12,9 @@ from voice.stt import Transcript
 
 
 class AsyncTranscriber(Protocol):
-    async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript: ...
+    async def transcribe_async(
+        self, audio: bytes, language: str | None = None, names: Sequence[str] | None = None
+    ) -> Transcript: ...
 
 
 class StreamingAnswerer(Protocol):

@@ -49,9 +49,12 @@ _NOT_A_NAME = frozenset("station stop subway metro line lines exit elevator".spl
 
 
 class ReadingScorer(Protocol):
-    """`voice.stt.WhisperTranscriber.score_readings`."""
+    """`voice.stt.WhisperTranscriber`: readings scored against the audio, and the audio read
+    again without the prompt."""
 
     def score_readings(self, heard: Transcript, lang: str, sentences: list[str]) -> list[float]: ...
+
+    def reread(self, heard: Transcript) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +106,11 @@ class NameChecker:
             return plain
         found = self.understander.kb.resolve_station(station)
         here = found[0].complex if found else None
-        doubt = self._doubt(text, lang, here, context)
+        doubt = self._doubt(transcript, here, context)
         if doubt is None:
             return plain
-        slot, current = doubt
-        candidates = self._candidates(text, slot, current)
+        slot, current, unprompted = doubt
+        candidates = self._candidates(text, slot, current, unprompted)
         if not candidates:
             return plain
         # Names as said: "Hongik Univ." in the sentence would be scored against "University".
@@ -115,7 +118,7 @@ class NameChecker:
         heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *readings])
         pairs = zip((c.station for c in candidates), readings, scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
-        return decide(plain, readings, heard_score, lang, current)
+        return decide(plain, readings, heard_score, lang, current, unsure=not transcript.ok)
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
         """A reply to "Did you mean A, B or C?" Whisper wrote too unsurely to pass its guards
@@ -131,29 +134,40 @@ class NameChecker:
         return NameCheck(text, rescored=True)
 
     def _doubt(
-        self, text: str, lang: str, here: StationComplex | None, context: Context | None
-    ) -> tuple[str, StationComplex | None] | None:
-        """(the doubtful words, the station they were taken for) or None when sure."""
+        self, transcript: Transcript, here: StationComplex | None, context: Context | None
+    ) -> tuple[str, StationComplex | None, str] | None:
+        """(the doubtful words, the station they were taken for, what Whisper wrote without
+        its prompt when that was asked) or None when sure."""
+        text, lang = transcript.text, transcript.language
         u = self.understander.understand(text, lang, here, context)
         if u.intent in (Intent.REFUSED, Intent.REPEAT):
             return None
         if u.unresolved_place and u.heard_place:
-            return _trim(u.heard_place), None
+            return _trim(u.heard_place), None, ""
         for m in u.stations:
             said = m.method != "fuzzy" and name_key(m.matched) in name_key(text)
             if m.method == "place" or (m.others and said):
                 continue  # a nickname or a shared name said as such: the understanding asks
             if not said:
                 # a likeness, or a spelling-insensitive key: "Sun" is not said "Suwon"
-                return _closest_span(text, m.matched), m.complex
+                return _closest_span(text, m.matched), m.complex, ""
             span = _with_unexplained_neighbours(text, m.matched, lang)
             if span is not None:
-                return span, m.complex
+                return span, m.complex, ""
+            name = name_key(m.complex.name(lang))
+            if name in _prompted_names(transcript.prompt):
+                # The prompt names here and the hubs; on the spoken set it turned Danggok,
+                # Sadang and Wonsi into Gangnam, Seoul Station and Wangsimni.
+                again = self.scorer.reread(transcript)
+                if name not in name_key(again):
+                    return _trim(m.matched), m.complex, again
         if not u.stations and (name := _proper_name(text, lang)):
-            return name, None  # "…the elevator at your own Gongpo market?": not here
+            return name, None, ""  # "…the elevator at your own Gongpo market?": not here
         return None
 
-    def _candidates(self, text: str, slot: str, current: StationComplex | None) -> list[_Candidate]:
+    def _candidates(
+        self, text: str, slot: str, current: StationComplex | None, unprompted: str = ""
+    ) -> list[_Candidate]:
         """Stations whose name is spelled like the slot, in turns with those whose name is
         spelled or sounds most like a short run of the sentence's words: Whisper writes a
         name it half-knows in near spelling ("Somziong"), one it does not know as English
@@ -162,7 +176,9 @@ class NameChecker:
         if len(latin_key(slot)) < 2:
             return []
         names = self._station_names()
-        spans = sorted(_spans(text) | {slot})
+        # Words of the unprompted reading stand for the slot: they are not in the sentence.
+        replaces = dict.fromkeys(_spans(unprompted), slot) | {s: s for s in _spans(text) | {slot}}
+        spans = sorted(replaces)
         heard = self.sounds.keys(spans) if self.sounds else [""] * len(spans)
         like = _likeness([latin_key(s) for s in spans], [n.spelling for n in names])
         for column in (0, 1):  # the English name as read aloud, the Korean name
@@ -178,7 +194,7 @@ class NameChecker:
         for slot_pick, sentence_pick in turns:
             for j, span in ((slot_pick, slot), (sentence_pick, None)):
                 if j is not None and len(chosen) < self.shortlist:
-                    said = span or spans[best_span[j]]
+                    said = span or replaces[spans[best_span[j]]]
                     chosen.setdefault(names[j].station.key, _Candidate(names[j].station, said))
             if len(chosen) >= self.shortlist:
                 break
@@ -227,15 +243,18 @@ def _likeness(heard: list[str], names: list[str]) -> np.ndarray:
 
 def _spans(text: str, longest: int = 4) -> set[str]:
     """Runs of 1-`longest` words that could be a misheard name: hyphens split words
-    ("Sagae-yong"), and a run holds no word that is never part of one ("station", "line")."""
+    ("Sagae-yong"), a run holds no word that is never part of one ("station", "line") and
+    one word at least that the question's own words do not explain ("go" is not Guui)."""
     words = _NAME_WORDS.findall(text)
+    common = languages.get("en").common_words
     runs: set[str] = set()
     for i in range(len(words)):
         for n in range(1, longest + 1):
             run = words[i : i + n]
             if len(run) < n or any(w.lower() in _NOT_A_NAME for w in run):
                 break
-            runs.add(" ".join(run))
+            if any(w.lower() not in common for w in run):
+                runs.add(" ".join(run))
     return {r for r in runs if len(latin_key(r)) >= 2}
 
 
@@ -245,10 +264,13 @@ def decide(
     heard_score: float,
     lang: str,
     current: StationComplex | None = None,
+    *,
+    unsure: bool = False,
 ) -> NameCheck:
     """Take an overwhelming winner, offer the close ones, or keep what was heard. When no
     station sounds said and the rules had taken one ("saving" for Sapyeong), that one is asked
-    about, never answered."""
+    about, never answered. From a transcript Whisper was `unsure` of, a winner is only asked
+    about: its other words may be as wrong as its name."""
     if not readings:
         return plain
     if heard_score - readings[0].score > NOT_SAID:
@@ -257,6 +279,8 @@ def decide(
     best = readings[0]
     runner_up = readings[1].score if len(readings) > 1 else best.score - ACCEPT_MARGIN
     if best.score - runner_up >= ACCEPT_MARGIN:
+        if unsure:
+            return NameCheck(plain.question, offers=_offers([best], lang), rescored=True)
         return NameCheck(best.question, rescored=True)
     close = [r for r in readings if best.score - r.score <= OFFER_WINDOW][:MAX_OFFERS]
     return NameCheck(plain.question, offers=_offers(close, lang), rescored=True)
@@ -272,6 +296,13 @@ def asked_in_language(context: Context | None) -> str | None:
     if context is None or not context.offered or context.last_answer is None:
         return None
     return context.last_answer.language
+
+
+def _prompted_names(prompt: str | None) -> set[str]:
+    """Name keys of the stations listed in Whisper's prompt ("Seoul subway stations: A, B")."""
+    if not prompt:
+        return set()
+    return {name_key(n) for n in re.split(r"[,、:：]", prompt)[1:]}
 
 
 def _put(text: str, slot: str, name: str) -> str:

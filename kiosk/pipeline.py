@@ -118,7 +118,7 @@ class TurnPipeline:
         synthesised into the phrase cache (in the background: the transcript is returned at
         once). The turn, if it comes, finds its first sentence ready; if the passenger speaks
         on, only some CPU is lost: nothing is shown, said or remembered."""
-        transcript = await self.transcriber.transcribe_async(audio)
+        transcript = await self._transcribe(audio, context)
         if self.names is not None and (transcript.ok or asked_in_language(context)):
             # A doubtful station name is re-scored while the hangover runs out, not after it.
             scratch: dict[str, float] = {}
@@ -132,6 +132,15 @@ class TurnPipeline:
             self._preparing.add(task)
             task.add_done_callback(self._preparing.discard)
         return transcript
+
+    async def _transcribe(self, audio: bytes, context: Context | None) -> Transcript:
+        """A reply to "Did you mean …?" is heard in the language asked, with the offered
+        names as Whisper's prompt."""
+        asked_in = asked_in_language(context)
+        if asked_in is None or context is None:
+            return await self.transcriber.transcribe_async(audio)
+        names = [offer.name for offer in context.offered]
+        return await self.transcriber.transcribe_async(audio, asked_in, names=names)
 
     async def _prepare_first_sentence(
         self,
@@ -187,18 +196,24 @@ class TurnPipeline:
             or not transcript.ok
             or (asked_in and transcript.language != asked_in)
         ):
-            # A reply to "Did you mean Sema?" is in the language the kiosk asked in: a lone
-            # "Sema." is otherwise as likely heard as Japanese. A speculative transcript
-            # Whisper was unsure of is redone on the whole utterance: cut at the first silence
-            # frame, in noise, the name's last syllable is often missing (on the spoken set a
-            # quarter of the questions were dropped so; the whole utterance kept half of them).
-            transcript = await self.transcriber.transcribe_async(audio, asked_in)
+            # A reply to "Did you mean Sema?" is heard in the language asked (`_transcribe`).
+            # An unsure speculative transcript is redone on the whole utterance: cut at the
+            # first silence frame, in noise, it often lacks the name's last syllable.
+            transcript = await self._transcribe(audio, context)
         timings[Timing.STT] = _ms_since(t0)
         check = None
         if asked_in and not transcript.ok:  # a reply Whisper was unsure of: the audio picks
             check = await self._names_for(transcript, context, station, timings)
             if check.rescored:
                 transcript = replace(transcript, text=check.question, rejected_reason=None)
+        elif transcript.rejected_reason == "low-confidence":
+            # A short question with a name Whisper does not know is often unsure as a whole:
+            # it is not answered, but a station that sounds said is asked about.
+            check = await self._names_for(transcript, context, station, timings)
+            if check.offers:
+                transcript = replace(transcript, rejected_reason=None)
+            else:
+                check = None
         if not transcript.ok:
             reason = transcript.rejected_reason or "empty"
             emit(EventType.TRANSCRIPT_REJECTED, {"reason": reason})

@@ -29,6 +29,7 @@ from kiosk.name_check import NameChecker
 from knowledge.answers.understand import Understander
 from knowledge.store import KnowledgeBase
 from voice.sounds_like import EnglishSounds
+from voice.stt_guards import Transcript
 
 HERE = "강남"
 DEEP = 50
@@ -67,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         text = first_question(turns, item.wav)
         if text is None:
             continue
-        doubt = ways["spelling"]._doubt(text, "en", here, None)
+        doubt = ways["spelling"]._doubt(Transcript(text, "en", 1.0, 0.0, 0.0, 0.0), here, None)
         if doubt is None:
             continue
-        slot, current = doubt
+        slot, current, _ = doubt
         row = [f"{item.station_en:>22} | {text} | slot {slot!r}"]
         for way, checker in ways.items():
             shortlist = checker._candidates(text, slot, current)

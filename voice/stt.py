@@ -235,14 +235,22 @@ class WhisperTranscriber:
         return self._executor.submit(self._transcribe, _as_int16(audio), language).result()
 
     async def transcribe_async(
-        self, audio: bytes | np.ndarray, language: str | None = None
+        self,
+        audio: bytes | np.ndarray,
+        language: str | None = None,
+        names: Sequence[str] | None = None,
     ) -> Transcript:
+        """`names`: the station names to prompt with instead of the vocabulary (the names the
+        kiosk just offered: a reply to "Did you mean Danggok or Dangsan?" is one of them,
+        or yes or no)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor, self._transcribe, _as_int16(audio), language
+            self._executor, self._transcribe, _as_int16(audio), language, names
         )
 
-    def _transcribe(self, pcm: np.ndarray, language: str | None) -> Transcript:
+    def _transcribe(
+        self, pcm: np.ndarray, language: str | None, names: Sequence[str] | None = None
+    ) -> Transcript:
         duration = len(pcm) / SAMPLE_RATE
         level = peak_window_dbfs(pcm)
         if level < self.guards.min_level_dbfs:
@@ -253,18 +261,20 @@ class WhisperTranscriber:
         audio = pcm.astype(np.float32) / 32768.0
         try:
             text, lang, lang_prob, avg_logprob, no_speech, prompt, encoded = self._decode(
-                model, audio, language
+                model, audio, language, names
             )
         except SttError:
             raise
         except Exception as err:  # any decoder failure is one stage error
             raise SttError("stt-failed", f"whisper failed: {type(err).__name__}: {err}") from err
         text = unicodedata.normalize("NFC", text.strip())
-        raw = Transcript(text, lang, lang_prob, avg_logprob, no_speech, duration, None, encoded)
+        raw = Transcript(
+            text, lang, lang_prob, avg_logprob, no_speech, duration, None, encoded, prompt
+        )
         return guard_transcript(raw, self.guards, prompt)
 
     def _decode(
-        self, model: Any, audio: np.ndarray, language: str | None
+        self, model: Any, audio: np.ndarray, language: str | None, names: Sequence[str] | None
     ) -> tuple[str, str, float, float, float, str | None, Any]:
         """(text, language, its probability, avg log-prob, no-speech prob, prompt used, the
         encoder output)."""
@@ -276,7 +286,7 @@ class WhisperTranscriber:
         else:
             allowed = [(code, p) for code, p in model.languages(encoded) if code in self.languages]
             lang, lang_prob = max(allowed, key=lambda item: item[1])
-        bias = self._bias_kwargs(lang)
+        bias = self._bias_kwargs(lang, names)
         text, avg_logprob, no_speech = model.generate(
             encoded,
             lang,
@@ -308,6 +318,22 @@ class WhisperTranscriber:
 
         return self._executor.submit(work).result()
 
+    def reread(self, heard: Transcript) -> str:
+        """What Whisper writes for the same audio without its prompt of station names (greedy,
+        from the kept encoder output: the decoder's cost only). A name the prompt put in the
+        transcript ("Gangnam" for Danggok at the Gangnam kiosk) is missing from this one."""
+
+        def work() -> str:
+            if heard.encoded is None:
+                raise SttError("stt-failed", "the transcript kept no encoder output")
+            model = self._ensure_model()
+            text, _, _ = model.generate(
+                heard.encoded, heard.language, beam_size=1, max_new_tokens=self.max_new_tokens
+            )
+            return unicodedata.normalize("NFC", text.strip())
+
+        return self._executor.submit(work).result()
+
     def names_for(self, lang: str) -> list[str]:
         if self.vocabulary is None:
             return []
@@ -315,12 +341,12 @@ class WhisperTranscriber:
             return list(self.vocabulary(lang))
         return list(self.vocabulary.get(lang, ()))
 
-    def _bias_kwargs(self, lang: str) -> dict[str, str]:
+    def _bias_kwargs(self, lang: str, names: Sequence[str] | None = None) -> dict[str, str]:
         if self.bias == "none":
             return {}
         if self.bias_languages is not None and lang not in self.bias_languages:
             return {}
-        names = self.names_for(lang)
+        names = self.names_for(lang) if names is None else list(names)
         if not names:
             return {}
         sep = "、" if lang in ("zh", "ja") else ", "

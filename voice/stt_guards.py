@@ -34,6 +34,8 @@ class Transcript:
     encoded: Any = field(default=None, repr=False, compare=False)
     """The encoder's output for this utterance (in memory only, for the turn): readings of a
     doubtful station name are scored against it without encoding the audio again."""
+    prompt: str | None = field(default=None, repr=False, compare=False)
+    """The station names Whisper was prompted with: a name it wrote may come from them."""
 
     @property
     def ok(self) -> bool:

@@ -22,9 +22,16 @@ from voice.stt_guards import Transcript
 class ScriptedScorer:
     """Scores each sentence by the station name in it; the heard sentence gets `heard`."""
 
-    def __init__(self, by_name: dict[str, float], heard: float = 0.0, other: float = -40.0):
-        self.by_name, self.heard, self.other = by_name, heard, other
+    def __init__(
+        self, by_name: dict[str, float], heard: float = 0.0, other: float = -40.0, again: str = ""
+    ):
+        self.by_name, self.heard, self.other, self.again = by_name, heard, other, again
         self.sentences: list[str] = []
+        self.reread_asked = 0
+
+    def reread(self, transcript):
+        self.reread_asked += 1
+        return self.again or transcript.text
 
     def score_readings(self, transcript, lang, sentences):
         self.sentences = list(sentences)
@@ -180,3 +187,60 @@ def test_a_proper_name_no_rule_explains_is_not_taken_for_here(real_kb) -> None:
     plain = ScriptedScorer({})
     assert _checker(real_kb, plain).check(_heard("Where is the elevator?"), "강남").offers == ()
     assert plain.sentences == []
+
+
+def _unsure(text: str) -> Transcript:
+    return Transcript(text, "en", 0.6, -1.3, 0.1, 2.0, "low-confidence", encoded=object())
+
+
+def test_an_unsure_transcript_asks_even_about_an_overwhelming_reading(real_kb) -> None:
+    """Whisper was unsure of the whole sentence: its other words may be as wrong as the name,
+    so the winner is asked about, never answered."""
+    scorer = ScriptedScorer({"Sema": -20.0}, heard=-15.0, other=-20.0 - ACCEPT_MARGIN - 1)
+    check = _checker(real_kb, scorer).check(_unsure("How can I get to Seema station?"), "강남")
+    assert [o.name for o in check.offers] == ["Sema"]
+    assert check.question == "How can I get to Seema station?"
+
+
+def test_a_name_heard_as_english_words_is_shortlisted_by_sound(real_kb) -> None:
+    """'one C' is nothing like Wonsi in spelling; it sounds like it (espeak-ng). Whisper
+    wrote it so for flite's rms voice on the spoken set."""
+    from voice.sounds_like import EnglishSounds
+
+    scorer = ScriptedScorer({})
+    checker = NameChecker(scorer, Understander(real_kb), sounds=EnglishSounds())
+    if not checker.sounds.available:
+        pytest.fail("espeak-ng is part of the set-up")
+    checker.check(_heard("Which line stops at One C?"), "강남")
+    assert any("Wonsi" in s for s in scorer.sentences[1:])
+    without = ScriptedScorer({})
+    _checker(real_kb, without).check(_heard("Which line stops at One C?"), "강남")
+    assert not any("Wonsi" in s for s in without.sentences[1:])
+
+
+PROMPT = "Seoul subway stations: Gangnam, Seoul Station, Wangsimni"
+
+
+def _prompted(text: str) -> Transcript:
+    return Transcript(text, "en", 1.0, -0.3, 0.0, 2.0, None, encoded=object(), prompt=PROMPT)
+
+
+def test_a_name_only_the_prompt_wrote_is_checked_against_the_audio(real_kb) -> None:
+    """Read again without its prompt, Whisper writes no Gangnam: the audio chooses between
+    Gangnam and the names like what it wrote then, and the kiosk asks."""
+    scorer = ScriptedScorer(
+        {"Danggok": -20.0, "Gangnam": -22.0}, heard=-22.0, again="Which lines go to Dang gok?"
+    )
+    check = _checker(real_kb, scorer).check(_prompted("Which lines go to Gangnam station?"), "강남")
+    assert scorer.reread_asked == 1
+    assert "Which lines go to Danggok station?" in scorer.sentences
+    assert [o.name for o in check.offers][:2] == ["Danggok", "Gangnam"]
+
+
+def test_a_prompted_name_heard_without_the_prompt_too_is_sure(real_kb) -> None:
+    scorer = ScriptedScorer({})
+    check = _checker(real_kb, scorer).check(_prompted("Which lines go to Wangsimni?"), "강남")
+    assert scorer.reread_asked == 1 and scorer.sentences == [] and not check.offers
+    not_prompted = ScriptedScorer({})
+    _checker(real_kb, not_prompted).check(_prompted("Which lines go to Jamsil?"), "강남")
+    assert not_prompted.reread_asked == 0  # a name the prompt does not hold costs nothing

@@ -41,7 +41,9 @@ class FaultyTranscriber:
     block_s: float = 1.0
     received: list[int] = field(default_factory=list)
 
-    async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript:
+    async def transcribe_async(
+        self, audio: bytes, language: str | None = None, names: list[str] | None = None
+    ) -> Transcript:
         self.received.append(len(audio))
         if self.failing:
             if self.mode == "raise":

@@ -110,6 +110,19 @@ def test_vocabulary_becomes_a_short_prompt_or_hotwords() -> None:
     assert "initial_prompt" not in model.received[0]
 
 
+def test_offered_names_replace_the_vocabulary_in_the_prompt() -> None:
+    names = {"en": ["Gangnam", "Yeoksam", "Seoul Station"]}
+    model = FakeWhisper()
+    stt = make(model, vocabulary=names, bias="prompt")
+
+    async def reply() -> Transcript:
+        return await stt.transcribe_async(speechlike(), "en", names=["Danggok", "Dangsan"])
+
+    heard = asyncio.run(reply())
+    assert model.received[0]["initial_prompt"] == "Seoul subway stations: Danggok, Dangsan"
+    assert heard.prompt == "Seoul subway stations: Danggok, Dangsan"
+
+
 def test_near_silent_audio_is_not_decoded() -> None:
     model = FakeWhisper()
     result = make(model).transcribe(np.zeros(16000, dtype=np.int16))

@@ -107,7 +107,9 @@ class _RecordingTranscriber:
         self.inner = inner
         self.audio: list[np.ndarray] = []
 
-    async def transcribe_async(self, audio: bytes, language: str | None = None):
+    async def transcribe_async(
+        self, audio: bytes, language: str | None = None, names: list[str] | None = None
+    ):
         self.audio.append(np.frombuffer(audio, dtype=np.int16))
         return await self.inner.transcribe_async(audio, language)
 

@@ -19,7 +19,9 @@ class InstantTranscriber:
     def __init__(self) -> None:
         self.received: list[int] = []
 
-    async def transcribe_async(self, audio: bytes, language: str | None = None) -> Transcript:
+    async def transcribe_async(
+        self, audio: bytes, language: str | None = None, names: list[str] | None = None
+    ) -> Transcript:
         self.received.append(len(audio))
         return Transcript("Where is the elevator?", "en", 0.99, -0.2, 0.01, len(audio) / 32000)
 

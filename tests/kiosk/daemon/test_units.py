@@ -169,7 +169,7 @@ class _Transcriber:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    async def transcribe_async(self, audio, language=None):
+    async def transcribe_async(self, audio, language=None, names=None):
         from voice.stt import Transcript
 
         return Transcript(self.text, "en", 0.99, -0.2, 0.01, 1.0)
@@ -270,7 +270,7 @@ class _UnsureAtFirst:
     def __init__(self) -> None:
         self.heard: list[int] = []
 
-    async def transcribe_async(self, audio, language=None):
+    async def transcribe_async(self, audio, language=None, names=None):
         from voice.stt import Transcript
 
         self.heard.append(len(audio))
@@ -296,3 +296,71 @@ def test_an_unsure_speculative_transcript_is_redone_on_the_whole_utterance():
     heard, received, outcome = asyncio.run(turn())
     assert heard == [3200, 4800]  # the whole utterance, not the speculative cut, decided
     assert received == ["Which line stops at Seokgye?"] and outcome == "answered"
+
+
+class _OffersSema:
+    def check(self, transcript, station, context=None):
+        from kiosk.name_check import NameCheck
+        from knowledge.answers.types import Offer
+
+        sema = Offer("세마", "Sema", "Which line stops at Sema?")
+        return NameCheck(transcript.text, offers=(sema,), rescored=True)
+
+
+class _Unsure:
+    async def transcribe_async(self, audio, language=None, names=None):
+        from voice.stt import Transcript
+
+        return Transcript("Which line stops at seam?", "en", 0.8, -1.2, 0.05, 1.4, "low-confidence")
+
+
+def test_an_unsure_question_asks_about_a_station_that_sounds_said():
+    from voice.audio import MemorySink
+
+    class _Asking(ScriptedAnswerer):
+        def stream(self, question, *, offers=(), **kwargs):
+            self.offers = offers
+            return super().stream(question, **kwargs)
+
+    async def turn(names):
+        answerer = _Asking([["Did you mean Sema?"]])
+        runner = TurnPipeline(_Unsure(), answerer, _Speaker(), station="강남", names=names)
+        result = await runner.run(b"\0" * 3200, MemorySink())
+        runner.close()
+        return result.outcome, getattr(answerer, "offers", None)
+
+    outcome, offers = asyncio.run(turn(_OffersSema()))
+    assert outcome != "no_speech" and [o.name for o in offers] == ["Sema"]
+    assert asyncio.run(turn(None))[0] == "no_speech"  # nothing to ask about: dropped as before
+
+
+class _RecordingStt:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str | None, list[str] | None]] = []
+
+    async def transcribe_async(self, audio, language=None, names=None):
+        from voice.stt import Transcript
+
+        self.calls.append((language, names))
+        return Transcript("Danggok.", language or "en", 0.9, -0.3, 0.01, 0.8)
+
+
+def test_a_reply_to_did_you_mean_is_heard_with_the_offered_names():
+    """Whisper is prompted with the two or three offered names, not the station vocabulary:
+    the reply is one of them, or yes or no."""
+    from knowledge.answers.types import Answer, Context, Offer, Outcome
+
+    offered = (Offer("당곡", "Danggok", "Which lines go to Danggok?"),
+               Offer("강남", "Gangnam", "Which lines go to Gangnam?"))  # fmt: skip
+    asked = Answer("?", "en", Outcome.CLARIFY, "Did you mean Danggok or Gangnam?", [])
+    context = Context(last_answer=asked, offered=offered)
+
+    async def hear(context):
+        stt = _RecordingStt()
+        runner = TurnPipeline(stt, ScriptedAnswerer([["ok"]]), _Speaker(), station="강남")
+        await runner.transcribe_ahead(b"\0" * 3200, context=context, station="강남")
+        runner.close()
+        return stt.calls
+
+    assert asyncio.run(hear(context)) == [("en", ["Danggok", "Gangnam"])]
+    assert asyncio.run(hear(Context())) == [(None, None)]  # a new question: the vocabulary
