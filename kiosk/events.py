@@ -47,6 +47,8 @@ class EventType(StrEnum):
     - kb_reloaded: `version`; audio_level: `dbfs`
     - kb_update_failed: `reason` (`kiosk.updates.client.REASONS`), `detail`: a signed update
       was refused or could not be fetched; the serving version is unchanged
+    - notice_feed: `result` (updated|unchanged|error), `reason` (an error's label), `notices`,
+      `age_seconds` (since the feed was last confirmed; None before it ever was)
     """
 
     LISTENING_STARTED = "listening_started"
@@ -69,6 +71,7 @@ class EventType(StrEnum):
     KB_RELOADED = "kb_reloaded"
     KB_UPDATE_FAILED = "kb_update_failed"
     AUDIO_LEVEL = "audio_level"
+    NOTICE_FEED = "notice_feed"
 
 
 @dataclass(frozen=True, slots=True)

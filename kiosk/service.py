@@ -28,6 +28,7 @@ from kiosk.events import EventBus, EventType
 from kiosk.hardware import profile_for, segmenter_config
 from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
 from kiosk.model_files import require_models
+from kiosk.notice_feed import NOTICE_FEED, NoticeFeedPoller
 from kiosk.updates.poller import update_poller
 from kiosk.watchdog import SystemdNotifier, run_watchdog
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
@@ -97,6 +98,8 @@ class KioskService:
         self.kiosk = kiosk
         self._own_kiosk = kiosk is None
         self.daemon: KioskDaemon | None = None
+        self.notice_feed: NoticeFeedPoller | None = None
+        """Polls the operator's alerts feed once the knowledge base is open (`notice_feed.url`)."""
         self.http_started = asyncio.Event()
         self.loaded = asyncio.Event()
         self.audio_finished = asyncio.Event()
@@ -127,6 +130,8 @@ class KioskService:
                 assert self.kiosk is not None
                 if poller := update_poller(self.settings, self.kiosk.kb, self.bus):
                     tasks.append(asyncio.create_task(poller, name="kiosk-kb-updates"))
+                if self.notice_feed is not None:
+                    tasks.append(asyncio.create_task(self.notice_feed.run(), name="notice-feed"))
             else:
                 self.notifier.ready("degraded: see /readyz")
             self.loaded.set()
@@ -139,6 +144,8 @@ class KioskService:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await self.server.stop()
+            if self.notice_feed is not None:
+                self.notice_feed.close()
             self.bus.close()
             if self.kiosk is not None and self._own_kiosk:
                 self.kiosk.close()
@@ -170,6 +177,15 @@ class KioskService:
         self.bus.emit(EventType.MODEL_LOADED, component=KNOWLEDGE_BASE, detail="open")
         self.bus.emit(EventType.KB_RELOADED, version=kiosk.kb.version)
         self.admin.bind(KnowledgeBaseAdmin(kiosk.kb, settings.data.dir / "uploads"))
+        if settings.notice_feed.url:
+            self.notice_feed = NoticeFeedPoller(
+                settings.notice_feed,
+                kiosk.kb,
+                publish=self.bus.emit,
+                kiosk_id=settings.station.kiosk_id,
+            )
+            # Optional: a stale feed withholds its notices, the kiosk still answers (README).
+            self.health.register_probe(NOTICE_FEED, self.notice_feed.health, required=False)
         apologies = await ApologyBank.build(
             kiosk.speaker, settings.languages.enabled, settings.languages.default
         )

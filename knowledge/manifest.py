@@ -24,7 +24,8 @@ from typing import Any
 
 from knowledge import db
 from knowledge.builder import apply_migrations
-from knowledge.errors import KnowledgeError
+from knowledge.errors import KnowledgeError, NotFound
+from knowledge.importer import source_hashes
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,43 @@ class Manifest:
     def notices(self) -> list[tuple[dict, str | None]]:
         rows = self.conn.execute("SELECT body, expired_at FROM notices ORDER BY id").fetchall()
         return [(json.loads(b), e) for b, e in rows]
+
+    def feed_state(self) -> dict[str, Any] | None:
+        """The stored state of the notice feed (url, validators, times), or None."""
+        cols = ("url", "etag", "last_modified", "kb_version", "header_time", "confirmed_at",
+                "changed_at")  # fmt: skip
+        row = self.conn.execute(f"SELECT {', '.join(cols)} FROM feed_state").fetchone()
+        return dict(zip(cols, row, strict=True)) if row else None
+
+    def feed_notices(self) -> list[dict]:
+        rows = self.conn.execute("SELECT body FROM feed_notices ORDER BY id").fetchall()
+        return [json.loads(b) for (b,) in rows]
+
+    def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:
+        """What changed from version a to b (default: parent of current -> current)."""
+        history = {h["version"]: h for h in self.history()}
+        cur = self.current()
+        b = b if b is not None else (cur[0] if cur else None)
+        if b is None or b not in history:
+            raise NotFound("version", str(b))
+        a = a if a is not None else history[b]["parent"]
+        if a is None or a not in history:
+            raise NotFound("version", str(a))
+        sa = source_hashes(self.versions_dir / history[a]["file"])
+        sb = source_hashes(self.versions_dir / history[b]["file"])
+        ca, cb = history[a]["counts"], history[b]["counts"]
+        return {
+            "from": a,
+            "to": b,
+            "counts": {
+                k: {"from": ca.get(k), "to": cb.get(k)}
+                for k in sorted(set(ca) | set(cb))
+                if ca.get(k) != cb.get(k)
+            },
+            "files_added": sorted(set(sb) - set(sa)),
+            "files_removed": sorted(set(sa) - set(sb)),
+            "files_changed": sorted(k for k in set(sa) & set(sb) if sa[k] != sb[k]),
+        }
 
     # -- writing ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -248,6 +286,44 @@ class Manifest:
             )
             if cur.rowcount:
                 self._audit(actor, "notice-expire", {"id": notice_id})
+        return bool(cur.rowcount)
+
+    def suppress_notice(self, body: dict, actor: str) -> None:
+        """Record a notice as expired locally (a feed notice an operator ended): its id then
+        overrides the feed's for as long as the row stays."""
+        self._writable()
+        with self.conn:
+            self._upsert_notice(body, actor)
+            self.conn.execute(
+                "UPDATE notices SET expired_at = ? WHERE id = ?", (now_iso(), body["id"])
+            )
+            self._audit(actor, "notice-expire", {"id": body["id"], "origin": "feed"})
+
+    def replace_feed(self, state: dict[str, Any], notices: list[dict]) -> None:
+        """Store a new copy of the feed: its notices and state in one transaction (a reader
+        sees the old feed or the new one). Operator notices are not touched."""
+        self._writable()
+        with self.conn:
+            self.conn.execute("DELETE FROM feed_notices")
+            self.conn.executemany(
+                "INSERT INTO feed_notices (id, body) VALUES (?, ?)",
+                [(n["id"], json.dumps(n, ensure_ascii=False)) for n in notices],
+            )
+            self.conn.execute("DELETE FROM feed_state")
+            self.conn.execute(
+                "INSERT INTO feed_state (id, url, etag, last_modified, kb_version, header_time, "
+                "confirmed_at, changed_at) VALUES (1, :url, :etag, :last_modified, :kb_version, "
+                ":header_time, :confirmed_at, :changed_at)",
+                state,
+            )
+
+    def confirm_feed(self, url: str, at: str) -> bool:
+        """The server said our copy of `url` is current (304): it stays fresh from `at`."""
+        self._writable()
+        with self.conn:
+            cur = self.conn.execute(
+                "UPDATE feed_state SET confirmed_at = ? WHERE url = ?", (at, url)
+            )
         return bool(cur.rowcount)
 
     def _upsert_notice(self, body: dict, actor: str) -> None:

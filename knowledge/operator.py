@@ -307,7 +307,7 @@ def validate_notice(body: dict) -> list[Issue]:
     return validate_doc(Path("notice"), {"notices": [body]}, None, _schema("notices.schema.json"))
 
 
-def notice_from_dict(body: dict) -> Notice:
+def notice_from_dict(body: dict, origin: str = "operator") -> Notice:
     """A Notice from its validated dict; datetimes without a zone are rejected (ambiguous)."""
     periods = body.get("active_period") or [{}]
     starts = [_dt(p.get("start")) for p in periods]
@@ -327,4 +327,6 @@ def notice_from_dict(body: dict) -> Notice:
         header=_texts(body["header_text"]),
         spoken=_texts(body.get("tts_header_text") or body["header_text"]),
         example=bool(body.get("example", False)),
+        periods=tuple(zip(starts, ends, strict=True)),
+        origin=origin,
     )

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import db, importer
+from knowledge.alert_feed import EntityIndex
 from knowledge.builder import build_snapshot
 from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError, NotFound
 from knowledge.lines import Line
 from knowledge.manifest import Manifest
+from knowledge.notice_board import FeedPolicy, NoticeBoard
 from knowledge.operator import SECTIONS, notice_from_dict, validate_notice
 from knowledge.received import adopt_snapshot
 from knowledge.records import (
@@ -42,18 +44,23 @@ logger = logging.getLogger(__name__)
 
 
 class KnowledgeBase:
-    def __init__(self, root: Path, embedder: Embedder | None) -> None:
+    def __init__(
+        self, root: Path, embedder: Embedder | None, feed: FeedPolicy | None = None
+    ) -> None:
         self.root = Path(root)
         self.embedder = embedder
         self._manifest = Manifest(self.root)
         self._lock = threading.RLock()
         self._snap: Snapshot | None = None
         self._seen_data_version = -1
-        self._notices: list[Notice] = []
+        self._board = NoticeBoard(feed)
+        """Operator notices and, with `feed`, the alerts feed's (`kiosk.notice_feed`)."""
 
     @classmethod
-    def open(cls, root: Path, embedder: Embedder | None = None) -> KnowledgeBase:
-        kb = cls(root, embedder)
+    def open(
+        cls, root: Path, embedder: Embedder | None = None, feed: FeedPolicy | None = None
+    ) -> KnowledgeBase:
+        kb = cls(root, embedder, feed)
         kb._manifest.cleanup_if_idle()
         kb._refresh(force=True)
         return kb
@@ -83,9 +90,7 @@ class KnowledgeBase:
                     cur = (self._snap.version, self._snap.path)
                     logger.info("knowledge version %d now serving", cur[0])
                     self._check_embed_model(self._snap)
-                self._notices = [
-                    notice_from_dict(b) for b, exp in self._manifest.notices() if not exp
-                ]
+                self._board.reload(self._manifest)
             if self._snap is None:
                 raise KnowledgeError(
                     "kb-empty", f"no knowledge version in {self.root}; run kb import"
@@ -211,9 +216,10 @@ class KnowledgeBase:
 
     def active_notices(self, complex: str | StationComplex | None, now: datetime) -> list[Notice]:
         """Notices active at `now` (timezone-aware) that name the complex, one of its lines, or
-        (when complex is None) all of them. Expired ones drop out by time alone."""
+        (when complex is None) all of them. Expired ones drop out by time alone; the feed's
+        count only while the feed is fresh (`NoticeBoard`)."""
         snap = self._refresh()
-        out = [n for n in self._notices if n.active(now)]
+        out = self._board.active(now)
         if complex is None:
             return out
         cx = snap.complex(complex)
@@ -245,7 +251,8 @@ class KnowledgeBase:
             for b, _ in self._manifest.notices():
                 if f"notice:{b['id']}" == source_id:
                     return notice_from_dict(b).text_in(lang)
-            return None
+            found = self._board.find(source_id.removeprefix("notice:"))
+            return found.text_in(lang) if found else None
         if source_id.startswith("complex:"):
             key = source_id.split(":", 1)[1]
             return snap.source_text(source_id, lang) if key in snap.complexes else None
@@ -337,8 +344,13 @@ class KnowledgeBase:
         return parsed
 
     def expire_notice(self, notice_id: str, actor: str = "operator") -> None:
+        """End a notice now; a feed notice is ended by a local expired copy that overrides it."""
+        self._refresh()
         if not self._manifest.expire_notice(notice_id, actor):
-            raise NotFound("active notice", notice_id)
+            body = self._board.feed_body(notice_id)
+            if body is None:
+                raise NotFound("active notice", notice_id)
+            self._manifest.suppress_notice(body, actor)
         self._changed()
 
     def published(self) -> tuple[int | None, list[dict[str, Any]]]:
@@ -346,6 +358,15 @@ class KnowledgeBase:
         snapshot: cheap enough for every update check."""
         cur = self._manifest.current()
         return (cur[0] if cur else None), self._manifest.history()
+
+    def notice_feed_age(self, now: datetime) -> float | None:
+        """Seconds since the alerts feed was last confirmed; None without one."""
+        self._refresh()
+        return self._board.feed.age_s(now)
+
+    def entity_index(self) -> EntityIndex:
+        """The serving version's GTFS stop and route ids (for the alerts feed)."""
+        return EntityIndex.from_snapshot(self._refresh())
 
     def status(self) -> dict[str, Any]:
         with contextlib.suppress(KnowledgeError):
@@ -360,6 +381,7 @@ class KnowledgeBase:
             "counts": {
                 **(entry["counts"] if entry else {}),
                 "notices_active": sum(1 for _, e in notices if not e),
+                "notices_feed": len(self._board.feed.notices),
             },
             "imported_at": entry["created_at"] if entry else None,
             "imported_by": entry["actor"] if entry else None,
@@ -371,26 +393,4 @@ class KnowledgeBase:
 
     def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:
         """What changed from version a to b (default: parent of current -> current)."""
-        history = {h["version"]: h for h in self._manifest.history()}
-        cur = self._manifest.current()
-        b = b if b is not None else (cur[0] if cur else None)
-        if b is None or b not in history:
-            raise NotFound("version", str(b))
-        a = a if a is not None else history[b]["parent"]
-        if a is None or a not in history:
-            raise NotFound("version", str(a))
-        sa = importer.source_hashes(self.root / "versions" / history[a]["file"])
-        sb = importer.source_hashes(self.root / "versions" / history[b]["file"])
-        ca, cb = history[a]["counts"], history[b]["counts"]
-        return {
-            "from": a,
-            "to": b,
-            "counts": {
-                k: {"from": ca.get(k), "to": cb.get(k)}
-                for k in sorted(set(ca) | set(cb))
-                if ca.get(k) != cb.get(k)
-            },
-            "files_added": sorted(set(sb) - set(sa)),
-            "files_removed": sorted(set(sa) - set(sb)),
-            "files_changed": sorted(k for k in set(sa) & set(sb) if sa[k] != sb[k]),
-        }
+        return self._manifest.diff(a, b)

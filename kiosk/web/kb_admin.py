@@ -147,6 +147,7 @@ def notice_dict(notice: Notice) -> dict[str, Any]:
         "informed_entity": [dict(e) for e in notice.informed],
         "header_text": dict(notice.header),
         "tts_header_text": dict(notice.spoken),
+        "origin": notice.origin,
     }
 
 

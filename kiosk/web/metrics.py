@@ -188,6 +188,11 @@ class KioskMetrics:
                 self.kb_update_failures.labels(_label(data.get("reason"))).inc()
             elif kind is EventType.AUDIO_LEVEL:
                 self._set_number(self.audio_level, data.get("dbfs"))
+            elif kind is EventType.NOTICE_FEED:  # one per poll of kiosk.notice_feed
+                if data.get("result") == "error":
+                    self.notice_feed_errors.labels(_label(data.get("reason"))).inc()
+                if (confirmed := _number(data.get("confirmed_unix"))) is not None:
+                    self._notice_feed_time = confirmed
 
     def _observe_timings(self, timings: object) -> None:
         if not isinstance(timings, Mapping):
@@ -215,8 +220,9 @@ class KioskMetrics:
         self._set_number(self.kb_version, version)
 
     def notice_feed_updated(self, feed_time: float) -> None:
-        """A live-notice feed was accepted; `feed_time` is its own Unix timestamp (the GTFS-RT
-        header's), so `kiosk_notice_feed_age_seconds` grows from it until the next one."""
+        """A live-notice feed was accepted or confirmed (304) at Unix time `feed_time`, so
+        `kiosk_notice_feed_age_seconds` grows from it until the next one (the poller's
+        `notice_feed` events set the same time)."""
         with self._lock:
             self._notice_feed_time = float(feed_time)
 
@@ -297,7 +303,7 @@ class _ScrapeTimeCollector:
             ),
             "feed_age": GaugeMetricFamily(
                 "kiosk_notice_feed_age_seconds",
-                "Age of the live-notice feed in use (0 until a feed is accepted).",
+                "Seconds since the live-notice feed in use was last confirmed (0 until one is).",
             ),
             "ready": GaugeMetricFamily("kiosk_ready", "1 when every required component is up."),
             "disk_free": GaugeMetricFamily(
