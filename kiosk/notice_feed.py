@@ -39,6 +39,8 @@ from knowledge.notice_board import FeedPolicy
 from knowledge.store import KnowledgeBase
 
 logger = logging.getLogger(__name__)
+# httpx logs every request's full URL at INFO: a feed key in the query would reach the journal.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 NOTICE_FEED = "notice_feed"
 """The health component (optional: a stale feed degrades the kiosk, it does not stop it)."""

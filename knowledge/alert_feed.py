@@ -155,6 +155,9 @@ def parse_alert_feed(data: bytes, index: EntityIndex, now: datetime) -> ParsedFe
         message.ParseFromString(data)
     except (DecodeError, ValueError, RecursionError) as err:
         raise FeedRejected("malformed", f"not a GTFS-Realtime FeedMessage ({err})") from None
+    if not message.IsInitialized():  # parsing alone lets required fields go missing
+        missing = ", ".join(message.FindInitializationErrors()[:3])
+        raise FeedRejected("malformed", f"required fields missing: {missing}")
     header = message.header
     if not re.fullmatch(r"[12]\.\d+", header.gtfs_realtime_version):
         raise FeedRejected("unsupported", "gtfs_realtime_version is not 1.x or 2.x")

@@ -145,7 +145,7 @@ class Manifest:
         return dict(zip(cols, row, strict=True)) if row else None
 
     def feed_notices(self) -> list[dict]:
-        rows = self.conn.execute("SELECT body FROM feed_notices ORDER BY id").fetchall()
+        rows = self.conn.execute("SELECT body FROM feed_notices ORDER BY rowid").fetchall()
         return [json.loads(b) for (b,) in rows]
 
     def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:

@@ -11,5 +11,5 @@ CREATE TABLE feed_state (
 );
 CREATE TABLE feed_notices (
     id TEXT PRIMARY KEY,
-    body TEXT NOT NULL              -- JSON, a validated notice mapped to stations and lines
+    body TEXT NOT NULL              -- JSON, a validated notice mapped; rowid keeps the feed order
 );
