@@ -183,7 +183,7 @@ class NoticeFeedPoller:
                 headers["If-Modified-Since"] = state["last_modified"]
         status, body, validators = self._fetch(headers)
         now = self._clock()
-        stamp = now.isoformat(timespec="seconds")
+        stamp = now.isoformat()
         if status == 304:
             if not headers or not manifest.confirm_feed(self.settings.url, stamp):
                 raise FeedError("http-status", "304 to an unconditional request")

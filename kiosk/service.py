@@ -28,7 +28,7 @@ from kiosk.events import EventBus, EventType
 from kiosk.hardware import profile_for, segmenter_config
 from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
 from kiosk.model_files import require_models
-from kiosk.notice_feed import NOTICE_FEED, NoticeFeedPoller
+from kiosk.notice_feed import NOTICE_FEED, NoticeFeedPoller, feed_policy
 from kiosk.updates.poller import update_poller
 from kiosk.watchdog import SystemdNotifier, run_watchdog
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
@@ -178,6 +178,7 @@ class KioskService:
         self.bus.emit(EventType.KB_RELOADED, version=kiosk.kb.version)
         self.admin.bind(KnowledgeBaseAdmin(kiosk.kb, settings.data.dir / "uploads"))
         if settings.notice_feed.url:
+            kiosk.kb.use_feed(feed_policy(settings.notice_feed))  # an injected KB too
             self.notice_feed = NoticeFeedPoller(
                 settings.notice_feed,
                 kiosk.kb,

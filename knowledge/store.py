@@ -359,6 +359,12 @@ class KnowledgeBase:
         cur = self._manifest.current()
         return (cur[0] if cur else None), self._manifest.history()
 
+    def use_feed(self, feed: FeedPolicy | None) -> None:
+        """Speak the notices stored from this feed (None: from no feed)."""
+        with self._lock:
+            self._board.feed_policy = feed
+            self._changed()
+
     def notice_feed_age(self, now: datetime) -> float | None:
         """Seconds since the alerts feed was last confirmed; None without one."""
         self._refresh()

@@ -98,6 +98,7 @@ class FeedServer:
     bytes_sent: list[int] = field(default_factory=list)
     port: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
+    httpd: http.server.ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
@@ -109,16 +110,30 @@ class FeedServer:
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         self.served = Served(body=body, etag=etag, last_modified=stamp, **changes)  # type: ignore[arg-type]
 
+    def stop(self) -> None:
+        """Stop listening: the feed becomes unreachable (connection refused)."""
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
     def wait_for_requests(self, count: int, timeout: float = 30.0) -> None:
         """Until the server has been asked `count` times (or fail the test)."""
         with self.changed:
             if not self.changed.wait_for(lambda: len(self.requests) >= count, timeout):
                 raise AssertionError(f"feed asked {len(self.requests)} times, not {count}")
 
+    def wait_for_endless_end(self, timeout: float = 30.0) -> int:
+        """Bytes an endless answer got to write before its client hung up."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.bytes_sent, timeout):
+                raise AssertionError("the endless answer never ended")
+            return self.bytes_sent[0]
+
 
 def _handler(server: FeedServer) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             served = server.served
             with server.changed:
                 server.requests.append({k.lower(): v for k, v in self.headers.items()})
@@ -171,7 +186,9 @@ def _handler(server: FeedServer) -> type[http.server.BaseHTTPRequestHandler]:
                     sent += len(chunk)
             except OSError:
                 pass  # the client hung up, as it should
-            server.bytes_sent.append(sent)
+            with server.changed:
+                server.bytes_sent.append(sent)
+                server.changed.notify_all()
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -186,11 +203,11 @@ def feed_server() -> Iterator[FeedServer]:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
     httpd.daemon_threads = True
     server.port = httpd.server_address[1]
+    server.httpd = httpd
     thread = threading.Thread(target=httpd.serve_forever, name="feed-server", daemon=True)
     thread.start()
     try:
         yield server
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        server.stop()
         thread.join(5)

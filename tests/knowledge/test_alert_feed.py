@@ -133,8 +133,10 @@ def test_bad_alerts_are_dropped_one_by_one(index: EntityIndex) -> None:
         alert_entity("ok", ELEVATOR, stops=["0226"]),  # a second entity with the same id
         alert_entity("weird id/with spaces", ELEVATOR, stops=["0222"], cause="SPECIAL_EVENT"),
     )
-    assert [n["id"] for n in feed.notices][0] == "feed-ok"
-    odd = feed.notices[1]
+    first, odd = feed.notices
+    assert first["id"] == "feed-ok" and first["informed_entity"] == [
+        {"station": "강남", "line": "2"}
+    ]
     assert odd["id"].startswith("feed-weird_id_with_spaces-") and odd["cause"] == "OTHER_CAUSE"
     assert feed.skipped == {"invalid": 3, "duplicate-id": 1}
 
