@@ -365,6 +365,11 @@ class KnowledgeBase:
             self._board.feed_policy = feed
             self._changed()
 
+    def notices_current(self, now: datetime) -> bool:
+        """False while a configured alerts feed is stale: "no notices" would be a guess."""
+        self._refresh()
+        return self._board.feed_policy is None or self._board.feed_fresh(now)
+
     def notice_feed_age(self, now: datetime) -> float | None:
         """Seconds since the alerts feed was last confirmed; None without one."""
         self._refresh()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.alert_feed import EntityIndex, FeedRejected, parse_alert_feed, translations
+from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import HashEmbedder
 from knowledge.manifest import Manifest
 from knowledge.notice_board import FeedPolicy
@@ -223,3 +224,23 @@ def _kb_with_feed(
     root = copy_kb(seoul_root, tmp_path / "kb")
     _store(root, *entities)
     return KnowledgeBase.open(root, HashEmbedder(), FeedPolicy(URL, max_age_s))
+
+
+def test_answers_say_live_notices_are_unknown_once_the_feed_is_stale(
+    seoul_root: Path, tmp_path: Path
+) -> None:
+    kb = _kb_with_feed(seoul_root, tmp_path, alert_entity("E1", ELEVATOR, stops=["0222"]))
+    answerer = Answerer(kb, AnswerSettings(station="강남", llm_languages=()))
+    ask = lambda q, t: answerer.answer(q, lang="en", now=t).text  # noqa: E731
+    working = "Is the elevator at Gangnam working?"
+    assert ask(working, NOW) == ELEVATOR["en"]
+    stale = NOW + timedelta(seconds=601)
+    answer = ask(working, stale)
+    assert ELEVATOR["en"] not in answer  # the stale copy is not spoken as current
+    assert answer.startswith("As of ")  # the elevator records, with their date
+    assert answer.endswith("Live notices for Gangnam Station cannot be checked right now; "
+                           "please ask the staff.")  # fmt: skip
+    notices = ask("Are there any notices at Yeoksam?", stale)
+    assert notices.startswith("Live notices for Yeoksam Station cannot be checked")
+    assert "no current notices" not in notices
+    assert ask("Are there any notices at Yeoksam?", NOW).startswith("There are no current notices")

@@ -74,6 +74,7 @@ def test_feed_notice_is_spoken_then_withheld_when_stale(settings, kiosk, questio
     assert NOTICE["en"] in out["fresh"]
     assert out["ready_fresh"]["components"]["notice_feed"]["ok"] is True
     assert NOTICE["en"] not in out["stale"]
+    assert "cannot be checked right now" in out["stale"]  # not "no notices": unknown
     _, ready = out["ready_stale"]
     assert "notice_feed" not in ready["failing"]  # degraded never makes a kiosk not ready
     assert set(ready["failing"]) <= {"audio_input", "audio_output"}  # no microphone here
