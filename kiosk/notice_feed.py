@@ -72,6 +72,10 @@ class PollResult:
     notices: int = 0
     bytes_read: int = 0
     seconds: float = 0.0
+    skipped: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Alerts left out, by why (unmapped, ended, invalid, duplicate-id)."""
+    detail: str = ""
+    """An error's message (no notice text, no feed key)."""
 
 
 def feed_policy(feed: NoticeFeedSettings) -> FeedPolicy | None:
@@ -144,7 +148,7 @@ class NoticeFeedPoller:
             result = self._poll()
             self.last_error = ""
         except FeedError as err:
-            result = PollResult("error", err.reason)
+            result = PollResult("error", err.reason, detail=str(err))
             self.last_error = err.reason
             logger.warning(
                 "notice feed %s refused [%s]: %s; keeping the last good copy",
@@ -209,7 +213,12 @@ class NoticeFeedPoller:
             manifest.replace_feed(new_state, parsed.notices)
         except (KnowledgeError, OSError) as err:
             raise FeedError("store-failed", str(err)) from None
-        return PollResult("updated", notices=len(parsed.notices), bytes_read=len(body))
+        return PollResult(
+            "updated",
+            notices=len(parsed.notices),
+            bytes_read=len(body),
+            skipped=dict(parsed.skipped),
+        )
 
     def _fetch(self, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str | None]]:
         """(status, body, validators); at most `max_bytes` are ever held, compressed or not."""

@@ -66,6 +66,17 @@ def add_kb_commands(
     p = common(sub.add_parser("rollback", help="serve the previous version again"))
     p.add_argument("--actor", default=os.environ.get("USER", "operator"))
     p.set_defaults(func=_cmd_rollback)
+    p = common(
+        sub.add_parser(
+            "poll-feed",
+            help="poll the notice feed once, as `serve` does every interval; exit 1 on failure",
+            description="Fetch the GTFS-Realtime alerts feed (notice_feed.url) once, map its "
+            "alerts to stations and lines and store them beside the operator's notices, exactly "
+            "as the daemon's poller does. Shows what was left out (unknown stops, ended alerts).",
+        )
+    )
+    p.add_argument("--url", help="the feed to poll (default: notice_feed.url in the settings)")
+    p.set_defaults(func=_cmd_poll_feed)
     p = common(sub.add_parser("search", help="hybrid search (vectors + full text) over passages"))
     p.add_argument("query")
     p.add_argument("--lang", default="ko", choices=languages.codes())
@@ -167,3 +178,32 @@ def _cmd_search(args: argparse.Namespace) -> int:
         "\n".join(f"{h.score:.4f} [{h.source_id}] {h.text}" for h in hits) or "no results",
     )
     return 0
+
+
+def _cmd_poll_feed(args: argparse.Namespace) -> int:
+    from kiosk.errors import ConfigError
+    from kiosk.notice_feed import NoticeFeedPoller, feed_policy
+    from knowledge.store import KnowledgeBase
+
+    settings = settings_from_args(args, **{"notice_feed.url": args.url})
+    feed = settings.notice_feed
+    if not feed.url:
+        raise ConfigError("notice_feed.url", "no feed configured: set it or pass --url")
+    poller = NoticeFeedPoller(
+        feed,
+        KnowledgeBase.open(_kb_dir(args), None, feed_policy(feed)),
+        kiosk_id=settings.station.kiosk_id,
+    )
+    try:
+        result = poller.poll()
+    finally:
+        poller.close()
+    left_out = ", ".join(f"{n} {why}" for why, n in sorted(result.skipped.items()))
+    text = {
+        "updated": f"stored {result.notices} notice(s) ({result.bytes_read} bytes)"
+        + (f"; left out: {left_out}" if left_out else ""),
+        "unchanged": "unchanged since the last poll (304): the stored copy is confirmed",
+        "error": f"poll failed [{result.reason}]: {result.detail}; the stored copy is kept",
+    }[result.result]
+    _emit(args, asdict(result), f"{text} in {result.seconds * 1000:.0f} ms")
+    return 1 if result.result == "error" else 0

@@ -21,6 +21,7 @@ from kiosk.notice_feed import NoticeFeedPoller
 from tests.conftest import copy_bundled_kb
 from tests.kit.alert_feeds import alert_entity, feed_bytes, feed_server
 from tests.kit.loop_thread import LoopThread
+from tests.kit.scripts import load_script
 
 QUESTION = "Is the elevator at Gangnam working?"
 NOTICE = {
@@ -83,3 +84,31 @@ def test_a_feed_change_is_spoken_after_the_next_poll(
     assert NOTICE["en"] in after["answer"]
     assert {"id": "notice:feed-lift-10", "text": NOTICE["en"]} in after["sources"]
     assert server.requests[-1].get("if-none-match")  # polls in between were conditional
+
+
+def test_the_sample_feed_through_kb_poll_feed_and_ask(
+    bundled_kb_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's try-out: the sample script's feed, one poll from the CLI, then `ask`."""
+    data = tmp_path / "var"
+    copy_bundled_kb(bundled_kb_template, data / "kb")
+    sample = tmp_path / "feed" / "alerts.pb"
+    script = load_script("sample_alert_feed")
+    assert script.main([str(sample), "--stop", "0222", "--en", NOTICE["en"]]) == 0
+    with feed_server() as server:
+        server.publish(sample.read_bytes(), content_type="application/octet-stream")
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            f'[data]\ndir = "{data}"\n\n[notice_feed]\nurl = "{server.url}"\n', encoding="utf-8"
+        )
+        poll = ["kb", "poll-feed", "--config", str(config), "--json"]
+        capsys.readouterr()
+        assert main(poll) == 0
+        stored = json.loads(capsys.readouterr().out)
+        assert (stored["result"], stored["notices"], stored["skipped"]) == ("updated", 1, {})
+        assert NOTICE["en"] in _ask(config, capsys)["answer"]
+        server.publish(b"<html>maintenance page</html>", content_type="text/html")
+        assert main(poll) == 1  # refused, said why, and the copy stays
+        refused = json.loads(capsys.readouterr().out)
+        assert (refused["result"], refused["reason"]) == ("error", "wrong-content")
+        assert NOTICE["en"] in _ask(config, capsys)["answer"]
