@@ -140,7 +140,7 @@ class Manifest:
     def feed_state(self) -> dict[str, Any] | None:
         """The stored state of the notice feed (url, validators, times), or None."""
         cols = ("url", "etag", "last_modified", "kb_version", "header_time", "confirmed_at",
-                "changed_at")  # fmt: skip
+                "changed_at", "revision")  # fmt: skip
         row = self.conn.execute(f"SELECT {', '.join(cols)} FROM feed_state").fetchone()
         return dict(zip(cols, row, strict=True)) if row else None
 
@@ -304,6 +304,9 @@ class Manifest:
         sees the old feed or the new one). Operator notices are not touched."""
         self._writable()
         with self.conn:
+            revision = self.conn.execute(
+                "SELECT coalesce(max(revision), 0) + 1 FROM feed_state"
+            ).fetchone()[0]
             self.conn.execute("DELETE FROM feed_notices")
             self.conn.executemany(
                 "INSERT INTO feed_notices (id, body) VALUES (?, ?)",
@@ -312,9 +315,9 @@ class Manifest:
             self.conn.execute("DELETE FROM feed_state")
             self.conn.execute(
                 "INSERT INTO feed_state (id, url, etag, last_modified, kb_version, header_time, "
-                "confirmed_at, changed_at) VALUES (1, :url, :etag, :last_modified, :kb_version, "
-                ":header_time, :confirmed_at, :changed_at)",
-                state,
+                "confirmed_at, changed_at, revision) VALUES (1, :url, :etag, :last_modified, "
+                ":kb_version, :header_time, :confirmed_at, :changed_at, :revision)",
+                {**state, "revision": revision},
             )
 
     def confirm_feed(self, url: str, at: str) -> bool:

@@ -49,18 +49,25 @@ class NoticeBoard:
         self.local: list[Notice] = []
         self.local_ids: set[str] = set()
         self.feed = FeedCopy()
+        self._feed_key: tuple[str, int] | None = None
 
     def reload(self, manifest: Manifest) -> None:
         rows = manifest.notices()
         self.local = [notice_from_dict(b) for b, expired in rows if not expired]
         self.local_ids = {b["id"] for b, _ in rows}
-        self.feed = FeedCopy()
         state = manifest.feed_state() if self.feed_policy else None
-        if state is not None and self.feed_policy and state["url"] == self.feed_policy.url:
+        if state is None or not self.feed_policy or state["url"] != self.feed_policy.url:
+            self.feed, self._feed_key = FeedCopy(), None
+            return
+        # A poll that only confirms the copy (304) moves `confirmed_at`, not the revision:
+        # the notices parsed last time stay (a big feed is not re-read every interval).
+        key = (state["url"], state["revision"])
+        bodies, notices = self.feed.bodies, self.feed.notices
+        if key != self._feed_key:
             bodies = tuple(manifest.feed_notices())
             notices = tuple(notice_from_dict(b, origin="feed") for b in bodies)
-            confirmed = datetime.fromisoformat(state["confirmed_at"])
-            self.feed = FeedCopy(notices, bodies, confirmed)
+            self._feed_key = key
+        self.feed = FeedCopy(notices, bodies, datetime.fromisoformat(state["confirmed_at"]))
 
     def feed_fresh(self, now: datetime) -> bool:
         age = self.feed.age_s(now)

@@ -7,7 +7,8 @@ CREATE TABLE feed_state (
     kb_version INTEGER NOT NULL,    -- knowledge version the stops and routes were mapped against
     header_time TEXT,               -- the feed's own FeedHeader.timestamp
     confirmed_at TEXT NOT NULL,     -- last poll that returned (200) or confirmed (304) the feed
-    changed_at TEXT NOT NULL        -- last poll that changed it
+    changed_at TEXT NOT NULL,       -- last poll that changed it
+    revision INTEGER NOT NULL       -- +1 at every stored copy: readers re-read the notices
 );
 CREATE TABLE feed_notices (
     id TEXT PRIMARY KEY,
