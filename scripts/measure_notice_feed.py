@@ -120,6 +120,8 @@ def change_to_answer(served: StaticFeed, kb_root: Path, interval: float, changes
             delays.append(time.perf_counter() - changed)
     finally:
         task.cancel()
+        with contextlib.suppress(BaseException):
+            task.result(5)  # the loop has seen the cancellation
         loop.call_soon_threadsafe(loop.stop)
         poller.close()
     return {

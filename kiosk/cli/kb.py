@@ -181,19 +181,16 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_poll_feed(args: argparse.Namespace) -> int:
+    from kiosk.app import open_knowledge
     from kiosk.errors import ConfigError
-    from kiosk.notice_feed import NoticeFeedPoller, feed_policy
-    from knowledge.store import KnowledgeBase
+    from kiosk.notice_feed import NoticeFeedPoller
 
     settings = settings_from_args(args, **{"notice_feed.url": args.url})
     feed = settings.notice_feed
     if not feed.url:
         raise ConfigError("notice_feed.url", "no feed configured: set it or pass --url")
-    poller = NoticeFeedPoller(
-        feed,
-        KnowledgeBase.open(_kb_dir(args), None, feed_policy(feed)),
-        kiosk_id=settings.station.kiosk_id,
-    )
+    kb = open_knowledge(settings, kb_dir=getattr(args, "kb_dir", None))  # as `serve` opens it
+    poller = NoticeFeedPoller(feed, kb, kiosk_id=settings.station.kiosk_id)
     try:
         result = poller.poll()
     finally:

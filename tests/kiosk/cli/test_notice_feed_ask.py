@@ -8,6 +8,7 @@ event loop as `kiosk serve` runs it), the knowledge base opened as the daemon op
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from pathlib import Path
@@ -78,6 +79,8 @@ def test_a_feed_change_is_spoken_after_the_next_poll(
             after = _ask(config, capsys)
         finally:
             running.cancel()
+            with contextlib.suppress(BaseException):
+                running.result(5)  # the loop has seen the cancellation
             loop.close()
             poller.close()
             kb.close()
