@@ -299,8 +299,8 @@ def _check_notice_feed(feed: NoticeFeedSettings) -> None:
         raise ConfigError("notice_feed.url", "use an http:// or https:// URL, or leave it empty")
     if feed.interval_s < 1:
         raise ConfigError("notice_feed.interval_s", "must be at least 1 second")
-    if not 0 < feed.timeout_s < feed.interval_s:
-        raise ConfigError("notice_feed.timeout_s", "must be above 0 and below interval_s")
+    if not 0 < feed.timeout_s < feed.max_age_s:
+        raise ConfigError("notice_feed.timeout_s", "must be above 0 and below max_age_s")
     if feed.max_age_s < 2 * feed.interval_s:
         raise ConfigError(
             "notice_feed.max_age_s", "must be at least twice interval_s (one missed poll is normal)"

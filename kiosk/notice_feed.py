@@ -121,6 +121,8 @@ class NoticeFeedPoller:
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="notice-feed")
         self.last_error = ""
         self.polls = 0
+        self.confirmed_at: datetime | None = None
+        """When the server last returned or confirmed the copy held (after the last poll)."""
 
     # -- the loop ------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -263,17 +265,23 @@ class NoticeFeedPoller:
         return self._index[1]
 
     def age_s(self) -> float | None:
-        """Seconds since the feed was last confirmed (as stored), None before it ever was."""
-        manifest = self._store()
-        state = manifest.feed_state()
+        """Seconds since the feed was last confirmed (as stored), None before it ever was.
+        Reads the store: call on the poller's thread; `health` uses what it remembered."""
+        state = self._store().feed_state()
         if state is None or state["url"] != self.settings.url:
-            return None
-        confirmed = datetime.fromisoformat(state["confirmed_at"])
-        return max(0.0, (self._clock() - confirmed).total_seconds())
+            self.confirmed_at = None
+        else:
+            self.confirmed_at = datetime.fromisoformat(state["confirmed_at"])
+        return self._age()
+
+    def _age(self) -> float | None:
+        confirmed = self.confirmed_at
+        return None if confirmed is None else max(0.0, (self._clock() - confirmed).total_seconds())
 
     def health(self) -> ComponentStatus:
-        """`/readyz`: ok while the copy is fresh; degraded (not ok, optional) once stale."""
-        age = self.kb.notice_feed_age(self._clock())
+        """`/readyz`: ok while the copy is fresh; degraded (not ok, optional) once stale. Asked
+        on the event loop: no database, no lock, only what the last poll stored."""
+        age = self._age()
         limit = self.settings.max_age_s
         failing = f"; last poll failed ({self.last_error})" if self.last_error else ""
         if age is None:

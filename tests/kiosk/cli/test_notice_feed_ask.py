@@ -47,7 +47,7 @@ def test_a_feed_change_is_spoken_after_the_next_poll(
         config = tmp_path / "kiosk.toml"
         config.write_text(
             f'[data]\ndir = "{data}"\n\n[notice_feed]\nurl = "{server.url}"\n'
-            "interval_s = 1.0\nmax_age_s = 60.0\ntimeout_s = 0.5\n",
+            "interval_s = 1.0\nmax_age_s = 60.0\ntimeout_s = 5.0\n",
             encoding="utf-8",
         )
         settings = load_settings(config)

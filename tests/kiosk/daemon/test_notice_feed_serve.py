@@ -23,7 +23,7 @@ NOTICE = {"ko": "엘리베이터 점검 중", "en": "The exit ten elevator is ou
 def test_feed_notice_is_spoken_then_withheld_when_stale(settings, kiosk, question_wavs) -> None:
     with feed_server() as server:
         server.publish(feed_bytes(alert_entity("lift", NOTICE, stops=["0222"])))
-        feed = NoticeFeedSettings(server.url, interval_s=1.0, max_age_s=2.0, timeout_s=0.5)
+        feed = NoticeFeedSettings(server.url, interval_s=1.0, max_age_s=4.0, timeout_s=2.0)
         configured = dataclasses.replace(settings, notice_feed=feed)
         config = DaemonConfig(turn_budget_s=25.0, realtime_playback=False)
         options = ServeOptions(port=0, input="no-such-microphone", device_retry_s=0.2)

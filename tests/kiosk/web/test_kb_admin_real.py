@@ -145,7 +145,7 @@ def test_feed_notices_are_listed_and_an_operator_can_silence_one(
 
     lift = {"ko": "3번 출구 엘리베이터 고장", "en": "Exit 3 elevator out of order"}
     with feed_server() as server:
-        settings = NoticeFeedSettings(server.url, 1.0, 60.0, 0.5)
+        settings = NoticeFeedSettings(server.url, 1.0, 60.0, 5.0)
         kb.use_feed(feed_policy(settings))
         poller = NoticeFeedPoller(settings, kb)
         server.publish(feed_bytes(alert_entity("L3", lift, stops=["0222"])))
