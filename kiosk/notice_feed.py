@@ -24,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -32,6 +33,7 @@ from kiosk import __version__
 from kiosk.config import NoticeFeedSettings
 from kiosk.events import EventType
 from kiosk.health import ComponentStatus
+from knowledge import db
 from knowledge.alert_feed import EntityIndex, FeedRejected, parse_alert_feed
 from knowledge.errors import KnowledgeError
 from knowledge.manifest import Manifest
@@ -66,8 +68,8 @@ class FeedError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PollResult:
-    result: str
-    """updated (a new copy stored), unchanged (304) or error."""
+    result: Literal["updated", "unchanged", "error"]
+    """updated (a new copy stored), unchanged (304 confirmed the copy) or error."""
     reason: str = ""
     notices: int = 0
     bytes_read: int = 0
@@ -133,7 +135,10 @@ class NoticeFeedPoller:
             self.settings.interval_s,
         )  # fmt: skip
         while True:
-            await loop.run_in_executor(self._worker, self.poll)
+            try:
+                await loop.run_in_executor(self._worker, self.poll)
+            except Exception:  # supervise: the poller must outlive any one poll
+                logger.exception("notice feed poll crashed; polling on")
             await asyncio.sleep(self.settings.interval_s)
 
     def close(self) -> None:
@@ -162,7 +167,11 @@ class NoticeFeedPoller:
             logger.exception("notice feed poll failed unexpectedly")
         self.polls += 1
         result = dataclasses.replace(result, seconds=time.perf_counter() - started)
-        age = self.age_s()
+        try:
+            age = self.age_s()
+        except (KnowledgeError, db.sqlite.Error) as err:  # the store itself is unreadable
+            logger.error("notice feed: cannot read the stored copy (%s)", type(err).__name__)
+            age = self._age()
         if self._publish is not None:
             self._publish(
                 EventType.NOTICE_FEED,
@@ -192,7 +201,7 @@ class NoticeFeedPoller:
         stamp = now.isoformat()
         if status == 304:
             if not headers or not manifest.confirm_feed(self.settings.url, stamp):
-                raise FeedError("http-status", "304 to an unconditional request")
+                raise FeedError("http-status", "304 without a copy to confirm")
             return PollResult("unchanged")
         try:
             parsed = parse_alert_feed(body, self._entities(version), now)
@@ -213,7 +222,7 @@ class NoticeFeedPoller:
         }
         try:
             manifest.replace_feed(new_state, parsed.notices)
-        except (KnowledgeError, OSError) as err:
+        except (KnowledgeError, OSError, db.sqlite.Error) as err:
             raise FeedError("store-failed", str(err)) from None
         return PollResult(
             "updated",

@@ -11,6 +11,7 @@ one bad alert is dropped and counted, a feed that does not parse is rejected who
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -83,24 +84,18 @@ class EntityIndex:
                 by_number.setdefault(fr_code, set()).add((complex_key, line_id))
         for number, places in by_number.items():
             complexes = {cx for cx, _ in places}
-            if (
-                number not in stops and len(complexes) == 1
-            ):  # a number two stations share is not a place
+            # A number two stations share (or another station's code) names no one place.
+            if number not in stops and len(complexes) == 1:
                 line = next(iter(places))[1] if len(places) == 1 else None
                 stops[number] = (complexes.pop(), line)
         for stop_id, complex_key in entrances:
             stops.setdefault(stop_id, (complex_key, None))
         routes: dict[str, str] = {}
-        registry = LineRegistry()
         for line_id, names in lines.items():
             for label in (line_id, *names.values()):
                 routes.setdefault(line_key(label), line_id)
             if line_id.startswith("gtfs-"):
                 routes.setdefault(line_key(line_id.removeprefix("gtfs-")), line_id)
-        for line in registry.all():
-            if line.id in lines:
-                for label in line.names.values():
-                    routes.setdefault(line_key(label), line.id)
         return cls(stops, routes)
 
     @classmethod
@@ -133,8 +128,14 @@ class EntityIndex:
 
 
 def _resolve_label(label: str, routes: dict[str, str]) -> str | None:
-    line = LineRegistry().resolve(label)
+    """A published spelling of a line (`02호선`, `Line2`) the knowledge base serves."""
+    line = _registry().resolve(label)
     return line.id if line is not None and line.id in routes.values() else None
+
+
+@functools.cache
+def _registry() -> LineRegistry:
+    return LineRegistry()
 
 
 @dataclass(slots=True)
