@@ -135,7 +135,8 @@ class NoticeFeedSettings:
     """GTFS-Realtime Service Alerts feed of the operator (http or https); empty: no feed,
     notices come from the admin API only (which stays the local override either way)."""
     interval_s: float = 30.0
-    """Seconds between polls; a change in the feed is spoken within one interval."""
+    """Seconds between polls (up to 10 % fewer, so a fleet spreads its polls); a change in
+    the feed is spoken within one interval."""
     max_age_s: float = 300.0
     """A feed its server has not confirmed for this long is stale: its notices are no longer
     spoken and `/readyz` reports it degraded."""
