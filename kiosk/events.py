@@ -48,7 +48,8 @@ class EventType(StrEnum):
     - kb_update_failed: `reason` (`kiosk.updates.client.REASONS`), `detail`: a signed update
       was refused or could not be fetched; the serving version is unchanged
     - notice_feed: `result` (updated|unchanged|error), `reason` (an error's label), `notices`,
-      `age_seconds` (since the feed was last confirmed; None before it ever was)
+      `age_seconds` and `confirmed_unix` (since / when the feed's server last returned or
+      confirmed the copy held; None before it ever did)
     """
 
     LISTENING_STARTED = "listening_started"

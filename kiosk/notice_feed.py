@@ -182,6 +182,7 @@ class NoticeFeedPoller:
                 reason=result.reason,
                 notices=result.notices,
                 age_seconds=None if age is None else round(age, 1),
+                confirmed_unix=self.confirmed_at.timestamp() if self.confirmed_at else None,
             )
         return result
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk.config import NoticeFeedSettings
 from kiosk.events import EventBus, KioskEvent
@@ -18,7 +19,6 @@ from kiosk.web.metrics import KioskMetrics
 from knowledge.notice_board import FeedPolicy
 from knowledge.store import KnowledgeBase
 from tests.conftest import copy_bundled_kb
-from tests.kiosk.web.promtext import parse
 from tests.kit.alert_feeds import FeedServer, alert_entity, feed_bytes, feed_server
 
 ELEVATOR = {"ko": "강남역 3번 출구 엘리베이터 점검 중", "en": "Gangnam exit 3 elevator closed"}
@@ -125,6 +125,7 @@ def test_a_bad_feed_never_replaces_the_last_good_copy(rig: Rig, change: dict, re
         "reason": reason,
         "notices": 0,
         "age_seconds": 0.0,
+        "confirmed_unix": rig.clock.now.timestamp(),
     }
 
 
@@ -197,19 +198,19 @@ def test_a_new_knowledge_version_refetches_the_feed_whole(rig: Rig, tmp_path: Pa
 
 
 def test_metrics_count_errors_by_reason_and_show_the_age(rig: Rig) -> None:
-    metrics = KioskMetrics()
+    metrics = KioskMetrics(wall_clock=lambda: rig.clock.now.timestamp())
     rig.bus.add_listener(metrics.observe)
-    assert "kiosk_notice_feed_errors_total{" not in metrics.render()
     _good(rig)
     rig.server.publish(b"<html/>", content_type="text/html")
     rig.clock.now += timedelta(seconds=30)
     rig.poller.poll()
     rig.poller.poll()
-    families = parse(metrics.render())
-    errors = families["kiosk_notice_feed_errors_total"]
-    assert errors.kind == "counter"
-    assert [(s[1], s[2]) for s in errors.samples] == [({"reason": "wrong-content"}, 2.0)]
-    assert families["kiosk_notice_feed_age_seconds"].samples[0][2] == 30.0
+    rig.clock.now += timedelta(seconds=15)  # the age grows between polls, read at scrape time
+    families = {f.name: f for f in text_string_to_metric_families(metrics.render())}
+    errors = families["kiosk_notice_feed_errors"]
+    assert errors.type == "counter"
+    assert [(s.labels, s.value) for s in errors.samples] == [({"reason": "wrong-content"}, 2.0)]
+    assert families["kiosk_notice_feed_age_seconds"].samples[0].value == 45.0
 
 
 def test_logs_name_no_feed_key_and_no_notice_text(
