@@ -53,8 +53,7 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._snap: Snapshot | None = None
         self._seen_data_version = -1
-        self._board = NoticeBoard(feed)
-        """Operator notices and, with `feed`, the alerts feed's (`kiosk.notice_feed`)."""
+        self._board = NoticeBoard(feed)  # operator notices and, with `feed`, the feed's
 
     @classmethod
     def open(
@@ -216,8 +215,7 @@ class KnowledgeBase:
 
     def active_notices(self, complex: str | StationComplex | None, now: datetime) -> list[Notice]:
         """Notices active at `now` (timezone-aware) that name the complex, one of its lines, or
-        (when complex is None) all of them. Expired ones drop out by time alone; the feed's
-        count only while the feed is fresh (`NoticeBoard`)."""
+        (when complex is None) all of them. Expired ones (and a stale feed's) drop out."""
         snap = self._refresh()
         out = self._board.active(now)
         if complex is None:
@@ -369,11 +367,6 @@ class KnowledgeBase:
         """False while a configured alerts feed is stale: "no notices" would be a guess."""
         self._refresh()
         return self._board.feed_policy is None or self._board.feed_fresh(now)
-
-    def notice_feed_age(self, now: datetime) -> float | None:
-        """Seconds since the alerts feed was last confirmed; None without one."""
-        self._refresh()
-        return self._board.feed.age_s(now)
 
     def entity_index(self) -> EntityIndex:
         """The serving version's GTFS stop and route ids (for the alerts feed)."""
