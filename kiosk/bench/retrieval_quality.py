@@ -16,6 +16,7 @@ search the kiosk makes (its answers name a station, or the kiosk's own); `networ
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -185,6 +186,7 @@ def measure(
     """Build the bundled data's index with `embedder` (from nothing when `cold`), then score and
     time it on `queries`. `data` imports another data folder instead (tests use a subset)."""
     subject = ColdStart(embedder) if cold else embedder
+    load_at_start = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="kiosk-embedder-eval-"))
     try:
         kb = KnowledgeBase(folder, subject)
@@ -208,6 +210,7 @@ def measure(
         "model_id": embedder.model_id,
         "dim": embedder.dim,
         "build": {"seconds": round(build_s, 1), "embedded": report.embedded, "cold": cold},
+        "load_average": [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
         **latency,
         "scores": breakdown(queries, ranks),
     }

@@ -87,8 +87,10 @@ def test_switching_embedders_through_the_cli_and_at_start(tmp_path: Path, capsys
     assert "kiosk kb reembed" in err
 
     assert main([*kb, "reembed", "--config", str(configs[second]), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["version"] == 2 and report["reused"] == 0 and report["embedded"] > 0
+    report = json.loads(capsys.readouterr().out)  # its vectors: computed or shipped for it
+    assert report["version"] == 2 and report["embedded"] + report["reused"] > 0
+    assert main([*kb, "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["embed_model"].startswith(f"{second}:")
     assert main([*search, "--config", str(configs[second]), "--json"]) == 0
     assert all(hit["station"] == "강남" for hit in json.loads(capsys.readouterr().out))
 
