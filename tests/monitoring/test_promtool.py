@@ -30,7 +30,7 @@ ALERTS = {
     "KioskDiskNearlyFull",
     "KioskNoticeFeedStale",
 }
-"""The alerts issue #15 asks for, and the live-notice feed's; the rules file must have exactly these."""
+"""The alerts issue #15 asks for, and the live-notice feed's: the rules file has exactly these."""
 
 
 def test_prometheus_config_with_its_rules_and_targets_is_valid() -> None:
