@@ -69,11 +69,23 @@ def open_knowledge(
             logger.warning("%s: re-embedding it as a new version", why)
             report = kb.reembed(actor=f"{settings.station.kiosk_id}:re-embed")
             logger.info("version %d re-embedded in %.1f s", report.version, report.seconds)
+        kb.keep_versions = settings.data.keep_versions
         return kb
     logger.info("no knowledge version yet in %s: importing the bundled data", kb_dir)
-    kb = KnowledgeBase(kb_dir, embedder)
-    kb.import_path(None, actor=f"{settings.station.kiosk_id}:first-start")
-    return KnowledgeBase.open(kb_dir, embedder, feed)
+    KnowledgeBase(kb_dir, embedder).import_path(
+        None, actor=f"{settings.station.kiosk_id}:first-start"
+    )
+    kb = KnowledgeBase.open(kb_dir, embedder, feed)
+    kb.keep_versions = settings.data.keep_versions
+    return kb
+
+
+def knowledge_for_repair(settings: Settings) -> KnowledgeBase:
+    """The knowledge base with nothing serving yet: what the admin API acts on while no
+    version is readable (rollback, import, status)."""
+    kb = KnowledgeBase(settings.kb_dir, build_embedder(settings), feed_policy(settings.notice_feed))
+    kb.keep_versions = settings.data.keep_versions
+    return kb
 
 
 def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = True) -> Answerer:

@@ -97,12 +97,21 @@ class HttpSettings:
     """Bearer token for the operator API; empty disables every admin endpoint."""
     max_upload_bytes: int = 20_000_000
     """Largest accepted knowledge-base upload."""
+    max_connections: int = 128
+    """Open HTTP connections; at the cap the one idle longest without a request is closed."""
+    head_timeout_s: float = 10.0
+    """A connection must send its whole request head within this time, or it is closed."""
+    keep_alive_s: int = 5
+    """An idle keep-alive connection is closed after this many seconds."""
 
 
 @dataclass(frozen=True, slots=True)
 class DataSettings:
     dir: Path = Path("var")
     """Writable state: knowledge-base versions, model cache, audit log, debug recordings."""
+    keep_versions: int = 10
+    """Knowledge-base versions kept after an import (about 33 MB each); older ones are deleted.
+    The serving version and the one a rollback would serve are always kept; 0 keeps all."""
     speak_examples: bool = True
     """Speak operator values marked `example: true` (with a spoken warning first). The shipped
     operator files are examples; a station in service sets this false, so a placeholder is
@@ -281,6 +290,12 @@ def _check_semantics(settings: Settings) -> None:
             raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")
     if not 0 < settings.http.port < 65536:
         raise ConfigError("http.port", f"{settings.http.port} is not a TCP port")
+    if settings.http.max_connections < 8:
+        raise ConfigError("http.max_connections", "must be at least 8")
+    if settings.http.head_timeout_s <= 0:
+        raise ConfigError("http.head_timeout_s", "must be more than 0 seconds")
+    if settings.http.keep_alive_s < 1:
+        raise ConfigError("http.keep_alive_s", "must be at least 1 second")
     if settings.models.threads < 1:
         raise ConfigError("models.threads", "must be at least 1")
     if settings.models.chat_template not in CHAT_TEMPLATE_SETTINGS:
@@ -299,6 +314,8 @@ def _check_semantics(settings: Settings) -> None:
             "(e.g. the output of `openssl rand -hex 24`)",
         )
     _check_updates(settings.updates)
+    if settings.data.keep_versions < 0:
+        raise ConfigError("data.keep_versions", "must be 0 (keep all) or more")
     if not settings.station.name.strip():
         raise ConfigError("station.name", "must name the station this kiosk stands in")
     _check_notice_feed(settings.notice_feed)

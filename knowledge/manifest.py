@@ -50,19 +50,22 @@ class Manifest:
         self.path = self.root / "manifest.sqlite"
         self.versions_dir = self.root / "versions"
         self.versions_dir.mkdir(parents=True, exist_ok=True)
+        # A corrupt manifest made every start exit with a traceback (#17.3): it is kept for an
+        # engineer and rebuilt from the snapshots like a lost one.
+        damaged = db.set_aside_if_damaged(self.path)
         orphans = [] if self.path.exists() else self._snapshot_files()
         self.conn = db.connect(self.path)
         self.conn.execute("PRAGMA busy_timeout = 5000")
         with self.conn:
             apply_migrations(self.conn, MIGRATIONS, 0)
         if orphans:
-            self._recover(orphans)
+            self._recover(orphans, damaged)
 
     def _snapshot_files(self) -> list[tuple[int, Path]]:
         found = (SNAPSHOT.match(p.name) for p in self.versions_dir.iterdir())
         return sorted((int(m.group(1)), self.versions_dir / m.group(0)) for m in found if m)
 
-    def _recover(self, snapshots: list[tuple[int, Path]]) -> None:
+    def _recover(self, snapshots: list[tuple[int, Path]], damaged: str | None = None) -> None:
         """Rebuild the history from the snapshot files; the newest serves. Notices and the
         audit trail lived only in the lost manifest: the recovery is audited, loudly."""
         parent = None
@@ -76,10 +79,14 @@ class Manifest:
                 )  # fmt: skip
                 parent = version
             self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (parent, now_iso()))
-            self._audit("recovery", "manifest-recovered", {"versions": [v for v, _ in snapshots]})
+            detail: dict[str, Any] = {"versions": [v for v, _ in snapshots]}
+            if damaged:
+                detail["damaged_copy"] = damaged
+            self._audit("recovery", "manifest-recovered", detail)
         logger.error(
-            "knowledge base manifest was missing: rebuilt from %d snapshot(s), serving version "
+            "knowledge base manifest was %s: rebuilt from %d snapshot(s), serving version "
             "%d; notices and the audit trail before now are lost",
+            f"damaged (kept as {damaged})" if damaged else "missing",
             len(snapshots),
             parent,
         )
@@ -270,6 +277,31 @@ class Manifest:
         with self.conn:
             self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (version, now_iso()))
             self._audit(actor, action, {"version": version})
+
+    def prune(self, keep: int, actor: str) -> list[int]:
+        """Forget all but the newest `keep` versions and delete their snapshots; the serving
+        version and the one a rollback would serve are always kept. Call under the import lock.
+
+        The rows go first: a kill between the two leaves a file the manifest does not list,
+        which `cleanup` keeps (with a warning) rather than deleting something still listed."""
+        self._writable()
+        cur = self.current()
+        rows = self.conn.execute("SELECT version, file FROM versions ORDER BY version").fetchall()
+        keep_set = {v for v, _ in rows[-keep:]} if keep > 0 else {v for v, _ in rows}
+        if cur is not None:
+            older = [v for v, _ in rows if v < cur[0]]
+            keep_set |= {cur[0], *older[-1:]}
+        gone = [(v, f) for v, f in rows if v not in keep_set]
+        if not gone:
+            return []
+        with self.conn:
+            self.conn.executemany("DELETE FROM versions WHERE version = ?", [(v,) for v, _ in gone])
+            self._audit(actor, "prune", {"versions": [v for v, _ in gone], "keep": keep})
+        for _, name in gone:
+            for path in self.versions_dir.glob(f"{name}*"):  # with its -wal/-shm, if any
+                path.unlink(missing_ok=True)
+        logger.info("pruned %d old knowledge version(s), keeping %d", len(gone), len(keep_set))
+        return [v for v, _ in gone]
 
     def add_notice(self, body: dict, actor: str) -> None:
         self._writable()

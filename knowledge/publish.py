@@ -11,6 +11,7 @@ from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError
 from knowledge.manifest import Manifest
 from knowledge.records import ImportReport
+from knowledge.serving import layering_base
 
 
 def build_and_publish(
@@ -23,7 +24,7 @@ def build_and_publish(
 ) -> ImportReport:
     """`new` files layered on the serving version's, validated, built with `embedder`'s vectors
     (only its own earlier or shipped vectors are reused) and published; `t0` started the clock."""
-    cur = manifest.current()
+    cur = layering_base(manifest)  # the serving version, unless it is unreadable
     sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
     notices = {k: v for k, v in new.items() if k.startswith("notices/")}
     ds = importer.parse(sources, notices)

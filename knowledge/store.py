@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from knowledge import db, importer
+from knowledge import importer
 from knowledge.alert_feed import EntityIndex
 from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError, NotFound
@@ -38,6 +38,7 @@ from knowledge.records import (
     ValidationReport,
 )
 from knowledge.search import hybrid_search
+from knowledge.serving import KbHealth, ServingSlot, guarded, layering_base
 from knowledge.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,11 @@ class KnowledgeBase:
     ) -> None:
         self.root = Path(root)
         self.embedder = embedder
+        self.keep_versions = 0
+        """Versions kept after an import (0: all); the serving and rollback ones always are."""
         self._manifest = Manifest(self.root)
         self._lock = threading.RLock()
-        self._snap: Snapshot | None = None
+        self._serving = ServingSlot(self._manifest, self.root, self._lock, self._check_embed_model)
         self._seen_data_version = -1
         self._board = NoticeBoard(feed)  # operator notices and, with `feed`, the feed's
 
@@ -66,14 +69,18 @@ class KnowledgeBase:
 
     def close(self) -> None:
         with self._lock:
-            if self._snap:
-                self._snap.close()
+            if self._serving.snap:
+                self._serving.snap.close()
             self._manifest.close()
 
     # -- version tracking ---------------------------------------------------------------------
     def _changed(self) -> None:
-        """Our own commits do not move PRAGMA data_version on our connection: force a re-read."""
+        """Our own commits do not move PRAGMA data_version on our connection: force a re-read
+        (at once when nothing serves: an operator's import or rollback may have mended it)."""
         self._seen_data_version = -1
+        if self._serving.snap is None:
+            with contextlib.suppress(KnowledgeError):
+                self._refresh()
 
     def _refresh(self, force: bool = False) -> Snapshot:
         with self._lock:
@@ -81,45 +88,25 @@ class KnowledgeBase:
             if force or dv != self._seen_data_version:
                 self._seen_data_version = dv
                 cur = self._manifest.current()
-                if cur and (self._snap is None or self._snap.version != cur[0]):
-                    # The old snapshot is not closed here: a query on another thread may still
-                    # hold it; its read-only connection closes when the last reference goes.
-                    self._snap = self._open_good(*cur)
-                    self._snap.preload_soon()
-                    cur = (self._snap.version, self._snap.path)
-                    logger.info("knowledge version %d now serving", cur[0])
-                    self._check_embed_model(self._snap)
+                snap = self._serving.snap
+                if cur and (snap is None or snap.version != cur[0]):
+                    self._serving.open(*cur)
                 self._board.reload(self._manifest)
-            if self._snap is None:
-                raise KnowledgeError(
+            if self._serving.snap is None:
+                raise self._serving.fault or KnowledgeError(
                     "kb-empty", f"no knowledge version in {self.root}; run kb import"
                 )
-            return self._snap
+            return self._serving.snap
 
-    def _open_good(self, version: int, path: Path) -> Snapshot:
-        """The serving snapshot, or, when it is missing or damaged, the newest earlier one that
-        is whole, made current (audited `auto-rollback`): a kiosk keeps answering from its last
-        good data instead of failing every turn or crash-looping at start (#17.2, #17.3)."""
-        older = [h for h in reversed(self._manifest.history()) if h["version"] < version]
-        candidates = [(version, path)]
-        candidates += [(h["version"], self.root / "versions" / h["file"]) for h in older]
-        for v, p in candidates:
-            try:
-                if not p.is_file():
-                    raise FileNotFoundError(p)
-                snap = Snapshot(v, p)
-                if snap.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    raise db.sqlite.DatabaseError("quick_check found damage")
-            except (OSError, db.sqlite.Error) as err:
-                logger.error("knowledge version %d is unreadable (%s)", v, err)
-                continue
-            if v != version:
-                self._manifest.set_current(v, "kiosk", "auto-rollback")
-                logger.error("serving knowledge version %d instead of damaged %d", v, version)
-            return snap
-        raise KnowledgeError(
-            "kb-unreadable", f"no readable knowledge version in {self.root}: import or restore"
-        )
+    def verify(self) -> KbHealth:
+        """The service's periodic check (`ServingSlot.verify`); returns the health."""
+        if self._serving.verify():
+            with contextlib.suppress(KnowledgeError):
+                self._refresh(force=True)
+        return self.health()
+
+    def health(self) -> KbHealth:
+        return self._serving.health()
 
     @property
     def version(self) -> int:
@@ -147,37 +134,46 @@ class KnowledgeBase:
             logger.error("%s: vector search is off until `kiosk kb reembed`", why)
 
     # -- stations ------------------------------------------------------------------------------
+    @guarded
     def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:
         return self._refresh().names.resolve(text, lang)
 
+    @guarded
     def best_station(self, text: str, lang: str | None = None) -> StationMatch | None:
         """The station `text` names, or None when resolving it would be a guess."""
         return self._refresh().names.best(text, lang)
 
+    @guarded
     def find_stations(
         self, question: str, lang: str | None = None, *, fuzzy: bool = True
     ) -> list[StationMatch]:
         return self._refresh().names.find(question, lang, fuzzy=fuzzy)
 
+    @guarded
     def complex(self, key: str | StationComplex) -> StationComplex:
         return self._refresh().complex(key)
 
+    @guarded
     def complexes(self) -> list[StationComplex]:
         return list(self._refresh().complexes.values())
 
+    @guarded
     def lines_at(self, complex: str | StationComplex) -> list[Line]:
         snap = self._refresh()
         return [snap.line(lid) for lid in snap.complex(complex).line_ids]
 
+    @guarded
     def line(self, line_id: str) -> Line:
         return self._refresh().line(line_id)
 
+    @guarded
     def route(
         self, a: str | StationComplex, b: str | StationComplex, prefer: str = "fewest_transfers"
     ) -> Route | None:
         snap = self._refresh()
         return snap.graph.route(snap.complex(a).key, snap.complex(b).key, prefer)
 
+    @guarded
     def neighbours(
         self, complex: str | StationComplex, line: str | None = None
     ) -> list[tuple[Line, StationComplex]]:
@@ -189,14 +185,17 @@ class KnowledgeBase:
         ]
 
     # -- facts ---------------------------------------------------------------------------------
+    @guarded
     def elevators(self, complex: str | StationComplex, lang: str = "ko") -> list[Fact]:
         snap = self._refresh()
         return snap.facts(snap.complex(complex).key, ("elevator",), lang)
 
+    @guarded
     def toilets(self, complex: str | StationComplex, lang: str = "ko") -> list[Fact]:
         snap = self._refresh()
         return snap.facts(snap.complex(complex).key, ("toilet",), lang)
 
+    @guarded
     def transfer_steps(
         self, complex: str | StationComplex, from_line: str, to_line: str, lang: str = "ko"
     ) -> list[Fact]:
@@ -209,6 +208,7 @@ class KnowledgeBase:
             if f.data.get("from_line") == from_line and f.data.get("to_line") == to_line
         ]
 
+    @guarded
     def operator_facts(self, complex: str | StationComplex, lang: str = "ko") -> OperatorFacts:
         snap = self._refresh()
         key = snap.complex(complex).key
@@ -220,6 +220,7 @@ class KnowledgeBase:
             grouped[by_kind[f.kind]].append(f)
         return OperatorFacts(key, **grouped)
 
+    @guarded
     def active_notices(self, complex: str | StationComplex | None, now: datetime) -> list[Notice]:
         """Notices active at `now` (timezone-aware) that name the complex, one of its lines, or
         (when complex is None) all of them. Expired ones (and a stale feed's) drop out."""
@@ -238,6 +239,7 @@ class KnowledgeBase:
             )
         ]
 
+    @guarded
     def search(
         self,
         query: str,
@@ -250,6 +252,7 @@ class KnowledgeBase:
         key = snap.complex(station).key if station is not None else None
         return hybrid_search(snap, self.embedder, query, lang, key, line, k)
 
+    @guarded
     def source_text(self, source_id: str, lang: str = "ko") -> str | None:
         snap = self._refresh()
         if source_id.startswith("notice:"):
@@ -267,7 +270,7 @@ class KnowledgeBase:
     def validate(self, path: Path) -> ValidationReport:
         """Parse `path` layered on the serving version, exactly as import would; publish nothing."""
         new = importer.collect(Path(path))
-        cur = self._manifest.current()
+        cur = layering_base(self._manifest)
         sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
         notices = {k: v for k, v in new.items() if k.startswith("notices/")}
         ds = importer.parse(sources, notices)
@@ -282,9 +285,11 @@ class KnowledgeBase:
             if not new:
                 raise KnowledgeError("kb-import-empty", f"no known data files in {path}")
             try:
-                return build_and_publish(self._manifest, self.embedder, new, str(path), actor, t0)
+                report = build_and_publish(self._manifest, self.embedder, new, str(path), actor, t0)
             finally:
                 self._changed()
+            self._prune(actor)
+        return report
 
     def reembed(self, actor: str = "operator") -> ImportReport:
         """Publish the serving version's data again with its vectors made by the configured
@@ -298,23 +303,37 @@ class KnowledgeBase:
                 raise KnowledgeError("kb-empty", f"no knowledge version in {self.root}")
             source = f"re-embed of version {cur[0]} with {self.embedder.model_id}"
             try:
-                return build_and_publish(self._manifest, self.embedder, {}, source, actor, t0)
+                report = build_and_publish(self._manifest, self.embedder, {}, source, actor, t0)
             finally:
                 self._changed()
+            self._prune(actor)
+        return report
 
     def import_snapshot(self, path: Path, actor: str, source: str) -> ImportReport:
         """Publish a snapshot built elsewhere (a signed update) after the import's checks."""
         try:
-            return adopt_snapshot(self._manifest, Path(path), actor, source)
+            report = adopt_snapshot(self._manifest, Path(path), actor, source)
         finally:
             self._changed()
+        with self._manifest.import_lock():
+            self._prune(actor)
+        return report
 
-    def rollback(self, actor: str = "operator") -> int:
-        """Serve the version before the current one (by number); returns the version now serving."""
+    def _prune(self, actor: str) -> None:
+        """Retention (`keep_versions`); call under the import lock."""
+        if self.keep_versions:
+            self._manifest.prune(self.keep_versions, actor)
+
+    def rollback(self, actor: str = "operator", *, expected: int | None = None) -> int:
+        """Serve the version before the current one (by number), unless `expected` is given and
+        does not serve now (two operators at once must not go back twice); returns it."""
         with self._manifest.import_lock():
             cur = self._manifest.current()
             if cur is None:
                 raise KnowledgeError("kb-empty", "nothing to roll back")
+            if expected is not None and cur[0] != expected:
+                mismatch = f"version {cur[0]} serves, not {expected}: check kb status, try again"
+                raise KnowledgeError("kb-version-mismatch", mismatch)
             older = [h["version"] for h in self._manifest.history() if h["version"] < cur[0]]
             if not older:
                 raise KnowledgeError("kb-no-previous", f"version {cur[0]} is the oldest")
@@ -368,8 +387,11 @@ class KnowledgeBase:
         version, history = self.published()
         entry = next((h for h in history if h["version"] == version), None)
         notices = self._manifest.notices()
+        health = self._serving.health()
         return {
             "root": str(self.root),
+            "serving": health.ok,
+            "problem": None if health.ok else {"code": health.code, "message": health.detail},
             "version": version,
             "versions": [h["version"] for h in history],
             "counts": {

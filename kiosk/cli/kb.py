@@ -4,10 +4,13 @@ signed fleet updates (keys, publish, refresh, pull) are in `kiosk.cli.kb_updates
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
+import socket
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -77,6 +80,13 @@ def add_kb_commands(
     p.set_defaults(func=_cmd_diff)
     p = common(sub.add_parser("rollback", help="serve the previous version again"))
     p.add_argument("--actor", default=os.environ.get("USER", "operator"))
+    p.add_argument(
+        "--expect",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse unless version N serves now (two operators cannot go back twice)",
+    )
     p.set_defaults(func=_cmd_rollback)
     p = common(
         sub.add_parser(
@@ -107,8 +117,11 @@ def _open(args: argparse.Namespace, embed: bool = True):
     from kiosk.app import build_embedder
     from knowledge.store import KnowledgeBase
 
-    embedder = build_embedder(settings_from_args(args)) if embed else None
-    return KnowledgeBase(_kb_dir(args), embedder)
+    settings = settings_from_args(args)
+    embedder = build_embedder(settings) if embed else None
+    kb = KnowledgeBase(_kb_dir(args), embedder)
+    kb.keep_versions = settings.data.keep_versions
+    return kb
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -119,13 +132,35 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
+@contextlib.contextmanager
+def _audited(args: argparse.Namespace, action: str, target: str | None) -> Iterator[dict]:
+    """Record a change made from the command line in the audit log `/admin/audit` shows
+    (DATA_DIR/audit.jsonl, beside the knowledge-base folder), refused or not; the caller
+    fills in `detail`."""
+    from kiosk.web.admin import AUDIT_FILE, AuditLog
+
+    kiosk_id = settings_from_args(args).station.kiosk_id
+    log = AuditLog(_kb_dir(args).parent / AUDIT_FILE, kiosk_id=kiosk_id)
+    who = {"token": "cli", "operator": args.actor, "client": socket.gethostname()}
+    detail: dict[str, Any] = {}
+    try:
+        yield detail
+    except Exception as err:
+        code = getattr(err, "code", type(err).__name__)
+        log.record(who, action, target=target, outcome="refused", detail={"code": code})
+        raise
+    log.record(who, action, target=target, outcome="ok", detail=detail)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from knowledge.errors import ImportRejected
 
     kb = _open(args, embed=not args.no_embed)
     path = None if args.bundled else args.path
     try:
-        report = kb.import_path(path, actor=args.actor)
+        with _audited(args, "kb.import", str(path or "bundled")) as detail:
+            report = kb.import_path(path, actor=args.actor)
+            detail.update(version=report.version, previous=report.previous)
     except ImportRejected as err:
         _emit(
             args,
@@ -172,8 +207,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
         f"by {st['imported_by']} from {st['source']}\ncounts: {st['counts']}"
         f"\nvectors: {st['embed_model'] or 'none (text search only)'}"
     )
+    problem = st["problem"]
+    if problem:  # the files are there but nothing can serve: say so, not only the numbers
+        text += f"\nNOT SERVING: {problem['message']} [{problem['code']}]"
     _emit(args, st, text)
-    return 0
+    return 1 if problem else 0
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -183,7 +221,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
-    version = _open(args, embed=False).rollback(actor=args.actor)
+    with _audited(args, "kb.rollback", None) as detail:
+        version = _open(args, embed=False).rollback(actor=args.actor, expected=args.expect)
+        detail["version"] = version
     _emit(args, {"version": version}, f"now serving version {version}")
     return 0
 
