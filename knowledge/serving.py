@@ -225,3 +225,35 @@ def layering_base(manifest: Manifest) -> tuple[int, Path] | None:
         logger.warning("import not layered on unreadable version %d (%s)", cur[0], problem)
         return None
     return cur
+
+
+def status_report(
+    root: Path,
+    version: int | None,
+    history: list[dict[str, Any]],
+    health: KbHealth,
+    *,
+    active_notices: int,
+    feed_notices: int,
+    audit: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """`KnowledgeBase.status`: what serves, its history and counts, and why not if nothing."""
+    entry = next((h for h in history if h["version"] == version), None)
+    return {
+        "root": str(root),
+        "serving": health.ok,
+        "problem": None if health.ok else {"code": health.code, "message": health.detail},
+        "version": version,
+        "versions": [h["version"] for h in history],
+        "counts": {
+            **(entry["counts"] if entry else {}),
+            "notices_active": active_notices,
+            "notices_feed": feed_notices,
+        },
+        "imported_at": entry["created_at"] if entry else None,
+        "imported_by": entry["actor"] if entry else None,
+        "source": entry["source"] if entry else None,
+        "embed_model": entry["embed_model"] if entry else None,
+        "history": history,
+        "audit": audit,
+    }

@@ -38,7 +38,7 @@ from knowledge.records import (
     ValidationReport,
 )
 from knowledge.search import hybrid_search
-from knowledge.serving import KbHealth, ServingSlot, guarded, layering_base
+from knowledge.serving import KbHealth, ServingSlot, guarded, layering_base, status_report
 from knowledge.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -384,28 +384,12 @@ class KnowledgeBase:
     def status(self) -> dict[str, Any]:
         with contextlib.suppress(KnowledgeError):
             self._refresh()  # what would serve: a damaged version has fallen back by now
-        version, history = self.published()
-        entry = next((h for h in history if h["version"] == version), None)
         notices = self._manifest.notices()
-        health = self._serving.health()
-        return {
-            "root": str(self.root),
-            "serving": health.ok,
-            "problem": None if health.ok else {"code": health.code, "message": health.detail},
-            "version": version,
-            "versions": [h["version"] for h in history],
-            "counts": {
-                **(entry["counts"] if entry else {}),
-                "notices_active": sum(1 for _, e in notices if not e),
-                "notices_feed": len(self._board.feed.notices),
-            },
-            "imported_at": entry["created_at"] if entry else None,
-            "imported_by": entry["actor"] if entry else None,
-            "source": entry["source"] if entry else None,
-            "embed_model": entry["embed_model"] if entry else None,
-            "history": history,
-            "audit": self._manifest.audit(10),
-        }
+        return status_report(
+            self.root, *self.published(), self._serving.health(),
+            active_notices=sum(1 for _, e in notices if not e),
+            feed_notices=len(self._board.feed.notices), audit=self._manifest.audit(10),
+        )  # fmt: skip
 
     def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:
         """What changed from version a to b (default: parent of current -> current)."""
