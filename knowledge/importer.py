@@ -12,6 +12,7 @@ import io
 import logging
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from knowledge import db
@@ -50,13 +51,7 @@ def collect(path: Path) -> dict[str, bytes]:
         raise FileNotFoundError(path)
     if path.is_file():
         if path.suffix == ".zip":
-            with zipfile.ZipFile(path) as zf:
-                budget = MAX_DATA_BYTES
-                for info in zf.infolist():
-                    if Path(info.filename).name in GTFS_FILES:
-                        data = _unpacked(zf, info, budget)
-                        budget -= len(data)
-                        out[f"gtfs/{Path(info.filename).name}"] = data
+            out.update(_gtfs_zip(path))
         elif path.suffix in (".yaml", ".yml"):
             out[_yaml_slot(path)] = path.read_bytes()
         elif path.name in SEOUL_FILES:
@@ -74,6 +69,23 @@ def collect(path: Path) -> dict[str, bytes]:
         if folder.is_dir():
             for f in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
                 out[_yaml_slot(f)] = f.read_bytes()
+    return out
+
+
+def _gtfs_zip(path: Path) -> dict[str, bytes]:
+    """The GTFS members of a zip; one that is not a readable zip is an issue, not a crash."""
+    out: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            budget = MAX_DATA_BYTES
+            for info in zf.infolist():
+                if Path(info.filename).name in GTFS_FILES:
+                    data = _unpacked(zf, info, budget)
+                    budget -= len(data)
+                    out[f"gtfs/{Path(info.filename).name}"] = data
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+        issue = Issue(path.name, 1, "zip", f"not a readable zip archive: {err}")
+        raise ImportRejected([issue]) from err
     return out
 
 
@@ -113,6 +125,15 @@ def previous_sources(snapshot: Path | None) -> dict[str, bytes]:
     conn = db.connect(snapshot, readonly=True)
     try:
         return {p: bytes(c) for p, c in conn.execute("SELECT path, content FROM sources")}
+    finally:
+        conn.close()
+
+
+def source_hashes(snapshot: Path) -> dict[str, str]:
+    """Kept file name -> sha256 in a snapshot (what `kb diff` compares)."""
+    conn = db.connect(snapshot, readonly=True)
+    try:
+        return dict(conn.execute("SELECT path, sha256 FROM sources"))
     finally:
         conn.close()
 

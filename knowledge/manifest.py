@@ -24,7 +24,8 @@ from typing import Any
 
 from knowledge import db
 from knowledge.builder import apply_migrations
-from knowledge.errors import KnowledgeError
+from knowledge.errors import KnowledgeError, NotFound
+from knowledge.importer import source_hashes
 
 logger = logging.getLogger(__name__)
 
@@ -49,19 +50,22 @@ class Manifest:
         self.path = self.root / "manifest.sqlite"
         self.versions_dir = self.root / "versions"
         self.versions_dir.mkdir(parents=True, exist_ok=True)
+        # A corrupt manifest made every start exit with a traceback (#17.3): it is kept for an
+        # engineer and rebuilt from the snapshots like a lost one.
+        damaged = db.set_aside_if_damaged(self.path)
         orphans = [] if self.path.exists() else self._snapshot_files()
         self.conn = db.connect(self.path)
         self.conn.execute("PRAGMA busy_timeout = 5000")
         with self.conn:
             apply_migrations(self.conn, MIGRATIONS, 0)
         if orphans:
-            self._recover(orphans)
+            self._recover(orphans, damaged)
 
     def _snapshot_files(self) -> list[tuple[int, Path]]:
         found = (SNAPSHOT.match(p.name) for p in self.versions_dir.iterdir())
         return sorted((int(m.group(1)), self.versions_dir / m.group(0)) for m in found if m)
 
-    def _recover(self, snapshots: list[tuple[int, Path]]) -> None:
+    def _recover(self, snapshots: list[tuple[int, Path]], damaged: str | None = None) -> None:
         """Rebuild the history from the snapshot files; the newest serves. Notices and the
         audit trail lived only in the lost manifest: the recovery is audited, loudly."""
         parent = None
@@ -75,10 +79,14 @@ class Manifest:
                 )  # fmt: skip
                 parent = version
             self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (parent, now_iso()))
-            self._audit("recovery", "manifest-recovered", {"versions": [v for v, _ in snapshots]})
+            detail: dict[str, Any] = {"versions": [v for v, _ in snapshots]}
+            if damaged:
+                detail["damaged_copy"] = damaged
+            self._audit("recovery", "manifest-recovered", detail)
         logger.error(
-            "knowledge base manifest was missing: rebuilt from %d snapshot(s), serving version "
+            "knowledge base manifest was %s: rebuilt from %d snapshot(s), serving version "
             "%d; notices and the audit trail before now are lost",
+            f"damaged (kept as {damaged})" if damaged else "missing",
             len(snapshots),
             parent,
         )
@@ -135,6 +143,43 @@ class Manifest:
     def notices(self) -> list[tuple[dict, str | None]]:
         rows = self.conn.execute("SELECT body, expired_at FROM notices ORDER BY id").fetchall()
         return [(json.loads(b), e) for b, e in rows]
+
+    def feed_state(self) -> dict[str, Any] | None:
+        """The stored state of the notice feed (url, validators, times), or None."""
+        cols = ("url", "etag", "last_modified", "kb_version", "header_time", "confirmed_at",
+                "changed_at", "revision")  # fmt: skip
+        row = self.conn.execute(f"SELECT {', '.join(cols)} FROM feed_state").fetchone()
+        return dict(zip(cols, row, strict=True)) if row else None
+
+    def feed_notices(self) -> list[dict]:
+        rows = self.conn.execute("SELECT body FROM feed_notices ORDER BY rowid").fetchall()
+        return [json.loads(b) for (b,) in rows]
+
+    def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:
+        """What changed from version a to b (default: parent of current -> current)."""
+        history = {h["version"]: h for h in self.history()}
+        cur = self.current()
+        b = b if b is not None else (cur[0] if cur else None)
+        if b is None or b not in history:
+            raise NotFound("version", str(b))
+        a = a if a is not None else history[b]["parent"]
+        if a is None or a not in history:
+            raise NotFound("version", str(a))
+        sa = source_hashes(self.versions_dir / history[a]["file"])
+        sb = source_hashes(self.versions_dir / history[b]["file"])
+        ca, cb = history[a]["counts"], history[b]["counts"]
+        return {
+            "from": a,
+            "to": b,
+            "counts": {
+                k: {"from": ca.get(k), "to": cb.get(k)}
+                for k in sorted(set(ca) | set(cb))
+                if ca.get(k) != cb.get(k)
+            },
+            "files_added": sorted(set(sb) - set(sa)),
+            "files_removed": sorted(set(sa) - set(sb)),
+            "files_changed": sorted(k for k in set(sa) & set(sb) if sa[k] != sb[k]),
+        }
 
     # -- writing ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -233,6 +278,31 @@ class Manifest:
             self.conn.execute("UPDATE state SET current = ?, changed_at = ?", (version, now_iso()))
             self._audit(actor, action, {"version": version})
 
+    def prune(self, keep: int, actor: str) -> list[int]:
+        """Forget all but the newest `keep` versions and delete their snapshots; the serving
+        version and the one a rollback would serve are always kept. Call under the import lock.
+
+        The rows go first: a kill between the two leaves a file the manifest does not list,
+        which `cleanup` keeps (with a warning) rather than deleting something still listed."""
+        self._writable()
+        cur = self.current()
+        rows = self.conn.execute("SELECT version, file FROM versions ORDER BY version").fetchall()
+        keep_set = {v for v, _ in rows[-keep:]} if keep > 0 else {v for v, _ in rows}
+        if cur is not None:
+            older = [v for v, _ in rows if v < cur[0]]
+            keep_set |= {cur[0], *older[-1:]}
+        gone = [(v, f) for v, f in rows if v not in keep_set]
+        if not gone:
+            return []
+        with self.conn:
+            self.conn.executemany("DELETE FROM versions WHERE version = ?", [(v,) for v, _ in gone])
+            self._audit(actor, "prune", {"versions": [v for v, _ in gone], "keep": keep})
+        for _, name in gone:
+            for path in self.versions_dir.glob(f"{name}*"):  # with its -wal/-shm, if any
+                path.unlink(missing_ok=True)
+        logger.info("pruned %d old knowledge version(s), keeping %d", len(gone), len(keep_set))
+        return [v for v, _ in gone]
+
     def add_notice(self, body: dict, actor: str) -> None:
         self._writable()
         with self.conn:
@@ -248,6 +318,47 @@ class Manifest:
             )
             if cur.rowcount:
                 self._audit(actor, "notice-expire", {"id": notice_id})
+        return bool(cur.rowcount)
+
+    def suppress_notice(self, body: dict, actor: str) -> None:
+        """Record a notice as expired locally (a feed notice an operator ended): its id then
+        overrides the feed's for as long as the row stays."""
+        self._writable()
+        with self.conn:
+            self._upsert_notice(body, actor)
+            self.conn.execute(
+                "UPDATE notices SET expired_at = ? WHERE id = ?", (now_iso(), body["id"])
+            )
+            self._audit(actor, "notice-expire", {"id": body["id"], "origin": "feed"})
+
+    def replace_feed(self, state: dict[str, Any], notices: list[dict]) -> None:
+        """Store a new copy of the feed: its notices and state in one transaction (a reader
+        sees the old feed or the new one). Operator notices are not touched."""
+        self._writable()
+        with self.conn:
+            revision = self.conn.execute(
+                "SELECT coalesce(max(revision), 0) + 1 FROM feed_state"
+            ).fetchone()[0]
+            self.conn.execute("DELETE FROM feed_notices")
+            self.conn.executemany(
+                "INSERT INTO feed_notices (id, body) VALUES (?, ?)",
+                [(n["id"], json.dumps(n, ensure_ascii=False)) for n in notices],
+            )
+            self.conn.execute("DELETE FROM feed_state")
+            self.conn.execute(
+                "INSERT INTO feed_state (id, url, etag, last_modified, kb_version, header_time, "
+                "confirmed_at, changed_at, revision) VALUES (1, :url, :etag, :last_modified, "
+                ":kb_version, :header_time, :confirmed_at, :changed_at, :revision)",
+                {**state, "revision": revision},
+            )
+
+    def confirm_feed(self, url: str, at: str) -> bool:
+        """The server said our copy of `url` is current (304): it stays fresh from `at`."""
+        self._writable()
+        with self.conn:
+            cur = self.conn.execute(
+                "UPDATE feed_state SET confirmed_at = ? WHERE url = ?", (at, url)
+            )
         return bool(cur.rowcount)
 
     def _upsert_notice(self, body: dict, actor: str) -> None:

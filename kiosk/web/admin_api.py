@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import unicodedata
@@ -95,6 +96,23 @@ class NoticeIn(BaseModel):
             data["id"] = f"op-{stamp}-{secrets.token_hex(2)}"
         data["informed_entity"] = [e for e in data["informed_entity"] if e]
         return data
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON escaped to ASCII: a lone surrogate a client sent, echoed in an error, cannot be
+    encoded as UTF-8 and turned a 422 into a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """422 naming each bad field; the client's own input is not echoed back (it may be a
+    20 MB body or text that cannot be encoded)."""
+    errors = getattr(exc, "errors", list)()
+    detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+              for e in errors]  # fmt: skip
+    return AsciiJSONResponse({"detail": detail}, 422)
 
 
 def _client(request: Request) -> str:
@@ -301,8 +319,13 @@ def build_admin_router(
         return JSONResponse(report, status_code=200 if report.get("ok", True) else 422)
 
     @router.post("/kb/rollback", summary="Serve the version before the current one")
-    async def rollback(who: Who) -> dict[str, Any]:
-        return dict(await call(who, "kb.rollback", "rollback"))
+    async def rollback(
+        who: Who,
+        expected: int | None = Query(
+            None, ge=1, description="Refuse (409) unless this version serves now"
+        ),
+    ) -> dict[str, Any]:
+        return dict(await call(who, "kb.rollback", "rollback", expected=expected))
 
     @router.get("/audit", summary="Recent audit-log entries, newest first")
     async def audit_tail(who: Who, limit: int = Query(50, ge=1, le=1000)) -> list[dict]:

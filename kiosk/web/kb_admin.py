@@ -20,6 +20,7 @@ from knowledge.errors import KnowledgeError
 from knowledge.records import Issue, Notice
 from knowledge.store import KnowledgeBase
 
+UPLOAD_PREFIX = "upload-"
 _DEFAULT_NAMES = {"zip": "upload.zip", "json": "upload.json"}
 _STATION_LINE = re.compile(r"^station:\s*[\"']?([\w.-]{1,64}?)[\"']?\s*$", re.MULTILINE)
 _PLACES_LINE = re.compile(r"^schema:\s*[\"']?kiosk-places/1[\"']?\s*$", re.MULTILINE)
@@ -91,9 +92,10 @@ class KnowledgeBaseAdmin:
             "issues": [],
         }
 
-    def rollback(self, *, actor: str) -> Mapping[str, Any]:
-        """Serve the version before the current one; report with `version`."""
-        return {"version": self.kb.rollback(actor=actor)}
+    def rollback(self, *, actor: str, expected: int | None = None) -> Mapping[str, Any]:
+        """Serve the version before the current one; report with `version`. With `expected`,
+        refuse (`kb-version-mismatch`) unless that version serves now."""
+        return {"version": self.kb.rollback(actor=actor, expected=expected)}
 
     def _staged(self, data: bytes, fmt: str, filename: str | None) -> _Staged:
         # NFC: operator files replace stored files of the same name (`강남.yaml`), and an
@@ -108,6 +110,17 @@ class KnowledgeBaseAdmin:
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
         return _Staged(self.workdir, name, data)
+
+
+def remove_stale_uploads(workdir: Path) -> list[str]:
+    """Delete upload folders a killed kiosk left behind; call at start, before any upload.
+    `_Staged` removes its folder when done, so any still there belonged to a dead process."""
+    if not workdir.is_dir():
+        return []
+    stale = [p for p in workdir.iterdir() if p.is_dir() and p.name.startswith(UPLOAD_PREFIX)]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [p.name for p in stale]
 
 
 def _yaml_name(data: bytes, fmt: str) -> str | None:
@@ -126,7 +139,7 @@ class _Staged:
     """The upload as a file inside a fresh folder, removed on exit."""
 
     def __init__(self, workdir: Path, name: str, data: bytes) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="upload-", dir=workdir))
+        self.folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=workdir))
         self.path = self.folder / name
         self.path.write_bytes(data)
 
@@ -147,6 +160,7 @@ def notice_dict(notice: Notice) -> dict[str, Any]:
         "informed_entity": [dict(e) for e in notice.informed],
         "header_text": dict(notice.header),
         "tts_header_text": dict(notice.spoken),
+        "origin": notice.origin,
     }
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, StreamingResponse
 
 from kiosk import __version__
@@ -33,9 +34,10 @@ from kiosk.config import Settings
 from kiosk.events import EventBus, Subscription
 from kiosk.health import Health
 from kiosk.web.admin import AUDIT_FILE, AdminAuth, AdminWorker, AuditLog
-from kiosk.web.admin_api import AuthFirstMiddleware, build_admin_router
+from kiosk.web.admin_api import AuthFirstMiddleware, build_admin_router, invalid_request
 from kiosk.web.captions import CAPTION_EVENTS, CaptionBoard, add_choice_route, sse_message
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
+from kiosk.web.limits import BodyLimitMiddleware, guarded_protocol
 from kiosk.web.metrics import CONTENT_TYPE, KioskMetrics
 from kiosk.web.status import StateTracker, TurnHistory
 
@@ -66,9 +68,9 @@ class Observers:
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def attach(cls, bus: EventBus, health: Health, *, kiosk_id: str, version: str) -> Observers:
+    def attach(cls, bus: EventBus, health: Health, settings: Settings) -> Observers:
         obs = cls(
-            metrics=KioskMetrics(kiosk_id=kiosk_id, version=version, drops=bus.drops),
+            metrics=KioskMetrics.for_kiosk(settings, bus, health, version=__version__),
             state=StateTracker(),
             turns=TurnHistory(),
             captions=CaptionBoard(),
@@ -78,66 +80,6 @@ class Observers:
         bus.add_listener(obs.turns.observe)
         bus.add_listener(obs.captions.observe)
         return obs
-
-
-class BodyLimitMiddleware:
-    """Refuses bodies over `max_bytes` with 413, by Content-Length before reading any of it,
-    and by counting while reading for chunked uploads."""
-
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", []):
-            too_big = not value.isdigit() or int(value) > self.max_bytes
-            if name == b"content-length" and too_big:
-                await self._refuse(send)
-                return
-        received = 0
-        started = False
-
-        async def counted_receive() -> dict:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracked_send(message: dict) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
-
-    async def _refuse(self, send: Callable) -> None:
-        body = json.dumps({"detail": {"code": "body-too-large", "limit": self.max_bytes}}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def create_app(
@@ -158,6 +100,9 @@ def create_app(
         description="Maintenance, captions and operator API of one station kiosk.",
         docs_url=None,  # Swagger UI loads scripts from a CDN; a kiosk has no internet.
         redoc_url=None,
+        # Starlette's trailing-slash redirect builds its Location from the Host header: any
+        # client could make the kiosk point a browser elsewhere. /status/ is a 404 instead.
+        redirect_slashes=False,
     )
     auth = auth or AdminAuth({"admin": settings.http.admin_token})
     audit = AuditLog(settings.data.dir / AUDIT_FILE, kiosk_id=settings.station.kiosk_id)
@@ -165,6 +110,7 @@ def create_app(
         admin, auth, audit, max_upload_bytes=settings.http.max_upload_bytes
     )
     app.state.admin_auth = auth
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.include_router(router)
     app.state.admin_worker = worker
     app.state.caption_streams = {}  # Subscription -> None, oldest first
@@ -189,13 +135,13 @@ def _add_maintenance_routes(
 
     @app.get("/readyz", tags=["maintenance"], summary="200 when every required part is up")
     async def readyz() -> JSONResponse:
-        components = health.snapshot()
-        failing = {n: s.as_dict() for n, s in components.items() if s.required and not s.ok}
-        body = {
-            "ready": not failing,
-            "failing": failing,
-            "components": {n: s.as_dict() for n, s in components.items()},
-        }
+        components = {n: s.as_dict() for n, s in health.snapshot().items()}
+        down = {n: s for n, s in components.items() if not s["ok"]}
+        failing = {n: s for n, s in down.items() if s["required"]}
+        # An optional part down (a stale notice feed) is `degraded`: the kiosk still serves.
+        degraded = {n: s for n, s in down.items() if not s["required"]}
+        body = {"ready": not failing, "failing": failing, "degraded": degraded}
+        body["components"] = components
         return JSONResponse(body, status_code=503 if failing else 200)
 
     @app.get("/metrics", tags=["maintenance"], summary="Prometheus text exposition")
@@ -319,19 +265,19 @@ class KioskServer:
     ) -> None:
         self.settings = settings
         self.bus = bus
-        self.observers = Observers.attach(
-            bus, health, kiosk_id=settings.station.kiosk_id, version=__version__
-        )
+        self.observers = Observers.attach(bus, health, settings)
         self.app = create_app(
             settings, bus, health, self.observers, admin=admin, auth=auth, versions=versions
         )
         self.host = host if host is not None else settings.http.host
         self._port = settings.http.port if port is None else port
+        http = settings.http
         config = uvicorn.Config(
             self.app,
             host=self.host,
             port=self._port,
             log_level="warning",
+            log_config=None,  # uvicorn's records go through the kiosk's handler and its limiter
             access_log=False,  # query strings are not passenger text, but keep logs lean
             lifespan="off",
             timeout_graceful_shutdown=3,
@@ -339,6 +285,13 @@ class KioskServer:
             # No proxy sits in front of a kiosk: an X-Forwarded-For header is the client's own
             # claim, and trusted it let anyone dodge the failure limit and forge the audit log.
             proxy_headers=False,
+            # Idle and half-open connections cannot pile up (#17.8): see kiosk/web/limits.py.
+            http=guarded_protocol(http.max_connections, http.head_timeout_s),
+            # Busy connections cannot be shed: past twice the cap (closed ones are counted until
+            # their close is processed) a request gets a cheap 503 instead of the app.
+            limit_concurrency=2 * http.max_connections,
+            timeout_keep_alive=http.keep_alive_s,
+            h11_max_incomplete_event_size=16 * 1024,  # a request head over 16 KiB is refused
         )
         self.app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_upload_bytes)
         self.app.add_middleware(AuthFirstMiddleware)  # outermost: no body read before the token

@@ -301,17 +301,24 @@ class StructuredComposer(OperatorComposers):
                 for n in notices
                 if any("elevator" in str(e.get("facility", "")) for e in n.informed)
             ] or notices
+        # A configured alerts feed gone stale: what it would say is unknown, so the kiosk says
+        # so instead of "no notices" (its own notices and the elevator records still count).
+        stale = not getattr(self.kb, "notices_current", lambda _now: True)(now)
+        unknown = [say("notices_unavailable", lang, station=cx.name(lang))] if stale else []
         if notices:
             shown = notices[:MAX_ITEMS]
-            return Composed(
-                [n.text_in(lang) for n in shown],
-                [Source(n.source_id, n.text_in(lang)) for n in shown],
-            )
+            sources = [Source(n.source_id, n.text_in(lang)) for n in shown]
+            if unknown:
+                sources += self._station_sources(cx, lang)[:1]
+            return Composed([*(n.text_in(lang) for n in shown), *unknown], sources)
         if u.facility == "elevator":
-            return self._elevator_status(u)
-        return Composed(
-            [say("no_notices", lang, station=cx.name(lang))], self._station_sources(cx, lang)[:1]
-        )
+            status = self._elevator_status(u)
+            if status is not None and unknown:
+                status.sentences.extend(unknown)
+                status.keep = len(status.sentences)
+            return status
+        head = unknown or [say("no_notices", lang, station=cx.name(lang))]
+        return Composed(head, self._station_sources(cx, lang)[:1])
 
     def _elevator_status(self, u: Understood) -> Composed | None:
         cx = u.subject

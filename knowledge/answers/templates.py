@@ -32,6 +32,7 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     "first_only",
     "last_only",
     "no_notices",
+    "notices_unavailable",
     "no_information",
     "unknown_station",
     "out_of_scope",

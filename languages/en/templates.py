@@ -26,6 +26,9 @@ TEMPLATES: dict[str, str] = {
     "first_only": ("{line} toward {direction}, {day}: the first train is at {first}."),
     "last_only": ("{line} toward {direction}, {day}: the last train is at {last}."),
     "no_notices": "There are no current notices for {station} Station.",
+    "notices_unavailable": (
+        "Live notices for {station} Station cannot be checked right now; please ask the staff."
+    ),
     "no_information": ("Sorry, I don't have that information. Please ask the station staff."),
     "unknown_station": "Sorry, I didn't catch the station name. Please say it again.",
     "out_of_scope": (

@@ -26,6 +26,9 @@ TEMPLATES: dict[str, str] = {
     "first_only": ("{line}の{direction}方面、{day}の始発は{first}です。"),
     "last_only": ("{line}の{direction}方面、{day}の終電は{last}です。"),
     "no_notices": "現在、{station}駅のお知らせはありません。",
+    "notices_unavailable": (
+        "現在、{station}駅の最新のお知らせを確認できません。駅係員にお尋ねください。"
+    ),
     "no_information": ("申し訳ありません。その情報はありません。駅係員にお尋ねください。"),
     "unknown_station": (
         "申し訳ありません。駅名が聞き取れませんでした。もう一度駅名をおっしゃってください。"

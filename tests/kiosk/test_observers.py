@@ -66,7 +66,7 @@ def test_metrics_render_parse_and_count() -> None:
     assert v(fam, "kiosk_stage_latency_seconds_bucket", stage="stt", le="0.5") == 2
     assert v(fam, "kiosk_stage_latency_seconds_bucket", stage="stt", le="0.3") == 0
     end_to_audio = "speech_end_to_first_audio"
-    assert v(fam, "kiosk_stage_latency_seconds_bucket", stage=end_to_audio, le="1") == 2
+    assert v(fam, "kiosk_stage_latency_seconds_bucket", stage=end_to_audio, le="1.0") == 2
     assert "bogus" not in text
     assert fam["kiosk_turns_total"].kind == "counter"
     assert fam["kiosk_stage_latency_seconds"].kind == "histogram"

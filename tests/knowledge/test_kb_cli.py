@@ -46,7 +46,7 @@ def test_import_status_validate_diff_rollback_search(tmp_path: Path, capsys) -> 
 def test_every_subcommand_has_help_and_json() -> None:
     parser = argparse.ArgumentParser()
     add_kb_commands(parser.add_subparsers())
-    for cmd in ("import", "validate", "status", "diff", "rollback", "search"):
+    for cmd in ("import", "validate", "status", "diff", "rollback", "reembed", "search"):
         extra = ["x"] if cmd in ("validate", "search") else []
         ns = parser.parse_args(["kb", cmd, *extra, "--json"])
         assert ns.json is True and callable(ns.func)

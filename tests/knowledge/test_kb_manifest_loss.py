@@ -6,6 +6,7 @@ went into a deleted file."""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -91,3 +92,36 @@ def test_a_damaged_serving_snapshot_falls_back_to_the_last_good_one(
     assert any(e["action"] == "auto-rollback" for e in Manifest(kb).audit())
     code = main(["ask", "Which lines stop at 강남?", "--kb-dir", str(kb), "--no-llm", "--json"])
     assert code == 0 and json.loads(capsys.readouterr().out)["outcome"] == "answered"
+
+
+def test_a_corrupt_manifest_is_kept_aside_and_rebuilt_not_a_traceback(
+    tmp_path: Path, capsys
+) -> None:
+    """Random bytes in manifest.sqlite made every command, `kiosk serve` included, exit with a
+    traceback (#17.3): the damaged file is kept for an engineer, the history rebuilt."""
+    kb = _two_versions(tmp_path, capsys)
+    gc.collect()  # the imports' connections close, as when the kiosk has stopped
+    for wal in kb.glob("manifest.sqlite-*"):  # a clean stop leaves all in the main file
+        wal.unlink()
+    (kb / "manifest.sqlite").write_bytes(bytes(range(256)) * 96)
+    code = main(["ask", "Which lines stop at 강남?", "--kb-dir", str(kb), "--no-llm", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["outcome"] == "answered"
+    kept = sorted(p.name for p in kb.glob("manifest.sqlite.damaged-*"))
+    assert len(kept) == 1
+    recovered = next(e for e in Manifest(kb).audit() if e["action"] == "manifest-recovered")
+    assert recovered["detail"] == {"versions": [1, 2], "damaged_copy": kept[0]}
+
+
+def test_with_no_readable_version_the_cli_says_so_in_one_line(tmp_path: Path, capsys) -> None:
+    kb = _two_versions(tmp_path, capsys)
+    for snapshot in (kb / "versions").iterdir():
+        snapshot.write_bytes(b"\x00" * snapshot.stat().st_size)
+    code, status = run(capsys, "kb", "status", "--kb-dir", str(kb), "--json")
+    assert code == 1 and status["serving"] is False
+    assert status["problem"]["code"] == "kb-unreadable"
+    assert main(["kb", "status", "--kb-dir", str(kb)]) == 1
+    out = capsys.readouterr()
+    assert "NOT SERVING: no readable knowledge version" in out.out
+    assert main(["ask", "Which lines stop at 강남?", "--kb-dir", str(kb), "--no-llm"]) == 1
+    err = capsys.readouterr().err
+    assert "kiosk: no readable knowledge version" in err and "Traceback" not in err

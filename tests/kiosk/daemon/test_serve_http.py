@@ -18,6 +18,7 @@ import pytest
 from kiosk.config import AudioSettings
 from kiosk.daemon import DaemonConfig
 from kiosk.service import KioskService, ServeOptions
+from tests.kiosk.web import promtext
 from tests.kit.events import Recorder
 from tests.kit.paths import REPO
 from tests.kit.settings import ADMIN_TOKEN as TOKEN
@@ -75,7 +76,8 @@ def test_full_turn_from_a_wav_input_with_captions_status_and_metrics(
     assert last["outcome"] == "answered" and "speech_end_to_first_audio" in last["timings_ms"]
     heard = events.of("transcript")[0].data["transcript"]
     assert heard and heard not in str(status)  # /status never holds passenger words
-    assert re.search(r'kiosk_turns_total\{outcome="answered",language="en"\} 1', metrics)
+    turns = promtext.parse(metrics)  # label order in the text is prometheus_client's, not ours
+    assert promtext.value(turns, "kiosk_turns_total", outcome="answered", language="en") == 1
     assert reply.stat().st_size > 32_000  # a second of reply audio, written on shutdown
 
 

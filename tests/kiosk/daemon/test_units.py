@@ -148,6 +148,7 @@ def test_a_cancelled_turn_does_not_wait_for_a_stuck_answer_worker():
 def test_systemd_unit_verifies(tmp_path):
     unit = (REPO / "systemd" / "kiosk.service").read_text(encoding="utf-8")
     for needed in ("Type=notify", "WatchdogSec=", "Restart=always", "ProtectSystem=strict",
+                   "LimitNOFILE=",
                    "PrivateTmp=true", "NoNewPrivileges=true", "StateDirectory=kiosk"):  # fmt: skip
         assert needed in unit
     # The unit names the deployed path; verify it against this checkout's entry point instead.

@@ -134,3 +134,33 @@ def test_upload_validate_import_rollback(real: Harness, kb: KnowledgeBase) -> No
     assert rolled.json() == {"version": 1} and kb.version == 1
     actions = [line for line in (real.settings.data.dir / "audit.jsonl").read_text().splitlines()]
     assert len(actions) == 5  # validate x2, import ok, import refused, rollback
+
+
+def test_feed_notices_are_listed_and_an_operator_can_silence_one(
+    real: Harness, kb: KnowledgeBase
+) -> None:
+    from kiosk.config import NoticeFeedSettings
+    from kiosk.notice_feed import NoticeFeedPoller, feed_policy
+    from tests.kit.alert_feeds import alert_entity, feed_bytes, feed_server
+
+    lift = {"ko": "3번 출구 엘리베이터 고장", "en": "Exit 3 elevator out of order"}
+    with feed_server() as server:
+        settings = NoticeFeedSettings(server.url, 1.0, 60.0, 5.0)
+        kb.use_feed(feed_policy(settings))
+        poller = NoticeFeedPoller(settings, kb)
+        server.publish(feed_bytes(alert_entity("L3", lift, stops=["0222"])))
+        assert poller.poll().result == "updated"
+        with real.admin_client() as client:
+            assert client.post("/admin/notices", json=notice("OP1", 30)).status_code == 201
+            listed = {n["id"]: n["origin"] for n in client.get("/admin/notices").json()}
+            assert listed == {"OP1": "operator", "feed-L3": "feed"}
+            assert client.post("/admin/notices/feed-L3/expire").status_code == 200
+            assert [n["id"] for n in client.get("/admin/notices").json()] == ["OP1"]
+            server.publish(
+                feed_bytes(alert_entity("L3", {"en": "Exit 3 lift: still out"}, stops=["0222"]))
+            )
+            assert poller.poll().result == "updated"  # the feed refreshes the same alert
+            assert [n["id"] for n in client.get("/admin/notices").json()] == ["OP1"]
+            audit = client.get("/admin/audit").json()
+        poller.close()
+    assert audit[0]["action"] == "notice.expire" and audit[0]["target"] == "feed-L3"
