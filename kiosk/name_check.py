@@ -298,9 +298,11 @@ def decide(
 
 
 def _sound_alike(a: StationComplex, b: StationComplex) -> bool:
-    """Names a passenger's reply cannot tell apart ("Sangbong or Sanbon?": Whisper wrote
-    Sanbon for "Sangbong."): only the likelier is offered, to be answered yes or no."""
-    return similarity(latin_key(a.names.get("en", "")), latin_key(b.names.get("en", ""))) >= 0.7
+    """Names a passenger's reply cannot tell apart: alike ("Sangbong or Sanbon?": Whisper
+    wrote Sanbon for "Sangbong.") or one inside the other ("Jamsil or Jamsilsaenae?": it
+    wrote Jamsil). Only the likelier is offered, to be answered yes or no."""
+    one, other = latin_key(a.names.get("en", "")), latin_key(b.names.get("en", ""))
+    return one in other or other in one or similarity(one, other) >= 0.7
 
 
 def _offers(readings: list[Reading], lang: str) -> tuple[Offer, ...]:

@@ -260,3 +260,11 @@ def test_names_a_reply_cannot_tell_apart_are_not_offered_together(real_kb) -> No
     check = _checker(real_kb, scorer).check(_heard("How do I get to Sanbang?"), "강남")
     names = [o.name for o in check.offers]
     assert names[0] == "Sanbon" and "Sangbong" not in names
+
+
+def test_a_name_inside_another_is_not_offered_with_it(real_kb) -> None:
+    """'Jamsil or Jamsilsaenae?': a reply "Jamsilsaenae." was heard as Jamsil."""
+    scorer = ScriptedScorer({"Jamsilsaenae": -20.0, "Jamsil": -21.0}, heard=-18.0, other=-23.0)
+    check = _checker(real_kb, scorer).check(_heard("How do I get to Jamsil Sane?"), "강남")
+    names = [o.name for o in check.offers]
+    assert names[0] == "Jamsilsaenae" and "Jamsil" not in names
