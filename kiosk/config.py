@@ -251,7 +251,12 @@ def _resolve_relative_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
             hint = hints.get(key)
             if hint is not None and Path in type_args(hint) and isinstance(value, str) and value:
                 fixed[key] = str(base / value) if not Path(value).is_absolute() else value
-            elif hint is not None and typing.get_origin(hint) is dict and isinstance(value, dict):
+            elif (
+                hint is not None
+                and typing.get_origin(hint) is dict
+                and Path in typing.get_args(hint)
+                and isinstance(value, dict)
+            ):  # piper_voices' paths, not voices' engine names
                 fixed[key] = {
                     k: str(base / v) if isinstance(v, str) and not Path(v).is_absolute() else v
                     for k, v in value.items()
