@@ -29,8 +29,9 @@ from voice.audio import SAMPLE_RATE
 from voice.speechnorm import normalize
 from voice.tts import EspeakVoice, MultiVoice, Synthesizer, kanji_to_kana
 
-SENTENCES_PER_INTENT = {"lines": 6, "route": 5, "elevator": 4, "transfer": 3, "misheard": 2}
-"""20 answers per language, spread over the intents whose answers name stations and lines."""
+INTENTS = ("lines", "route", "elevator", "transfer", "misheard")
+"""The evaluation set's intents whose answers name stations and lines (`misheard`: questions
+with a station name garbled as Whisper garbles it, answered about the right station)."""
 MAX_CHARS = {"en": 160, "ko": 70, "zh": 50, "ja": 70}
 """The opening of an answer a voice says: whole sentences up to about ten seconds of speech
 (Whisper base reads a long route's later stations worse, whatever the voice)."""
@@ -75,28 +76,37 @@ def answer_texts(
     settings: Settings, langs: Sequence[str], per_language: int = 20
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
     """{lang: [answer opening]} from the real answerer over the evaluation set's questions,
-    and the Japanese readings of station names the kiosk gives its voices."""
+    taken in turn from each intent, and the Japanese readings the kiosk gives its voices."""
     kb = open_knowledge(settings)
     try:
         answerer = build_answerer(settings, kb, with_llm=False)
         out: dict[str, list[str]] = {}
         for lang in langs:
-            taken: dict[str, int] = {}
-            texts: list[str] = []
+            by_intent: dict[str, list[str]] = {intent: [] for intent in INTENTS}
             for item in load_set():
-                want = SENTENCES_PER_INTENT.get(item.intent, 0)
-                if item.lang != lang or item.context or taken.get(item.intent, 0) >= want:
+                if item.lang != lang or item.intent not in by_intent or item.context:
                     continue
                 answer = answerer.answer(item.question, station=item.station, lang=lang)
-                text = _opening(answer.sentences, MAX_CHARS[lang]) if answer.sentences else ""
-                if answer.outcome != "answered" or not text or text in texts:
-                    continue  # two questions with one answer would count its errors twice
-                taken[item.intent] = taken.get(item.intent, 0) + 1
-                texts.append(text)
-            out[lang] = texts[:per_language]
+                if answer.outcome == "answered" and answer.sentences:
+                    by_intent[item.intent].append(_opening(answer.sentences, MAX_CHARS[lang]))
+            out[lang] = _in_turn(by_intent, per_language)
         return out, japanese_readings(kb.complexes())
     finally:
         kb.close()
+
+
+def _in_turn(by_intent: dict[str, list[str]], count: int) -> list[str]:
+    """One answer from each intent in turn, each answer once (two questions with one answer
+    would count its errors twice)."""
+    texts: list[str] = []
+    queues = [list(dict.fromkeys(texts_)) for texts_ in by_intent.values()]
+    while len(texts) < count and any(queues):
+        for queue in queues:
+            while queue and queue[0] in texts:
+                queue.pop(0)
+            if queue and len(texts) < count:
+                texts.append(queue.pop(0))
+    return texts
 
 
 def _opening(sentences: Sequence[str], limit: int) -> str:
