@@ -364,8 +364,9 @@ def _piper_info(settings: Settings, lang: str) -> ModelInfo:
 
 
 OPENJTALK_LICENCE = (
-    'Open JTalk and pyopenjtalk-plus: MIT/BSD; voice "Mei" (c) 2009-2013 Nagoya Institute of '
-    "Technology, MMDAgent Project Team, CC BY 3.0; dictionary: naist-jdic (BSD)"
+    "pyopenjtalk(-plus) MIT; Open JTalk, HTS Engine, naist-jdic Modified BSD; HTS Voice "
+    '"Mei" by the MMDAgent Project Team, (c) 2009-2013 Nagoya Institute of Technology, '
+    "CC BY 3.0 (attribution required); Sudachi dictionary Apache-2.0"
 )
 
 
