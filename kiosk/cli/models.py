@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from kiosk.cli.common import print_json, settings_from_args
-from kiosk.model_files import ModelInfo, describe_models
+from kiosk.model_report import ModelInfo, describe_models
 
 EXIT_ERROR = 1
 

