@@ -22,20 +22,25 @@ from kiosk.model_files import (
     embedder_path,
     espeak_binary,
     llm_path,
+    openjtalk_files,
     piper_voices,
+    verify_model_files,
+    voice_engine,
     whisper_model_dir,
 )
 from kiosk.name_check import NameChecker
 from kiosk.notice_feed import feed_policy
 from kiosk.pipeline import Publish, TurnPipeline
+from kiosk.spoken_names import japanese_readings
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import Embedder, make_embedder
 from knowledge.errors import KnowledgeError
 from knowledge.store import KnowledgeBase
 from voice.errors import LlmError
+from voice.openjtalk import OpenJTalkVoice
 from voice.sounds_like import EnglishSounds
 from voice.stt import WhisperTranscriber
-from voice.tts import MultiVoice, PhraseCache, PiperVoice, SpeechWorker
+from voice.tts import MultiVoice, PhraseCache, PiperVoice, SpeechWorker, Synthesizer
 
 logger = logging.getLogger(__name__)
 
@@ -156,21 +161,29 @@ def build_transcriber(
     )
 
 
-def build_speaker(settings: Settings) -> SpeechWorker:
-    """A voice for every enabled language: Piper where installed, espeak-ng otherwise."""
+def build_speaker(settings: Settings, kb: KnowledgeBase | None = None) -> SpeechWorker:
+    """A voice for every enabled language, by `models.voices`: Open JTalk for Japanese, Piper
+    where a Piper voice is installed, espeak-ng otherwise. With `kb`, station names the data
+    writes in a form a voice misreads are said by their reading (`kiosk.spoken_names`)."""
+    voices: dict[str, Synthesizer] = {}
+    piper = piper_voices(settings)
+    for lang in settings.languages.enabled:
+        engine = voice_engine(settings, lang)
+        if engine == "openjtalk":
+            voices[lang] = OpenJTalkVoice(*openjtalk_files(settings))
+        elif engine == "piper":
+            if lang not in piper:
+                raise KioskError("tts-missing", f"models.voices.{lang} = piper: no Piper voice")
+            voices[lang] = PiperVoice(*piper[lang])
     binary = espeak_binary(settings)
-    voices = {
-        lang: PiperVoice(onnx, config)
-        for lang, (onnx, config) in piper_voices(settings).items()
-        if lang in settings.languages.enabled
-    }
     missing = [lang for lang in settings.languages.enabled if lang not in voices]
     if missing and binary is None:
         raise KioskError(
             "tts-missing",
             f"no voice for {', '.join(missing)}: install espeak-ng or configure a Piper voice",
         )
-    voice = MultiVoice(voices, espeak_binary=binary or settings.models.espeak)
+    readings = {"ja": japanese_readings(kb.complexes())} if kb is not None else {}
+    voice = MultiVoice(voices, espeak_binary=binary or settings.models.espeak, readings=readings)
     return SpeechWorker(PhraseCache(voice))
 
 
@@ -211,6 +224,10 @@ def build_kiosk(
     """
     load_ms: dict[str, float] = {}
     t = time.perf_counter()
+    verify_model_files(settings)  # a corrupt or substituted model file stops start-up here
+    load_ms["model check"] = _ms_since(t)
+
+    t = time.perf_counter()
     kb = kb if kb is not None else open_knowledge(settings)
     load_ms["knowledge"] = _ms_since(t)
 
@@ -227,7 +244,7 @@ def build_kiosk(
     load_ms["stt"] = _ms_since(t)
 
     t = time.perf_counter()
-    speaker = build_speaker(settings)
+    speaker = build_speaker(settings, kb)
     preparing = None
     if warm:
         enabled = languages or settings.languages.enabled

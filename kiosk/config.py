@@ -24,6 +24,8 @@ from knowledge.embeddings import EMBEDDING_MODELS
 from voice.chat_templates import CHAT_TEMPLATE_SETTINGS
 
 CONFIG_ENV = "KIOSK_CONFIG"
+VOICE_ENGINES = ("piper", "openjtalk", "espeak")
+"""Values of `models.voices`: the TTS engines the kiosk can speak a language with."""
 SEARCH_PATHS = (Path("kiosk.toml"), Path("/etc/kiosk/kiosk.toml"))
 
 
@@ -53,6 +55,13 @@ class ModelSettings:
     """Piper `.onnx` voice per language; English defaults to the bundled en_US-joe-medium."""
     espeak: str = "espeak-ng"
     """espeak-ng binary, the voice for every language without a Piper voice."""
+    voices: dict[str, str] = field(default_factory=lambda: {"ja": "openjtalk"})
+    """Voice engine per language: "piper", "openjtalk" (Japanese only) or "espeak". A language
+    not listed speaks with its Piper voice when it has one, else with espeak-ng."""
+    openjtalk_voice: Path | None = None
+    """HTS voice file for Open JTalk; empty means the "Mei" voice bundled in pyopenjtalk-plus."""
+    openjtalk_dictionary: Path | None = None
+    """Open JTalk dictionary folder (holds sys.dic); empty means pyopenjtalk-plus's own."""
     llm: Path | None = None
     """GGUF model for free-form answers; empty means the bundled SmolLM2-135M-Instruct."""
     chat_template: str = "auto"
@@ -242,7 +251,12 @@ def _resolve_relative_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
             hint = hints.get(key)
             if hint is not None and Path in type_args(hint) and isinstance(value, str) and value:
                 fixed[key] = str(base / value) if not Path(value).is_absolute() else value
-            elif hint is not None and typing.get_origin(hint) is dict and isinstance(value, dict):
+            elif (
+                hint is not None
+                and typing.get_origin(hint) is dict
+                and Path in typing.get_args(hint)
+                and isinstance(value, dict)
+            ):  # piper_voices' paths, not voices' engine names
                 fixed[key] = {
                     k: str(base / v) if isinstance(v, str) and not Path(v).is_absolute() else v
                     for k, v in value.items()
@@ -285,6 +299,17 @@ def _check_semantics(settings: Settings) -> None:
     for lang in settings.models.piper_voices:
         if lang not in known:
             raise ConfigError(f"models.piper_voices.{lang}", "unknown language")
+    for lang, engine in settings.models.voices.items():
+        if lang not in known:
+            raise ConfigError(f"models.voices.{lang}", "unknown language")
+        if engine not in VOICE_ENGINES:
+            raise ConfigError(f"models.voices.{lang}", f"use one of {', '.join(VOICE_ENGINES)}")
+        if engine == "openjtalk" and lang != "ja":
+            raise ConfigError(f"models.voices.{lang}", "openjtalk speaks Japanese only")
+        if engine == "piper" and lang != "en" and lang not in settings.models.piper_voices:
+            raise ConfigError(
+                f"models.voices.{lang}", f"no Piper voice: set models.piper_voices.{lang}"
+            )
     for lang in settings.models.llm_languages:
         if lang not in known:
             raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")

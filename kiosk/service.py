@@ -34,7 +34,7 @@ from kiosk.health import (
     Health,
     knowledge_probe,
 )
-from kiosk.model_files import require_models
+from kiosk.model_report import require_models
 from kiosk.notice_feed import NOTICE_FEED, NoticeFeedPoller, feed_policy
 from kiosk.updates.poller import update_poller
 from kiosk.watchdog import SystemdNotifier, run_watchdog

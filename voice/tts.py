@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import shutil
 import subprocess
 import threading
@@ -41,7 +42,8 @@ class Synthesizer(Protocol):
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]: ...
 
 
-def _sentences(text: str, lang: str) -> list[str]:
+def speakable_sentences(text: str, lang: str) -> list[str]:
+    """The sentences a voice speaks: `text` normalised for speech, then split."""
     return split_sentences(normalize(text, lang), lang)
 
 
@@ -69,7 +71,7 @@ class PiperVoice:
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=1.0 / max(0.3, rate))
-        for sentence in _sentences(text, lang):
+        for sentence in speakable_sentences(text, lang):
             # Piper splits further on its own phonemizer's sentence ends; join those parts so
             # one of our sentences is one chunk (a natural unit for barge-in and timing).
             parts = [c.audio_int16_bytes for c in self._voice.synthesize(sentence, config)]
@@ -92,7 +94,7 @@ class EspeakVoice:
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         wpm = str(max(80, round(ESPEAK_WPM * rate)))
-        for sentence in _sentences(text, lang):
+        for sentence in speakable_sentences(text, lang):
             if lang == "ja":
                 sentence = kanji_to_kana(sentence)
             cmd = [self.binary, "-v", self.voice, "-s", wpm, "--stdout", "--", sentence]
@@ -127,7 +129,9 @@ class MultiVoice:
     """One voice per language, output at `sample_rate` (the sink's rate).
 
     Languages without a configured voice get an `EspeakVoice`, created on first use, so an answer
-    is never silent just because a Piper voice is missing.
+    is never silent just because a Piper voice is missing. `readings` maps, per language, a
+    written name to how the voice must say it (a Korean station's kanji 大谷 as テゴク): the
+    captions keep the written form, the voice hears the reading.
     """
 
     def __init__(
@@ -136,10 +140,25 @@ class MultiVoice:
         *,
         sample_rate: int = 16_000,
         espeak_binary: str = "espeak-ng",
+        readings: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.voices: dict[str, Synthesizer] = dict(voices or {})
         self.sample_rate = sample_rate
         self.espeak_binary = espeak_binary
+        self.readings = {lang: dict(names) for lang, names in (readings or {}).items() if names}
+        # Longest first, so 仁川大公園 is rewritten whole before a shorter name inside it.
+        self._written = {
+            lang: re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+            for lang, names in self.readings.items()
+        }
+
+    def spoken_text(self, text: str, lang: str) -> str:
+        """`text` with every written name that has a reading replaced by that reading."""
+        pattern = self._written.get(lang)
+        if pattern is None:
+            return text
+        names = self.readings[lang]
+        return pattern.sub(lambda m: names[m[0]], text)
 
     def voice_for(self, lang: str) -> Synthesizer:
         if lang not in self.voices:
@@ -148,7 +167,8 @@ class MultiVoice:
         return self.voices[lang]
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
-        for chunk in self.voice_for(lang).synthesize(text, lang, rate):
+        spoken = self.spoken_text(text, lang)
+        for chunk in self.voice_for(lang).synthesize(spoken, lang, rate):
             if chunk.rate != self.sample_rate:
                 chunk = AudioChunk(
                     resample(chunk.array, chunk.rate, self.sample_rate), rate=self.sample_rate

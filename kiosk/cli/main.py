@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from kiosk import __version__
 from kiosk.cli.answer import add_answer_commands
 from kiosk.cli.bench import add_bench_commands
-from kiosk.cli.common import add_global_flags, configure_logging, print_json, settings_from_args
+from kiosk.cli.common import add_global_flags, configure_logging, settings_from_args
 from kiosk.cli.kb import add_kb_commands
+from kiosk.cli.models import add_models_commands
 from kiosk.cli.serve import add_serve_commands
 from kiosk.cli.voice import add_voice_commands
 from kiosk.errors import KioskError
-from kiosk.model_files import describe_models, models_report
 from knowledge.errors import KnowledgeError
 from voice.errors import VoiceError
 
@@ -37,16 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_flags(common)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    models = subparsers.add_parser(
-        "models",
-        parents=[common],
-        help="list every model: role, languages, source, size, sha256, licence",
-        description="List every model the kiosk uses and check that each is present. "
-        "Exits 1 and names what is missing when one is not.",
-    )
-    models.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    models.set_defaults(func=cmd_models)
-
     config = subparsers.add_parser(
         "config",
         parents=[common],
@@ -56,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.set_defaults(func=cmd_config)
 
     for register in (
+        add_models_commands,
         add_kb_commands,
         add_answer_commands,
         add_voice_commands,
@@ -64,19 +55,6 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         register(subparsers, common)
     return parser
-
-
-def cmd_models(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
-    infos = describe_models(settings)
-    if args.json:
-        print_json([info.as_dict() for info in infos])
-    else:
-        print(models_report(settings))
-    missing = [info for info in infos if not info.present]
-    for info in missing:
-        print(f"kiosk: missing model for {info.role}: {info.problem}", file=sys.stderr)
-    return EXIT_ERROR if missing else 0
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
 """The bundled sample questions of `kiosk demo` (and `kiosk bench`), made ready to play.
 
-Spoken English questions are synthesised on first use with the bundled Piper voice and kept in
-the cache; recordings are real human speech shipped with the kiosk (see samples/SOURCES.md).
+Spoken questions are synthesised on first use and kept in the cache: English with the bundled
+Piper voice, Japanese with Open JTalk (the only offline voices here Whisper reads well: the
+Korean and Chinese espeak-ng voices it cannot; BENCHMARKS.md, "Voices"). Recordings are real
+human speech shipped with the kiosk (see samples/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.config import Settings
-from kiosk.model_files import piper_voices
+from kiosk.model_files import openjtalk_files, piper_voices
 from voice.audio import SAMPLE_RATE, concat_chunks, resample, write_wav
 
 SAMPLES_DIR = Path(__file__).resolve().parent
@@ -37,7 +39,8 @@ class Sample:
 
     @property
     def description(self) -> str:
-        label = {"speak": "spoken by Piper", "recording": "real recording", "typed": "typed"}
+        spoken = "spoken by Open JTalk" if self.lang == "ja" else "spoken by Piper"
+        label = {"speak": spoken, "recording": "real recording", "typed": "typed"}
         return f"{self.text} ({label[self.kind]})"
 
 
@@ -50,7 +53,7 @@ def prepare_samples(settings: Settings, out_dir: Path) -> list[Sample]:
     out_dir.mkdir(parents=True, exist_ok=True)
     transcripts = _recording_transcripts()
     samples: list[Sample] = []
-    voice = None
+    voices: dict[str, object] = {}
     for index, entry in enumerate(load_questions(), start=1):
         lang = entry["lang"]
         if "recording" in entry:
@@ -61,8 +64,9 @@ def prepare_samples(settings: Settings, out_dir: Path) -> list[Sample]:
         elif "speak" in entry:
             path = out_dir / f"{index:02d}-{lang}-question.wav"
             if not path.is_file():
-                voice = voice or _piper(settings, lang)
-                write_wav(path, speak_with_silence(voice, entry["speak"], lang))
+                if lang not in voices:
+                    voices[lang] = _voice(settings, lang)
+                write_wav(path, speak_with_silence(voices[lang], entry["speak"], lang))
             expect = tuple(entry.get("expect", ()))
             samples.append(Sample(lang, "speak", entry["speak"], path, expect))
         else:
@@ -79,7 +83,11 @@ def speak_with_silence(voice: object, text: str, lang: str) -> np.ndarray:
     return np.concatenate([lead, speech, trail])
 
 
-def _piper(settings: Settings, lang: str) -> object:
+def _voice(settings: Settings, lang: str) -> object:
+    if lang == "ja":
+        from voice.openjtalk import OpenJTalkVoice
+
+        return OpenJTalkVoice(*openjtalk_files(settings))
     from voice.tts import PiperVoice
 
     onnx, config = piper_voices(settings)[lang]

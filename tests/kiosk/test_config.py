@@ -42,6 +42,11 @@ def test_relative_model_paths_resolve_against_the_file(tmp_path: Path) -> None:
     assert settings.models.piper_voices == {"ko": tmp_path / "ko.onnx"}
 
 
+def test_voice_engine_names_are_not_taken_for_paths(tmp_path: Path) -> None:
+    path = write(tmp_path, '[models]\nvoices = { ja = "espeak", en = "piper" }\n')
+    assert load_settings(path).models.voices == {"ja": "espeak", "en": "piper"}
+
+
 @pytest.mark.parametrize(
     ("text", "key", "fragment"),
     [
@@ -61,6 +66,10 @@ def test_relative_model_paths_resolve_against_the_file(tmp_path: Path) -> None:
         ("[notice_feed]\nmax_age_s = 40.0\n", "notice_feed.max_age_s", "twice interval_s"),
         ("[notice_feed]\ntimeout_s = 0.0\n", "notice_feed.timeout_s", "above 0"),
         ("[notice_feed]\nmax_bytes = 100\n", "notice_feed.max_bytes", "between"),
+        ('[models]\nvoices = { ja = "kokoro" }\n', "models.voices.ja", "piper, openjtalk"),
+        ('[models]\nvoices = { zh = "openjtalk" }\n', "models.voices.zh", "Japanese only"),
+        ('[models]\nvoices = { ko = "piper" }\n', "models.voices.ko", "piper_voices.ko"),
+        ('[models]\nvoices = { fr = "espeak" }\n', "models.voices.fr", "unknown language"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:

