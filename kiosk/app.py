@@ -257,6 +257,8 @@ def build_kiosk(
     if settings.models.rescore_station_names:
         sounds = EnglishSounds(settings.models.espeak)
         names = NameChecker(transcriber, answerer.understander, sounds=sounds)
+        if warm:
+            names.warm()
     runner = TurnPipeline(
         transcriber,
         answerer,

@@ -97,6 +97,10 @@ class NameChecker:
         self._names: tuple[int, list[_Names]] | None = None
         """(KB version, every station's name keys), built once per version."""
 
+    def warm(self) -> None:
+        """Read every station's name keys now (about a second), not in a passenger's turn."""
+        self._station_names()
+
     def check(
         self, transcript: Transcript, station: str, context: Context | None = None
     ) -> NameCheck:

@@ -13,6 +13,7 @@ dropped. Keys are compared by edit distance (`knowledge.textnorm.similarity`).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -92,14 +93,14 @@ class EnglishSounds:
 
     def keys(self, names: Iterable[str]) -> list[str]:
         """Keys for many names in one espeak-ng run (one name per line, one IPA line out)."""
-        names = [" ".join(n.replace(".", " ").split()) for n in names]
+        names = [_one_clause(n) for n in names]
         lines = self._ipa("\n".join(names)).splitlines() if names else []
         if len(lines) != len(names):  # espeak-ng joined or split a clause: read one by one
             return [self.key(n) for n in names]
         return [ipa_key(line) for line in lines]
 
     def _read_one(self, words: str) -> str:
-        return ipa_key(self._ipa(" ".join(words.replace(".", " ").split())))
+        return ipa_key(self._ipa(_one_clause(words)))
 
     def _ipa(self, text: str) -> str:
         if self.binary is None or not text.strip():
@@ -113,3 +114,9 @@ class EnglishSounds:
             check=False,
         )
         return done.stdout if done.returncode == 0 else ""
+
+
+def _one_clause(text: str) -> str:
+    """Words only: espeak-ng starts a new output line at a clause mark ("City Hall, Yongin
+    University" read as two lines put every later name out of step)."""
+    return " ".join(re.sub(r"[^\w'’-]+", " ", text).split())
