@@ -48,7 +48,7 @@ def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) 
     named = _named(question, lang, offered, kb)
     if named is not None:
         return named.question
-    if declines(question, lang):
+    if declines(question, lang) or _inside_an_offer(question, lang, offered, kb):
         return DECLINED
     text = _short_reply(question, lang)
     if text is not None and matches(text, lang, lexicon().cues["yes"]) and len(offered) == 1:
@@ -71,16 +71,22 @@ def _named(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> Offer
     if (offer := likeliest_offer(question, lang, offered)) is not None:
         return offer
     keys = {o.station: o for o in offered}
-    found = kb.find_stations(question, lang)
-    for match in found:
+    for match in kb.find_stations(question, lang):
         if match.complex.key in keys:
             return keys[match.complex.key]
-    # "City Hall." to "Uijeongbu City Hall or Uijeongbu?": Whisper kept the part it knows.
-    for match in found:
-        inside = [o for o in offered if name_key(match.complex.name(lang)) in name_key(o.name)]
-        if len(inside) == 1:
-            return inside[0]
     return None
+
+
+def _inside_an_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> bool:
+    """A short reply naming a station that is part of an offered name: "City Hall." to
+    "Uijeongbu City Hall or Uijeongbu?" (Whisper kept the part it knows) or "Samyang." to
+    "Samyang Sageori or Mia?" (the passenger corrects the kiosk). Either is as likely, so
+    neither is answered."""
+    if _short_reply(question, lang) is None:
+        return False
+    names = [name_key(o.name) for o in offered]
+    found = kb.find_stations(question, lang)
+    return any(name_key(m.complex.name(lang)) in name for m in found for name in names)
 
 
 def likeliest_offer(question: str, lang: str, offered: Sequence[Offer]) -> Offer | None:

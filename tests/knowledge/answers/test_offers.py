@@ -77,10 +77,16 @@ def test_a_reply_names_the_longer_station_not_the_one_inside_it(answerer, real_k
     assert answer.about[-1:] == [offers[0].station]
 
 
-def test_a_reply_with_part_of_one_offered_name_picks_it(answerer, real_kb) -> None:
-    """To "Uijeongbu City Hall or Uijeongbu?", Whisper heard "City Hall.": not a new question
-    about City Hall station, but the one offered name holding it."""
-    offers = _offer(real_kb, "의정부시청", "의정부")
-    context = _asked(answerer, offers)
-    answer = answerer.answer("City Hall.", lang="en", context=context, station="강남")
-    assert answer.about[-1:] == [offers[0].station]
+@pytest.mark.parametrize(
+    ("offered", "reply"),
+    [(("의정부시청", "의정부"), "City Hall."), (("삼양사거리", "미아"), "Samyang.")],
+)
+def test_a_reply_naming_part_of_an_offered_name_is_not_answered(
+    answerer, real_kb, offered, reply
+) -> None:
+    """ "City Hall." to "Uijeongbu City Hall or Uijeongbu?" may be Whisper keeping the part it
+    knows, "Samyang." to "Samyang Sageori or Mia?" a passenger correcting the kiosk: no answer
+    about either station, a pointer to the staff (the question is asked once)."""
+    context = _asked(answerer, _offer(real_kb, *offered))
+    answer = answerer.answer(reply, lang="en", context=context, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
