@@ -305,8 +305,13 @@ def decide(
 def _sound_alike(a: StationComplex, b: StationComplex) -> bool:
     """Names a passenger's reply cannot tell apart: alike ("Sangbong or Sanbon?": Whisper
     wrote Sanbon for "Sangbong.") or one inside the other ("Jamsil or Jamsilsaenae?": it
-    wrote Jamsil). Only the likelier is offered, to be answered yes or no."""
-    one, other = latin_key(a.names.get("en", "")), latin_key(b.names.get("en", ""))
+    wrote Jamsil). Only the likelier is offered, to be answered yes or no. Words both names
+    share are no difference and no likeness: "Hongik University" and "Dongguk University"
+    are told apart by "Hongik" and "Dongguk"."""
+    words_a = spelled_out(a.names.get("en", "")).lower().split()
+    words_b = spelled_out(b.names.get("en", "")).lower().split()
+    one = latin_key(" ".join(w for w in words_a if w not in words_b))
+    other = latin_key(" ".join(w for w in words_b if w not in words_a))
     return one in other or other in one or similarity(one, other) >= 0.7
 
 

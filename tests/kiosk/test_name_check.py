@@ -268,3 +268,13 @@ def test_a_name_inside_another_is_not_offered_with_it(real_kb) -> None:
     check = _checker(real_kb, scorer).check(_heard("How do I get to Jamsil Sane?"), "강남")
     names = [o.name for o in check.offers]
     assert names[0] == "Jamsilsaenae" and "Jamsil" not in names
+
+
+def test_names_sharing_a_word_are_told_apart_by_the_rest(real_kb) -> None:
+    """'University' is in both: Hongik and Dongguk are still offered together."""
+    scorer = ScriptedScorer(
+        {"Hanyang": -20.0, "Hongik": -21.0, "Dongguk": -22.0}, heard=-18.0, other=-30.0
+    )
+    check = _checker(real_kb, scorer).check(_heard("How do I get to Hanga University?"), "강남")
+    names = " ".join(o.name for o in check.offers)
+    assert "Hongik" in names and "Dongguk" in names
