@@ -47,6 +47,7 @@ SHORTLIST = 8
 _SLOT_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+")
 _NAME_WORDS = re.compile(r"[A-Za-z]+")
 _NOT_A_NAME = frozenset("station stop subway metro line lines exit elevator".split())
+_AROUND_A_NAME = frozenset("to at from for in on of the a an and or is are get go do".split())
 
 
 class ReadingScorer(Protocol):
@@ -252,8 +253,10 @@ def _likeness(heard: list[str], names: list[str]) -> np.ndarray:
 
 def _spans(text: str, longest: int = 4) -> set[str]:
     """Runs of 1-`longest` words that could be a misheard name: hyphens split words
-    ("Sagae-yong"), a run holds no word that is never part of one ("station", "line") and
-    one word at least that the question's own words do not explain ("go" is not Guui)."""
+    ("Sagae-yong"), a run holds no word that is never part of one ("station", "line"), one
+    word at least that the question's own words do not explain ("go" is not Guui), and does
+    not start or end with a word the sentence needs around a name ("to Hangaik University"
+    read as "Dongguk University" dropped the "to", and the shorter sentence won)."""
     words = _NAME_WORDS.findall(text)
     common = languages.get("en").common_words
     runs: set[str] = set()
@@ -262,7 +265,8 @@ def _spans(text: str, longest: int = 4) -> set[str]:
             run = words[i : i + n]
             if len(run) < n or any(w.lower() in _NOT_A_NAME for w in run):
                 break
-            if any(w.lower() not in common for w in run):
+            edges = {run[0].lower(), run[-1].lower()}
+            if any(w.lower() not in common for w in run) and not edges & _AROUND_A_NAME:
                 runs.add(" ".join(run))
     return {r for r in runs if len(latin_key(r)) >= 2}
 

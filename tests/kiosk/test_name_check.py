@@ -278,3 +278,12 @@ def test_names_sharing_a_word_are_told_apart_by_the_rest(real_kb) -> None:
     check = _checker(real_kb, scorer).check(_heard("How do I get to Hanga University?"), "강남")
     names = " ".join(o.name for o in check.offers)
     assert "Hongik" in names and "Dongguk" in names
+
+
+def test_a_reading_keeps_the_words_around_the_name(real_kb) -> None:
+    """'to Hangaik University' read as 'Dongguk University' dropped the "to" (and the shorter
+    sentence outscored the right one): names replace runs without such edge words."""
+    scorer = ScriptedScorer({})
+    _checker(real_kb, scorer).check(_heard("How do I get to Hangaik University Station?"), "강남")
+    assert len(scorer.sentences) > 2
+    assert all(s.startswith("How do I get to ") for s in scorer.sentences)
