@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from knowledge import db, importer
 from knowledge.builder import build_snapshot
@@ -12,6 +15,24 @@ from knowledge.errors import ImportRejected, KnowledgeError
 from knowledge.manifest import Manifest
 from knowledge.records import ImportReport
 from knowledge.serving import layering_base
+
+
+@contextmanager
+def writing_version(manifest: Manifest, version: int, serving: int | None) -> Iterator[Path]:
+    """A temporary path for `version`'s snapshot, removed afterwards. A full disk or a write
+    error becomes `kb-write-failed`: the manifest still names the old version (the publish
+    transaction rolled back), so it keeps serving; the error says so plainly."""
+    tmp = manifest.temp_path()
+    try:
+        yield tmp
+    except (OSError, db.sqlite.Error) as err:
+        raise KnowledgeError(
+            "kb-write-failed",
+            f"could not write version {version} under {manifest.root}: {err} "
+            f"(disk full?); version {serving if serving is not None else '-'} keeps serving",
+        ) from err
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def build_and_publish(
@@ -31,8 +52,7 @@ def build_and_publish(
     if ds.issues:
         raise ImportRejected(ds.issues)
     version = manifest.next_version()
-    tmp = manifest.temp_path()
-    try:
+    with writing_version(manifest, version, cur[0] if cur else None) as tmp:
         counts = build_snapshot(ds, tmp, sources, embedder, cur[1] if cur else None)
         seconds = time.perf_counter() - t0
         counts["notices"] = len(ds.notices)
@@ -46,15 +66,5 @@ def build_and_publish(
             seconds=round(seconds, 2),
             notices=ds.notices,
         )
-    except (OSError, db.sqlite.Error) as err:
-        # A full disk or a write error: the manifest still names the old version (the
-        # publish transaction rolled back), so it keeps serving; say so plainly.
-        raise KnowledgeError(
-            "kb-write-failed",
-            f"could not write version {version} under {manifest.root}: {err} "
-            f"(disk full?); version {cur[0] if cur else '-'} keeps serving",
-        ) from err
-    finally:
-        tmp.unlink(missing_ok=True)
     embedded, reused = counts.pop("embedded"), counts.pop("reused_embeddings")
     return ImportReport(version, cur[0] if cur else None, counts, seconds, embedded, reused, source)

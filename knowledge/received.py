@@ -17,8 +17,9 @@ import time
 from pathlib import Path
 
 from knowledge import db, importer
-from knowledge.errors import ImportRejected, KnowledgeError
+from knowledge.errors import ImportRejected
 from knowledge.manifest import Manifest
+from knowledge.publish import writing_version
 from knowledge.records import ImportReport, Issue
 from knowledge.snapshot import Snapshot
 
@@ -87,8 +88,7 @@ def adopt_snapshot(manifest: Manifest, path: Path, actor: str, source: str) -> I
     with manifest.import_lock():
         cur = manifest.current()
         version = manifest.next_version()
-        tmp = manifest.temp_path()
-        try:
+        with writing_version(manifest, version, cur[0] if cur else None) as tmp:
             shutil.copyfile(path, tmp)
             with tmp.open("rb+") as fh:
                 os.fsync(fh.fileno())
@@ -103,12 +103,4 @@ def adopt_snapshot(manifest: Manifest, path: Path, actor: str, source: str) -> I
                 seconds=seconds,
                 notices=[],
             )
-        except (OSError, db.sqlite.Error) as err:
-            raise KnowledgeError(
-                "kb-write-failed",
-                f"could not write version {version} under {manifest.root}: {err} "
-                f"(disk full?); version {cur[0] if cur else '-'} keeps serving",
-            ) from err
-        finally:
-            tmp.unlink(missing_ok=True)
     return ImportReport(version, cur[0] if cur else None, counts, seconds, 0, 0, source)
