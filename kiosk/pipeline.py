@@ -193,7 +193,7 @@ class TurnPipeline:
         asked_in = asked_in_language(context)
         if (
             transcript is None
-            or not transcript.ok
+            or transcript.rejected_reason == "low-confidence"
             or (asked_in and transcript.language != asked_in)
         ):
             # A reply to "Did you mean Sema?" is heard in the language asked (`_transcribe`).

@@ -365,3 +365,28 @@ def test_a_reply_to_did_you_mean_is_heard_with_the_offered_names():
 
     assert asyncio.run(hear(context)) == [("en", ["Danggok", "Gangnam"])]
     assert asyncio.run(hear(Context())) == [(None, None)]  # a new question: the vocabulary
+
+
+def test_a_phantom_speculative_transcript_is_not_decoded_again():
+    """Only an unsure transcript is redone on the whole utterance: noise heard as "Thanks for
+    watching" costs one decode, not two."""
+    from voice.audio import MemorySink
+    from voice.stt import Transcript
+
+    class _Phantom:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def transcribe_async(self, audio, language=None, names=None):
+            self.calls += 1
+            return Transcript("Thanks for watching!", "en", 0.9, -0.3, 0.1, 1.0, "phantom-phrase")
+
+    async def turn():
+        stt = _Phantom()
+        runner = TurnPipeline(stt, ScriptedAnswerer([["-"]]), _Speaker(), station="강남")
+        ahead = await runner.transcribe_ahead(b"\0" * 3200, station="강남")
+        result = await runner.run(b"\0" * 4800, MemorySink(), transcript=ahead)
+        runner.close()
+        return stt.calls, result.outcome
+
+    assert asyncio.run(turn()) == (1, "no_speech")
