@@ -164,9 +164,11 @@ def table(rows: Sequence[Row]) -> str:
         groups.append((f"speaker {speaker.name}", lambda r, s=speaker.name: r.item.speaker == s))
     for rate in ss.RATES:
         groups.append((f"rate {rate}", lambda r, x=rate: r.item.rate == x))
+    groups.append(("station named", lambda r: r.item.intent in ss.TEMPLATES))
+    groups.append(("kiosk's own, unnamed", lambda r: r.item.intent in ss.HERE_TEMPLATES))
     groups.append(("clean", lambda r: not r.item.noisy))
     groups.append((f"noisy {ss.SNR_DB:.0f} dB", lambda r: r.item.noisy))
-    for intent in ss.TEMPLATES:
+    for intent in [*ss.TEMPLATES, *ss.HERE_TEMPLATES]:
         groups.append((f"intent {intent}", lambda r, x=intent: r.item.intent == x))
     head = (
         f"{'group':<26}{'n':>4}{'right':>12}{'clarify':>8}{'not ans':>8}{'wrong st':>9}"
@@ -298,7 +300,7 @@ def confirm_round(args: argparse.Namespace, rows: Sequence[Row]) -> str:
     for: right on the first turn, right after one confirmation, answers about another station."""
     names = Names.from_csv()
     with tempfile.TemporaryDirectory(prefix="measure-confirm-") as tmp:
-        replies = sc.write_replies(rows, Path(tmp), names.mentions)
+        replies = sc.write_replies(rows, Path(tmp), names)
         items = [item for item, _ in replies]
         turns = simulate(args.kiosk, args.data_dir, args.station, [i.wav for i in items],
                          Path(tmp) / "simulate.log") if items else []  # fmt: skip

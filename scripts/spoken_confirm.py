@@ -2,7 +2,8 @@
 
 For every item the kiosk answered with a question, the same synthetic speaker (same rate, same
 noise) asks again and then replies the way a passenger would: "Yes." when the one station
-offered is the one they meant, its name when it is one of several offered, "No." otherwise.
+offered is the one they meant, its name when it is one of several offered, "No." when only
+others are offered; to "Which station?" the station's name ("This station." for the kiosk's).
 The reply is judged from the offer's words and the CSV names, never from the kiosk's state.
 """
 
@@ -23,15 +24,18 @@ PAUSE_S = 1.2
 """Between the question and the reply: the kiosk's question is spoken in between."""
 
 
-def reply_text(offer: str, item: ss.Item, mentions: Any) -> str:
-    """What the passenger says to the kiosk's `offer` ("Did you mean Sema or Seoul Station?")."""
-    if not mentions(item.station_ko, offer):
-        return "No."
+def reply_text(offer: str, item: ss.Item, names: Any) -> str:
+    """What the passenger says to the kiosk's `offer` ("Did you mean Sema or Seoul Station?"),
+    or to its open "Which station do you mean?" (the name, or "This one." for the kiosk's own)."""
+    if not names.mentions(item.station_ko, offer):
+        if names.others(item.station_ko, offer):
+            return "No."
+        return "This station." if item.station_ko == ss.HERE else f"{item.station_en} station."
     several = " or " in offer
     return f"{item.station_en}." if several else "Yes."
 
 
-def write_replies(rows: Sequence[Any], out_dir: Path, mentions: Any) -> list[tuple[ss.Item, str]]:
+def write_replies(rows: Sequence[Any], out_dir: Path, names: Any) -> list[tuple[ss.Item, str]]:
     """One WAV per asked-back item: its question, a pause, the reply. Returns (the item with
     its new WAV, the reply said)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -41,7 +45,7 @@ def write_replies(rows: Sequence[Any], out_dir: Path, mentions: Any) -> list[tup
         if not asked:
             continue
         item = row.item
-        said = reply_text(asked[0].get("answer", ""), item, mentions)
+        said = reply_text(asked[0].get("answer", ""), item, names)
         reply = ss.synthesise(item.speaker, said, item.rate)
         pause = np.zeros(int(PAUSE_S * SAMPLE_RATE), dtype=np.int16)
         tail = np.zeros(int(ss.TAIL_S * SAMPLE_RATE), dtype=np.int16)

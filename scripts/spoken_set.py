@@ -48,7 +48,8 @@ ELEVATORS_CSV = SEOUL / "elevators_seoulmetro.csv"
 NOISE_WAV = REPO / "tests" / "data" / "speech" / "speechbrain__noise_diffuse_4s.wav"
 
 SEED = "spoken-set-2026"
-HERE = "강남"  # the kiosk's station: never asked about (a route from here to here is no test)
+HERE = "강남"  # the kiosk's station: asked about only without its name, as "here"
+N_HERE = 24  # questions about the kiosk's own station, after the named ones
 N_STATIONS = 56
 FOURTH_EVERY = 3  # every third station gets a fourth question: 56 * 3 + 19 = 187 items
 SNR_DB = 10.0
@@ -100,6 +101,24 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Where can I find the elevator at {name}?",
     ),
 }
+HERE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    # A passenger at the kiosk names no station: a kiosk that hears a dropped name in every
+    # unnamed place would ask these back instead of answering them.
+    "here-lines": (
+        "Which lines stop here?",
+        "What line is this station on?",
+        "Which subway lines stop at this station?",
+        "What line is this?",
+    ),
+    "here-elevator": (
+        "Where is the elevator?",
+        "Is there an elevator in this station?",
+        "Which exit has the elevator?",
+        "I have a stroller. Where is the elevator?",
+        "Where can I find an elevator here?",
+        "Excuse me, is there a lift?",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +143,7 @@ class Item:
     noisy: bool
     station_ko: str
     station_en: str
-    intent: str  # a key of TEMPLATES
+    intent: str  # a key of TEMPLATES or HERE_TEMPLATES
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -227,30 +246,36 @@ def _say(template: str, name: str) -> str:
 def build_items(out_dir: Path | str = "spoken-set", seed: str = SEED) -> list[Item]:
     """The whole set, without audio: what is said, by whom, and what the answer must name."""
     rng = random.Random(f"{seed}/templates")
-    items: list[Item] = []
+    said: list[tuple[str, Complex, str]] = []  # (sentence, station meant, intent)
     for s, c in enumerate(pick_stations(seed=seed)):
         orders = {k: rng.sample(v, len(v)) for k, v in TEMPLATES.items()}
-        name = c.names_en[0]
-        for intent in _intents(c, s):
-            i = len(items)
-            speaker = SPEAKERS[i % len(SPEAKERS)]
-            rate = ("normal", "slow")[(i // len(SPEAKERS)) % 2]
-            noisy = (i // (2 * len(SPEAKERS))) % 2 == 1
-            item_id = f"{i:03d}-{speaker.name}-{rate}-{'noisy' if noisy else 'clean'}"
-            items.append(
-                Item(
-                    id=item_id,
-                    wav=str(Path(out_dir) / f"{item_id}.wav"),
-                    text=_say(orders[intent].pop(), name),
-                    speaker=speaker.name,
-                    rate=rate,
-                    noisy=noisy,
-                    station_ko=c.name_ko,
-                    station_en=name,
-                    intent=intent,
-                )
-            )
-    return items
+        said += [(_say(orders[i].pop(), c.names_en[0]), c, i) for i in _intents(c, s)]
+    here = load_complexes()[HERE]
+    unnamed = [(t, intent) for intent, ts in HERE_TEMPLATES.items() for t in ts]
+    unnamed = rng.sample(unnamed, len(unnamed))  # after the named draw, which stays as it was
+    for n in range(N_HERE):
+        text, intent = unnamed[n % len(unnamed)]
+        said.append((text, here, intent))
+    return [_item(i, text, c, intent, out_dir) for i, (text, c, intent) in enumerate(said)]
+
+
+def _item(i: int, text: str, c: Complex, intent: str, out_dir: Path | str) -> Item:
+    """Speakers, rates and noise rotate over the items in order."""
+    speaker = SPEAKERS[i % len(SPEAKERS)]
+    rate = ("normal", "slow")[(i // len(SPEAKERS)) % 2]
+    noisy = (i // (2 * len(SPEAKERS))) % 2 == 1
+    item_id = f"{i:03d}-{speaker.name}-{rate}-{'noisy' if noisy else 'clean'}"
+    return Item(
+        id=item_id,
+        wav=str(Path(out_dir) / f"{item_id}.wav"),
+        text=text,
+        speaker=speaker.name,
+        rate=rate,
+        noisy=noisy,
+        station_ko=c.name_ko,
+        station_en=c.names_en[0],
+        intent=intent,
+    )
 
 
 # --- audio --------------------------------------------------------------------------------------

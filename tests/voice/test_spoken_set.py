@@ -43,9 +43,13 @@ def test_size_and_spread(items) -> None:
     assert len(items) >= 150
     assert len({i.id for i in items}) == len(items)
     assert len({i.wav for i in items}) == len(items)
-    per_station = Counter(i.station_ko for i in items)
+    named = [i for i in items if i.intent in spoken_set.TEMPLATES]
+    assert len(named) >= 150
+    per_station = Counter(i.station_ko for i in named)
     assert len(per_station) >= 50
     assert set(per_station.values()) <= {3, 4}
+    unnamed = [i for i in items if i.intent in spoken_set.HERE_TEMPLATES]
+    assert len(unnamed) == spoken_set.N_HERE == len(items) - len(named)
 
 
 def test_speakers_rates_and_noise_rotate(items) -> None:
@@ -70,10 +74,21 @@ def test_never_the_kiosk_voice(items) -> None:
 def test_expected_stations_come_from_the_csv(items, csv_names) -> None:
     for item in items:
         assert item.station_en in csv_names[item.station_ko], item
-        assert item.station_en in item.text
         assert "?" not in item.station_en and len(item.station_en.split()) <= 4
-        assert item.station_ko != spoken_set.HERE
-        assert item.intent in spoken_set.TEMPLATES
+        if item.intent in spoken_set.TEMPLATES:
+            assert item.station_en in item.text
+            assert item.station_ko != spoken_set.HERE
+        else:  # the kiosk's own station, asked about without a name
+            assert item.intent in spoken_set.HERE_TEMPLATES
+            assert item.station_ko == spoken_set.HERE
+            assert not any(name.lower() in item.text.lower() for name in csv_names[item.station_ko])
+
+
+def test_adding_unnamed_questions_kept_the_named_draw(items) -> None:
+    """Figures of earlier draws stay comparable: the named items are drawn first, as before."""
+    first = items[0]
+    assert (first.text, first.station_en) == ("Which way is it to Deokgye?", "Deokgye")
+    assert items[186].text == "Where can I find the elevator at Moran?"
 
 
 def test_lines_are_spread(items) -> None:
