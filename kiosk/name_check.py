@@ -15,7 +15,6 @@ kiosk says back what it heard.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any, Protocol
@@ -24,7 +23,15 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-import languages
+from kiosk.heard_words import (
+    closest_span,
+    prompted_names,
+    proper_name,
+    put_name,
+    spans,
+    trim,
+    with_unexplained_neighbours,
+)
 from knowledge.answers.offers import declines, likeliest_offer
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
@@ -44,10 +51,6 @@ NOT_SAID = 12.0
 """A best reading this many nats below Whisper's own transcript: no station was said there."""
 SHORTLIST = 8
 """Readings scored per doubtful name (~35 ms each on two cores)."""
-_SLOT_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+")
-_NAME_WORDS = re.compile(r"[A-Za-z]+")
-_NOT_A_NAME = frozenset("station stop subway metro line lines exit elevator".split())
-_AROUND_A_NAME = frozenset("to at from for in on of the a an and or is are get go do".split())
 
 
 class ReadingScorer(Protocol):
@@ -120,7 +123,7 @@ class NameChecker:
         if not candidates:
             return plain
         # Names as said: "Hongik Univ." in the sentence would be scored against "University".
-        put = [(c, _put(text, c.span, spelled_out(c.station.name(lang)))) for c in candidates]
+        put = [(c, put_name(text, c.span, spelled_out(c.station.name(lang)))) for c in candidates]
         kept = [(c, r) for c, r in put if r is not None]
         if not kept:
             return plain
@@ -153,25 +156,25 @@ class NameChecker:
         if u.intent in (Intent.REFUSED, Intent.REPEAT):
             return None
         if u.unresolved_place and u.heard_place:
-            return _trim(u.heard_place), None, ""
+            return trim(u.heard_place), None, ""
         for m in u.stations:
             said = m.method != "fuzzy" and name_key(m.matched) in name_key(text)
             if m.method == "place" or (m.others and said):
                 continue  # a nickname or a shared name said as such: the understanding asks
             if not said:
                 # a likeness, or a spelling-insensitive key: "Sun" is not said "Suwon"
-                return _closest_span(text, m.matched), m.complex, ""
-            span = _with_unexplained_neighbours(text, m.matched, lang)
+                return closest_span(text, m.matched), m.complex, ""
+            span = with_unexplained_neighbours(text, m.matched, lang)
             if span is not None:
                 return span, m.complex, ""
             name = name_key(m.complex.name(lang))
-            if name in _prompted_names(transcript.prompt):
+            if name in prompted_names(transcript.prompt):
                 # The prompt names here and the hubs; on the spoken set it turned Danggok,
                 # Sadang and Wonsi into Gangnam, Seoul Station and Wangsimni.
                 again = self.scorer.reread(transcript)
                 if name not in name_key(again):
-                    return _trim(m.matched), m.complex, again
-        if not u.stations and (name := _proper_name(text, lang)):
+                    return trim(m.matched), m.complex, again
+        if not u.stations and (name := proper_name(text, lang)):
             return name, None, ""  # "…the elevator at your own Gongpo market?": not here
         return None
 
@@ -187,10 +190,10 @@ class NameChecker:
             return []
         names = self._station_names()
         # Words of the unprompted reading stand for the slot: they are not in the sentence.
-        replaces = dict.fromkeys(_spans(unprompted), slot) | {s: s for s in _spans(text) | {slot}}
-        spans = sorted(replaces)
-        heard = self.sounds.keys(spans) if self.sounds else [""] * len(spans)
-        like = _likeness([latin_key(s) for s in spans], [n.spelling for n in names])
+        replaces = dict.fromkeys(spans(unprompted), slot) | {s: s for s in spans(text) | {slot}}
+        runs = sorted(replaces)
+        heard = self.sounds.keys(runs) if self.sounds else [""] * len(runs)
+        like = _likeness([latin_key(s) for s in runs], [n.spelling for n in names])
         for column in (0, 1):  # the English name as read aloud, the Korean name
             like = np.maximum(like, _likeness(heard, [n.sounds[column] for n in names]))
         by_slot = _likeness([latin_key(slot)], [n.spelling for n in names])[0]
@@ -204,7 +207,7 @@ class NameChecker:
         for slot_pick, sentence_pick in turns:
             for j, span in ((slot_pick, slot), (sentence_pick, None)):
                 if j is not None and len(chosen) < self.shortlist:
-                    said = span or replaces[spans[best_span[j]]]
+                    said = span or replaces[runs[best_span[j]]]
                     chosen.setdefault(names[j].station.key, _Candidate(names[j].station, said))
             if len(chosen) >= self.shortlist:
                 break
@@ -249,26 +252,6 @@ def _likeness(heard: list[str], names: list[str]) -> np.ndarray:
     heard = [h or "\0" for h in heard]
     names = [n or "\1" for n in names]
     return cdist(heard, names, scorer=Levenshtein.normalized_similarity, workers=1)
-
-
-def _spans(text: str, longest: int = 4) -> set[str]:
-    """Runs of 1-`longest` words that could be a misheard name: hyphens split words
-    ("Sagae-yong"), a run holds no word that is never part of one ("station", "line"), one
-    word at least that the question's own words do not explain ("go" is not Guui), and does
-    not start or end with a word the sentence needs around a name ("to Hangaik University"
-    read as "Dongguk University" dropped the "to", and the shorter sentence won)."""
-    words = _NAME_WORDS.findall(text)
-    common = languages.get("en").common_words
-    runs: set[str] = set()
-    for i in range(len(words)):
-        for n in range(1, longest + 1):
-            run = words[i : i + n]
-            if len(run) < n or any(w.lower() in _NOT_A_NAME for w in run):
-                break
-            edges = {run[0].lower(), run[-1].lower()}
-            if any(w.lower() not in common for w in run) and not edges & _AROUND_A_NAME:
-                runs.add(" ".join(run))
-    return {r for r in runs if len(latin_key(r)) >= 2}
 
 
 def decide(
@@ -329,67 +312,3 @@ def asked_in_language(context: Context | None) -> str | None:
     if context is None or not context.offered or context.last_answer is None:
         return None
     return context.last_answer.language
-
-
-def _prompted_names(prompt: str | None) -> set[str]:
-    """Name keys of the stations listed in Whisper's prompt ("Seoul subway stations: A, B")."""
-    if not prompt:
-        return set()
-    return {name_key(n) for n in re.split(r"[,、:：]", prompt)[1:]}
-
-
-def _put(text: str, slot: str, name: str) -> str | None:
-    """`text` with the words of `slot` replaced by `name`, whatever joins them in the text
-    ("Sagae yong" is "Sagae-yong" there, "daughter s" is "daughter's"); None if not there."""
-    words = r"[^A-Za-z0-9]+".join(re.escape(w) for w in slot.split())
-    pattern = rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])"
-    put, count = re.subn(pattern, lambda _: name, text, count=1, flags=re.IGNORECASE)
-    return put if count else None
-
-
-def _trim(place: str) -> str:
-    """The heard place without a trailing "station" (the sentence keeps its own)."""
-    return re.sub(r"(?i)[\s-]*station$", "", place.strip()) or place
-
-
-def _closest_span(text: str, name: str) -> str:
-    """The run of 1-3 words in `text` that looks most like `name` (a fuzzy match's words)."""
-    words = [w for w in _SLOT_WORDS.findall(text) if w.lower() not in _NOT_A_NAME]
-    spans = [" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
-    key = latin_key(name)
-    return max(spans, key=lambda s: similarity(latin_key(s), key), default=name)
-
-
-def _proper_name(text: str, lang: str) -> str | None:
-    """A capitalised run of words inside the sentence that no rule explains: Whisper writes
-    the name it could not place as a proper noun ("your own Gongpo market"), and a question
-    with one is not about the kiosk's own station."""
-    common = languages.get(lang).common_words | _NOT_A_NAME | {"i", "seoul", "korea", "korean"}
-    words = _SLOT_WORDS.findall(text)
-    for i, word in enumerate(words[1:], start=1):
-        if word[0].isupper() and word.lower() not in common:
-            run = [word]
-            for nxt in words[i + 1 : i + 3]:
-                if not nxt[0].isupper() or nxt.lower() in common:
-                    break
-                run.append(nxt)
-            return " ".join(run)
-    return None
-
-
-def _with_unexplained_neighbours(text: str, name: str, lang: str) -> str | None:
-    """`name` with the words next to it that no rule explains ("Yujongbu City Hall", "Seoul
-    calling"), or None when its neighbours are ordinary question words."""
-    m = re.search(re.escape(name), text, flags=re.IGNORECASE)
-    if m is None:
-        return None
-    common = languages.get(lang).common_words | _NOT_A_NAME
-    before = _SLOT_WORDS.findall(text[: m.start()])[-1:]
-    after = _SLOT_WORDS.findall(text[m.end() :])[:1]
-    odd = [w for w in (*before, *after) if w.lower() not in common and not w.isdigit()]
-    if not odd:
-        return None
-    start = m.start() - len(before[0]) - 1 if before and before[0] in odd else m.start()
-    end = m.end() + 1 + len(after[0]) if after and after[0] in odd else m.end()
-    span = text[max(0, start) : end].strip(" ,.?!")
-    return span if span.lower() != name.lower() else None

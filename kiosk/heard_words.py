@@ -1,0 +1,102 @@
+"""Where a heard English sentence holds a station name, or the words Whisper wrote for one.
+
+Whisper base writes a Korean station name it does not know as English words ("your widow"
+for Yeouido) or drops it ("Where is the elevator at the station?"). These rules find the words
+a name could stand for, for the name check (`kiosk.name_check`) to re-score against the audio.
+"""
+
+from __future__ import annotations
+
+import re
+
+import languages
+from knowledge.textnorm import latin_key, name_key, similarity
+
+SLOT_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+")
+NAME_WORDS = re.compile(r"[A-Za-z]+")
+NOT_A_NAME = frozenset("station stop subway metro line lines exit elevator".split())
+AROUND_A_NAME = frozenset("to at from for in on of the a an and or is are get go do".split())
+
+
+def spans(text: str, longest: int = 4) -> set[str]:
+    """Runs of 1-`longest` words that could be a misheard name: hyphens split words
+    ("Sagae-yong"), a run holds no word that is never part of one ("station", "line"), one
+    word at least that the question's own words do not explain ("go" is not Guui), and does
+    not start or end with a word the sentence needs around a name ("to Hangaik University"
+    read as "Dongguk University" dropped the "to", and the shorter sentence won)."""
+    words = NAME_WORDS.findall(text)
+    common = languages.get("en").common_words
+    runs: set[str] = set()
+    for i in range(len(words)):
+        for n in range(1, longest + 1):
+            run = words[i : i + n]
+            if len(run) < n or any(w.lower() in NOT_A_NAME for w in run):
+                break
+            edges = {run[0].lower(), run[-1].lower()}
+            if any(w.lower() not in common for w in run) and not edges & AROUND_A_NAME:
+                runs.add(" ".join(run))
+    return {r for r in runs if len(latin_key(r)) >= 2}
+
+
+def prompted_names(prompt: str | None) -> set[str]:
+    """Name keys of the stations listed in Whisper's prompt ("Seoul subway stations: A, B")."""
+    if not prompt:
+        return set()
+    return {name_key(n) for n in re.split(r"[,、:：]", prompt)[1:]}
+
+
+def put_name(text: str, slot: str, name: str) -> str | None:
+    """`text` with the words of `slot` replaced by `name`, whatever joins them in the text
+    ("Sagae yong" is "Sagae-yong" there, "daughter s" is "daughter's"); None if not there."""
+    words = r"[^A-Za-z0-9]+".join(re.escape(w) for w in slot.split())
+    pattern = rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])"
+    put, count = re.subn(pattern, lambda _: name, text, count=1, flags=re.IGNORECASE)
+    return put if count else None
+
+
+def trim(place: str) -> str:
+    """The heard place without a trailing "station" (the sentence keeps its own)."""
+    return re.sub(r"(?i)[\s-]*station$", "", place.strip()) or place
+
+
+def closest_span(text: str, name: str) -> str:
+    """The run of 1-3 words in `text` that looks most like `name` (a fuzzy match's words)."""
+    words = [w for w in SLOT_WORDS.findall(text) if w.lower() not in NOT_A_NAME]
+    spans = [" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
+    key = latin_key(name)
+    return max(spans, key=lambda s: similarity(latin_key(s), key), default=name)
+
+
+def proper_name(text: str, lang: str) -> str | None:
+    """A capitalised run of words inside the sentence that no rule explains: Whisper writes
+    the name it could not place as a proper noun ("your own Gongpo market"), and a question
+    with one is not about the kiosk's own station."""
+    common = languages.get(lang).common_words | NOT_A_NAME | {"i", "seoul", "korea", "korean"}
+    words = SLOT_WORDS.findall(text)
+    for i, word in enumerate(words[1:], start=1):
+        if word[0].isupper() and word.lower() not in common:
+            run = [word]
+            for nxt in words[i + 1 : i + 3]:
+                if not nxt[0].isupper() or nxt.lower() in common:
+                    break
+                run.append(nxt)
+            return " ".join(run)
+    return None
+
+
+def with_unexplained_neighbours(text: str, name: str, lang: str) -> str | None:
+    """`name` with the words next to it that no rule explains ("Yujongbu City Hall", "Seoul
+    calling"), or None when its neighbours are ordinary question words."""
+    m = re.search(re.escape(name), text, flags=re.IGNORECASE)
+    if m is None:
+        return None
+    common = languages.get(lang).common_words | NOT_A_NAME
+    before = SLOT_WORDS.findall(text[: m.start()])[-1:]
+    after = SLOT_WORDS.findall(text[m.end() :])[:1]
+    odd = [w for w in (*before, *after) if w.lower() not in common and not w.isdigit()]
+    if not odd:
+        return None
+    start = m.start() - len(before[0]) - 1 if before and before[0] in odd else m.start()
+    end = m.end() + 1 + len(after[0]) if after and after[0] in odd else m.end()
+    span = text[max(0, start) : end].strip(" ,.?!")
+    return span if span.lower() != name.lower() else None
