@@ -30,8 +30,9 @@ from kiosk.model_files import (
 )
 from kiosk.name_check import NameChecker
 from kiosk.notice_feed import feed_policy
-from kiosk.pipeline import Publish, TurnPipeline
+from kiosk.pipeline import TurnPipeline
 from kiosk.spoken_names import japanese_readings
+from kiosk.turn import Publish
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.embeddings import Embedder, make_embedder
 from knowledge.errors import KnowledgeError

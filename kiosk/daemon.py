@@ -26,10 +26,10 @@ from typing import Any
 from kiosk.bargein import BargeInConfig, BargeInListener
 from kiosk.conversation import ApologyBank, Conversation
 from kiosk.events import EventBus, EventType
-from kiosk.pipeline import Publish, TurnPipeline, TurnResult
+from kiosk.pipeline import TurnPipeline
 from kiosk.playback import Playback
 from kiosk.stages import Stage, Timing, TurnLatency
-from kiosk.turn import TurnInFlight, within_budget
+from kiosk.turn import Publish, TurnInFlight, TurnResult, within_budget
 from voice.audio import AudioChunk, AudioSink, AudioSource
 from voice.frames import LevelMeter
 from voice.vad import (

@@ -100,3 +100,39 @@ def with_unexplained_neighbours(text: str, name: str, lang: str) -> str | None:
     end = m.end() + 1 + len(after[0]) if after and after[0] in odd else m.end()
     span = text[max(0, start) : end].strip(" ,.?!")
     return span if span.lower() != name.lower() else None
+
+
+_WORDS = re.compile(r"[\w'’-]+")
+_ARTICLES = (["the"], ["a"], ["an"])
+_BEFORE_A_PLACE = frozenset("at to from on in near toward towards".split())
+"""Words after which a question puts a station: "at X", "to the X"."""
+_BEFORE_A_LAST_PLACE = frozenset("is are do does and".split())
+"""Words Whisper leaves before a name it wrote as other words at the end of the question
+("What line is 10G on-man?", "Which lines do Tachogistation?"); inside a sentence they are
+ordinary ("Where is the nearest toilet?")."""
+
+
+def dropped_place(text: str, lang: str) -> str | None:
+    """The words standing where the question puts a station that no rule explains ("Which
+    lines tops at G-O-B-Y-On?"), "" for a station named by no word at all ("Where is the
+    elevator at the station?": the name was dropped), or None when nothing stands there (a
+    question about here: "Is there an elevator in this station?")."""
+    words = _WORDS.findall(text)
+    explained = languages.get(lang).common_words | NOT_A_NAME
+    for i, word in enumerate(words):
+        before = word.lower()
+        if before not in _BEFORE_A_PLACE and before not in _BEFORE_A_LAST_PLACE:
+            continue
+        start = i + 2 if [w.lower() for w in words[i + 1 : i + 2]] in _ARTICLES else i + 1
+        run = []
+        for nxt in words[start : start + 4]:
+            if nxt.lower() in explained:
+                break
+            run.append(nxt)
+        last = start + len(run) == len(words) or words[start + len(run)].lower() == "on"
+        if run and (before in _BEFORE_A_PLACE or last):
+            return " ".join(run)
+        follows = [w.lower() for w in words[i + 1 : start + 1]]
+        if before in _BEFORE_A_PLACE - {"in"} and follows[-1:] in (["station"], ["stations"]):
+            return ""  # "in the station" is here
+    return None

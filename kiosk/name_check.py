@@ -25,6 +25,7 @@ from rapidfuzz.process import cdist
 
 from kiosk.heard_words import (
     closest_span,
+    dropped_place,
     prompted_names,
     proper_name,
     put_name,
@@ -78,6 +79,21 @@ class NameCheck:
     offers: tuple[Offer, ...] = ()
     """When set, ask which of these stations was meant instead of answering."""
     rescored: bool = False
+    unheard: bool = False
+    """A station was said where the question puts one, but none sounds said: ask which
+    station (or, right after a question back, point to the staff); never answer for here."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Doubt:
+    slot: str
+    """The heard words a station's name may stand for ("" when the name was dropped)."""
+    current: StationComplex | None = None
+    """The station the rules took them for."""
+    unprompted: str = ""
+    """What Whisper wrote without its prompt, when that was asked."""
+    dropped: bool = False
+    """The rules took no station there: the answer would have been about here."""
 
 
 class NameChecker:
@@ -118,20 +134,30 @@ class NameChecker:
         doubt = self._doubt(transcript, here, context)
         if doubt is None:
             return plain
-        slot, current, unprompted = doubt
-        candidates = self._candidates(text, slot, current, unprompted)
-        if not candidates:
-            return plain
+        checked = self._rescore(transcript, doubt) or NameCheck(text, unheard=doubt.dropped)
+        if checked.offers and context is not None and context.asked:
+            return NameCheck(text, rescored=True, unheard=True)  # the kiosk asks once
+        return checked
+
+    def _rescore(self, transcript: Transcript, doubt: _Doubt) -> NameCheck | None:
+        """The readings of the doubtful words as each shortlisted station, decided on; None
+        when no station could stand there."""
+        text, lang = transcript.text, transcript.language
+        candidates = self._candidates(text, doubt.slot, doubt.current, doubt.unprompted)
         # Names as said: "Hongik Univ." in the sentence would be scored against "University".
         put = [(c, put_name(text, c.span, spelled_out(c.station.name(lang)))) for c in candidates]
         kept = [(c, r) for c, r in put if r is not None]
         if not kept:
-            return plain
+            return None
         candidates, readings = [c for c, _ in kept], [r for _, r in kept]
         heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *readings])
         pairs = zip((c.station for c in candidates), readings, scores, strict=True)
         readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
-        return decide(plain, readings, heard_score, lang, current, unsure=not transcript.ok)
+        unsure = not transcript.ok or doubt.dropped  # a place heard as other words: ask
+        return decide(
+            NameCheck(text), readings, heard_score, lang, doubt.current, unsure=unsure,
+            dropped=doubt.dropped,
+        )  # fmt: skip
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
         """A reply to "Did you mean A, B or C?" Whisper wrote too unsurely to pass its guards
@@ -148,34 +174,37 @@ class NameChecker:
 
     def _doubt(
         self, transcript: Transcript, here: StationComplex | None, context: Context | None
-    ) -> tuple[str, StationComplex | None, str] | None:
-        """(the doubtful words, the station they were taken for, what Whisper wrote without
-        its prompt when that was asked) or None when sure."""
+    ) -> _Doubt | None:
+        """What is doubtful about the heard place, or None when sure."""
         text, lang = transcript.text, transcript.language
         u = self.understander.understand(text, lang, here, context)
         if u.intent in (Intent.REFUSED, Intent.REPEAT):
             return None
         if u.unresolved_place and u.heard_place:
-            return trim(u.heard_place), None, ""
+            return _Doubt(trim(u.heard_place))
         for m in u.stations:
             said = m.method != "fuzzy" and name_key(m.matched) in name_key(text)
             if m.method == "place" or (m.others and said):
                 continue  # a nickname or a shared name said as such: the understanding asks
             if not said:
                 # a likeness, or a spelling-insensitive key: "Sun" is not said "Suwon"
-                return closest_span(text, m.matched), m.complex, ""
+                return _Doubt(closest_span(text, m.matched), m.complex)
             span = with_unexplained_neighbours(text, m.matched, lang)
             if span is not None:
-                return span, m.complex, ""
+                return _Doubt(span, m.complex)
             name = name_key(m.complex.name(lang))
             if name in prompted_names(transcript.prompt):
                 # The prompt names here and the hubs; on the spoken set it turned Danggok,
                 # Sadang and Wonsi into Gangnam, Seoul Station and Wangsimni.
                 again = self.scorer.reread(transcript)
                 if name not in name_key(again):
-                    return trim(m.matched), m.complex, again
-        if not u.stations and (name := proper_name(text, lang)):
-            return name, None, ""  # "…the elevator at your own Gongpo market?": not here
+                    return _Doubt(trim(m.matched), m.complex, again)
+        if u.stations:
+            return None
+        if u.intent is not Intent.UNKNOWN and (slot := dropped_place(text, lang)) is not None:
+            return _Doubt(slot, dropped=True)  # "Which lines do Tachogistation?": not here
+        if name := proper_name(text, lang):
+            return _Doubt(name)  # "…the elevator at your own Gongpo market?": not here
         return None
 
     def _candidates(
@@ -262,14 +291,18 @@ def decide(
     current: StationComplex | None = None,
     *,
     unsure: bool = False,
+    dropped: bool = False,
 ) -> NameCheck:
     """Take an overwhelming winner, offer the close ones, or keep what was heard. When no
     station sounds said and the rules had taken one ("saving" for Sapyeong), that one is asked
     about, never answered. From a transcript Whisper was `unsure` of, a winner is only asked
-    about: its other words may be as wrong as its name."""
+    about: its other words may be as wrong as its name. Where the rules had `dropped` the place
+    (the answer would have been about here), a station said but not heard is asked for."""
     if not readings:
         return plain
     if heard_score - readings[0].score > NOT_SAID:
+        if dropped:
+            return NameCheck(plain.question, rescored=True, unheard=True)
         taken = [r for r in readings if current is not None and r.station.key == current.key]
         return NameCheck(plain.question, offers=_offers(taken[:1], lang), rescored=bool(taken))
     best = readings[0]

@@ -12,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from dataclasses import replace
 
 from kiosk.engines import (
     AsyncTranscriber,
@@ -28,45 +26,12 @@ from kiosk.events import EventType
 from kiosk.name_check import NameCheck, NameChecker, asked_in_language
 from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
 from kiosk.stages import Timing, answerer_timing
+from kiosk.turn import Publish, TurnRecorder, TurnResult
 from knowledge.answers.types import Answer, Context, Offer
 from voice.audio import AudioSink
 from voice.stt import Transcript
 
 logger = logging.getLogger(__name__)
-
-
-class TurnRecorder(Protocol):
-    def record(self, audio: bytes | None, result: TurnResult) -> None: ...
-
-
-Publish = Callable[[EventType, dict[str, Any]], None]
-"""Event callback: (event type, data). Passenger words only under 'transcript' and 'answer'."""
-
-
-@dataclass(slots=True)
-class TurnResult:
-    """What one turn produced; `timings_ms` (keys: `kiosk.stages.Timing`) are measured from
-    the endpoint of the utterance."""
-
-    transcript: str
-    language: str
-    outcome: str
-    answer: str
-    sources: list[dict[str, str]] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    rejected_reason: str | None = None
-    speech_rate: float = 1.0
-    cancelled: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "transcript": self.transcript,
-            "language": self.language,
-            "outcome": self.outcome,
-            "answer": self.answer,
-            "sources": self.sources,
-            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
-        }
 
 
 class TurnPipeline:
@@ -210,7 +175,7 @@ class TurnPipeline:
             # A short question with a name Whisper does not know is often unsure as a whole:
             # it is not answered, but a station that sounds said is asked about.
             check = await self._names_for(transcript, context, station, timings)
-            if check.offers:
+            if check.offers or check.unheard:
                 transcript = replace(transcript, rejected_reason=None)
             else:
                 check = None
@@ -231,6 +196,7 @@ class TurnPipeline:
             check.question,
             sink,
             offers=check.offers,
+            unheard=check.unheard,
             stt_language=transcript.language,
             context=context,
             station=station,
@@ -287,6 +253,7 @@ class TurnPipeline:
         sink: AudioSink,
         *,
         offers: tuple[Offer, ...] = (),
+        unheard: bool = False,
         stt_language: str | None = None,
         context: Context | None = None,
         station: str | None = None,
@@ -305,7 +272,8 @@ class TurnPipeline:
         timings = {} if timings is None else timings
         answerer = self.answerer
 
-        asking = {"offers": offers} if offers else {}  # test fakes know no offers
+        # Test fakes know no questions back.
+        asking = {"offers": offers} if offers else {"unheard": True} if unheard else {}
 
         def open_stream() -> SentenceStream:
             return answerer.stream(

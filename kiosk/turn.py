@@ -1,5 +1,5 @@
 """A turn in flight, as the daemon supervises it: from the passenger's first speech frame to
-the turn's last event.
+the turn's last event; and `TurnResult`, what a finished turn produced.
 
 The daemon keeps one `TurnInFlight` per turn: its id (tagged on every event), the `Stage` it
 has reached (named by `turn_error` if it fails), the passenger's language (for the apology),
@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from kiosk.events import EventType
 from kiosk.stages import Stage
@@ -85,3 +85,37 @@ async def within_budget(turn: TurnInFlight, work: Awaitable[T], budget_s: float)
     except asyncio.CancelledError:
         task.cancel()
         raise
+
+
+class TurnRecorder(Protocol):
+    def record(self, audio: bytes | None, result: TurnResult) -> None: ...
+
+
+Publish = Callable[[EventType, dict[str, Any]], None]
+"""Event callback: (event type, data). Passenger words only under 'transcript' and 'answer'."""
+
+
+@dataclass(slots=True)
+class TurnResult:
+    """What one turn produced; `timings_ms` (keys: `kiosk.stages.Timing`) are measured from
+    the endpoint of the utterance."""
+
+    transcript: str
+    language: str
+    outcome: str
+    answer: str
+    sources: list[dict[str, str]] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    rejected_reason: str | None = None
+    speech_rate: float = 1.0
+    cancelled: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "transcript": self.transcript,
+            "language": self.language,
+            "outcome": self.outcome,
+            "answer": self.answer,
+            "sources": self.sources,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

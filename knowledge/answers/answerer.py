@@ -58,6 +58,21 @@ class AnswerSettings:
     as missing (no information). Demos need True; a station in service replaces them anyway."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """A question and what the turn knows about it (see `Answerer.stream`)."""
+
+    question: str
+    station: str | None = None
+    lang: str | None = None
+    stt_language: str | None = None
+    stt_confidence: float | None = None
+    context: Context | None = None
+    now: datetime | None = None
+    offers: Sequence[Offer] = ()
+    unheard: bool = False
+
+
 @dataclass(slots=True)
 class _AnswerInProgress:
     """The question being answered and the answerer's stage timings so far."""
@@ -109,28 +124,9 @@ class Answerer:
         return [*out, say("nothing_to_repeat", lang), say("example_warning", lang)]
 
     # -- public API -------------------------------------------------------------------------
-    def answer(
-        self,
-        question: str,
-        *,
-        station: str | None = None,
-        lang: str | None = None,
-        stt_language: str | None = None,
-        stt_confidence: float | None = None,
-        context: Context | None = None,
-        now: datetime | None = None,
-        offers: Sequence[Offer] = (),
-    ) -> Answer:
-        return self.stream(
-            question,
-            station=station,
-            lang=lang,
-            stt_language=stt_language,
-            stt_confidence=stt_confidence,
-            context=context,
-            now=now,
-            offers=offers,
-        ).result()
+    def answer(self, question: str, **asked: Any) -> Answer:
+        """The whole answer to `question`; keywords as for `stream`."""
+        return self.stream(question, **asked).result()
 
     def stream(
         self,
@@ -143,31 +139,22 @@ class Answerer:
         context: Context | None = None,
         now: datetime | None = None,
         offers: Sequence[Offer] = (),
+        unheard: bool = False,
     ) -> AnswerStream:
         """Sentences for TTS as they are ready (the daemon starts speaking on the first).
-        `offers`: instead of answering, ask which of these stations was meant."""
-        stream = AnswerStream(iter(()))
-        stream._gen = self._run(
-            stream, question, station, lang, stt_language, stt_confidence, context, now, offers
+        `offers`: instead of answering, ask which of these stations was meant; `unheard`: a
+        station was said where the question puts one but not heard, ask which."""
+        asked = _Asked(
+            question, station, lang, stt_language, stt_confidence, context, now, offers, unheard
         )
+        stream = AnswerStream(iter(()))
+        stream._gen = self._run(stream, asked)
         return stream
 
     # -- the turn -----------------------------------------------------------------------------
-    def _run(
-        self,
-        stream: AnswerStream,
-        question: str,
-        station: str | None,
-        lang: str | None,
-        stt_language: str | None,
-        stt_confidence: float | None,
-        context: Context | None,
-        now: datetime | None,
-        offers: Sequence[Offer] = (),
-    ) -> Iterator[str]:
-        turn, understood, here, answer = self._decide(
-            question, station, lang, stt_language, stt_confidence, context, now, offers
-        )
+    def _run(self, stream: AnswerStream, asked: _Asked) -> Iterator[str]:
+        context = asked.context
+        turn, understood, here, answer = self._decide(asked)
         stream.language = turn.lang
         if answer is None:  # the LLM's to write
             sentences: list[str] = []
@@ -201,27 +188,20 @@ class Answerer:
         self._remember(context, answer, understood)
 
     def _decide(
-        self,
-        question: str,
-        station: str | None,
-        lang: str | None,
-        stt_language: str | None,
-        stt_confidence: float | None,
-        context: Context | None,
-        now: datetime | None,
-        offers: Sequence[Offer] = (),
+        self, asked: _Asked
     ) -> tuple[_AnswerInProgress, Understood, StationComplex | None, Answer | None]:
         """Everything short of the LLM, without side effects: the canned or structured answer
         (or a question back), or None when the LLM is to write it."""
         t0 = time.perf_counter()
-        question = close_cjk_gaps(unicodedata.normalize("NFC", question).strip())
-        if lang in languages.codes():
-            language = lang
+        question = close_cjk_gaps(unicodedata.normalize("NFC", asked.question).strip())
+        station, context, offers = asked.station, asked.context, asked.offers
+        if asked.lang in languages.codes():
+            language = asked.lang
         else:
             language = detect_language(
                 question,
-                stt_language=stt_language,
-                stt_confidence=stt_confidence,
+                stt_language=asked.stt_language,
+                stt_confidence=asked.stt_confidence,
                 default=self.settings.default_lang,
             ).lang
         turn = _AnswerInProgress(question, language, t0)
@@ -243,9 +223,11 @@ class Answerer:
             read = read_with_llm(self.reader, self.understander, understood, question, here)
             understood = read or understood
             turn.mark("llm_query", t)
-        now = now or datetime.now(UTC)
+        now = asked.now or datetime.now(UTC)
         answer: Answer | None = None
-        if understood.intent is Intent.REPEAT:
+        if asked.unheard:
+            answer = self._which_station(turn, understood, context)
+        elif understood.intent is Intent.REPEAT:
             answer = self._repeat(turn, understood, context)
         elif understood.intent is Intent.REFUSED:
             answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
@@ -277,7 +259,8 @@ class Answerer:
         when the LLM would write it. Nothing is remembered, so the kiosk can ask this of a
         transcript it is not yet sure of (speculative recognition) and have the sentence's
         audio ready by the time the passenger has surely finished."""
-        *_, answer = self._decide(question, station, None, stt_language, None, context, None)
+        asked = _Asked(question, station, stt_language=stt_language, context=context)
+        *_, answer = self._decide(asked)
         if answer is None or not answer.sentences:
             return None
         return answer.sentences[0], answer.language, answer.speech_rate
@@ -325,6 +308,17 @@ class Answerer:
         options = station_options(self.kb, (shared.complex, *shared.others), turn.lang)
         text = say("clarify", turn.lang, place=shared.matched, options=join_or(options, turn.lang))
         return self._finish(turn, understood, Outcome.CLARIFY, [text], [], "clarify")
+
+    def _which_station(
+        self, turn: _AnswerInProgress, understood: Understood, context: Context | None
+    ) -> Answer:
+        """A station was said but not heard: say what was heard and ask which station (the
+        reply is read as a follow-up of this question), or, if the kiosk has just asked one
+        question back, point to the staff instead of asking another."""
+        if context is not None and context.asked:
+            return self._canned(turn, understood, Outcome.NO_INFORMATION, "confirm_declined")
+        text = say("which_station", turn.lang, heard=turn.question.strip(" ?？。.!"))
+        return self._finish(turn, understood, Outcome.CLARIFY, [text], [], "which_station")
 
     def _unknown_place(self, turn: _AnswerInProgress, understood: Understood) -> Answer:
         """Say what was heard and that no such station is known, or ask for the name again."""

@@ -42,6 +42,7 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     "clarify",
     "confirm",
     "confirm_declined",
+    "which_station",
     "unknown_place",
     "more_on_screen",
     "board_bound_for",

@@ -137,9 +137,13 @@ class Context:
     offered: tuple[Offer, ...] = ()
     """What the last answer asked about ("Did you mean Yeouido?"): the next turn may be yes,
     no or one of the names. Kept one turn only, so the question is never asked twice."""
+    asked: bool = False
+    """The last answer was a question back (offers, "Which station?", "By X, do you mean"):
+    the next turn is not asked about again."""
 
     def remember(self, answer: Answer, understood: Any | None = None) -> None:
         self.offered = answer.offered
+        self.asked = answer.outcome is Outcome.CLARIFY
         if answer.outcome is Outcome.REFUSED:
             return
         self.last_answer = answer

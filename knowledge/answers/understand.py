@@ -303,6 +303,14 @@ class Understander:
         "what about Sadang?" after a route question asks the same thing about Sadang."""
         if context.intent is None:
             return
+        named = u.stations or is_here(u.text, u.lang)
+        if context.asked and named and not u.matched and not u.lines:
+            # "Choji station." or "This station." to "Which station do you mean?" answers the
+            # question asked (not a route to Choji); a station asked about before is not meant.
+            u.intent = context.intent
+            if u.intent is Intent.ROUTE and u.stations:
+                u.destination, u.origin = u.stations[-1].complex, u.origin or here
+            return
         if u.intent is Intent.UNKNOWN and (u.follow_up or u.stations) and not u.lines:
             u.intent = context.intent
             if u.intent is Intent.ROUTE and u.destination is None and u.stations:

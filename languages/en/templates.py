@@ -45,6 +45,7 @@ TEMPLATES: dict[str, str] = {
     "or_word": " or ",
     "confirm": "Did you mean {options}?",
     "confirm_declined": "Sorry, I could not make out the station. Please ask the station staff.",
+    "which_station": 'I heard "{heard}", but not the station name. Which station do you mean?',
     "clarify": "By {place}, do you mean {options}?",
     "unknown_place": (
         "Sorry, I don't know a station called {place}. "

@@ -47,6 +47,7 @@ TEMPLATES: dict[str, str] = {
     "or_word": "か",
     "confirm": "{options}のことですか？",
     "confirm_declined": "申し訳ありません。駅名を聞き取れませんでした。駅係員にお尋ねください。",
+    "which_station": "「{heard}」と聞こえましたが、駅名は聞き取れませんでした。どの駅ですか？",
     "clarify": "{place}は、{options}のどちらの駅でしょうか。",
     "unknown_place": (
         "申し訳ありません。{place}という駅は見つかりません。"

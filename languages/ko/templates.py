@@ -50,6 +50,7 @@ TEMPLATES: dict[str, str] = {
     "or_word": " 또는 ",
     "confirm": "{options} 말씀이신가요?",
     "confirm_declined": "죄송합니다. 역 이름을 알아듣지 못했습니다. 역 직원에게 문의해 주세요.",
+    "which_station": '"{heard}"라고 들었지만 역 이름을 못 들었습니다. 어느 역을 말씀하시나요?',
     "clarify": "{place}(이)라고 하시면 {options} 중 어느 역을 말씀하시나요?",
     "unknown_place": (
         "{place}(이)라는 역은 찾지 못했습니다. 역 이름을 확인하시거나 역 직원에게 문의해 주세요."

@@ -40,6 +40,7 @@ TEMPLATES: dict[str, str] = {
     "or_word": "还是",
     "confirm": "您是说{options}吗？",
     "confirm_declined": "抱歉，我没能听清站名。请咨询车站工作人员。",
+    "which_station": "我听到的是“{heard}”，但没听清站名。请问您说的是哪个站？",
     "clarify": "您说的{place}是指{options}中的哪一站？",
     "unknown_place": ("抱歉，我不知道叫{place}的车站。请确认站名或咨询车站工作人员。"),
 }

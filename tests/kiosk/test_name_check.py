@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kiosk.name_check import ACCEPT_MARGIN, NOT_SAID, NameChecker
+from knowledge.answers.types import Context
 from knowledge.answers.understand import Understander
 from tests.voice.audio_helpers import flite_say
 from voice.audio import SAMPLE_RATE, write_wav
@@ -287,3 +288,46 @@ def test_a_reading_keeps_the_words_around_the_name(real_kb) -> None:
     _checker(real_kb, scorer).check(_heard("How do I get to Hangaik University Station?"), "강남")
     assert len(scorer.sentences) > 2
     assert all(s.startswith("How do I get to ") for s in scorer.sentences)
+
+
+def test_a_name_heard_as_other_words_where_a_station_goes_is_asked_about(real_kb) -> None:
+    """ "Which lines do Tachogistation?" (Choji) was answered for the kiosk's own station: the
+    words where the question puts a station are scored as names, and only ever asked about."""
+    scorer = ScriptedScorer({"Choji": -20.0}, heard=-18.0, other=-20.0 - ACCEPT_MARGIN - 1)
+    check = _checker(real_kb, scorer).check(_heard("Which lines do Chojee?"), "강남")
+    assert [o.name for o in check.offers] == ["Choji"] and not check.unheard
+    assert "Which lines do Choji?" in scorer.sentences
+
+
+def test_a_dropped_name_no_station_sounds_like_is_asked_for(real_kb) -> None:
+    scorer = ScriptedScorer({}, heard=-10.0, other=-10.0 - NOT_SAID - 5)
+    heard = _heard("Where can I find the elevator at the front of the bus stop?")
+    check = _checker(real_kb, scorer).check(heard, "강남")
+    assert check.unheard and not check.offers and check.question == heard.text
+    none_said = ScriptedScorer({})
+    check = _checker(real_kb, none_said).check(
+        _heard("Where is the elevator at the station?"), "강남"
+    )
+    assert check.unheard and none_said.sentences == []  # nothing heard to score
+
+
+def test_questions_about_here_are_not_asked_back(real_kb) -> None:
+    scorer = ScriptedScorer({})
+    for text in (
+        "Where is the elevator?",
+        "Which lines stop at this station?",
+        "What line is this?",
+    ):
+        check = _checker(real_kb, scorer).check(_heard(text), "강남")
+        assert (check.question, check.offers, check.unheard) == (text, (), False)
+    assert scorer.sentences == []
+
+
+def test_right_after_a_question_back_nothing_is_offered_again(real_kb) -> None:
+    """ "Which station?" answered "Sema station." heard as "Seema station": the kiosk asked
+    once already, so the close readings are not offered: the answerer points to the staff."""
+    context = Context()
+    context.asked = True
+    scorer = ScriptedScorer({"Sema": -20.0}, heard=-15.0, other=-22.0)
+    check = _checker(real_kb, scorer).check(_heard("Seema station."), "강남", context)
+    assert check.unheard and not check.offers

@@ -10,9 +10,9 @@ import numpy as np
 
 from kiosk.bench.latency import BASELINE_STAGES, STAGES
 from kiosk.events import EventType, KioskEvent
-from kiosk.pipeline import TurnPipeline, TurnResult
+from kiosk.pipeline import TurnPipeline
 from kiosk.stages import REPORTED, Stage, Timing, TurnLatency, answerer_timing
-from kiosk.turn import TurnInFlight
+from kiosk.turn import TurnInFlight, TurnResult
 from kiosk.web.metrics import KioskMetrics
 from kiosk.web.status import TurnHistory
 from tests.kiosk.web import promtext

@@ -18,7 +18,8 @@ import pytest
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import Settings
 from kiosk.debug_log import JSONL, DebugRecorder
-from kiosk.pipeline import TurnPipeline, TurnResult
+from kiosk.pipeline import TurnPipeline
+from kiosk.turn import TurnResult
 from knowledge.store import KnowledgeBase
 from tests.kit.settings import make_settings
 from tests.reliability.conftest import kill_import

@@ -90,3 +90,46 @@ def test_a_reply_naming_part_of_an_offered_name_is_not_answered(
     context = _asked(answerer, _offer(real_kb, *offered))
     answer = answerer.answer(reply, lang="en", context=context, station="강남")
     assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh", "ja"])
+def test_a_station_said_but_not_heard_is_asked_for(answerer, lang) -> None:
+    """The voice heard a station where the question puts one, but not which ("Which lines do
+    Tachogistation?"): the kiosk says what it heard and asks, in the passenger's language."""
+    context = Context()
+    asked = answerer.answer("Which lines do Tachogistation?", lang=lang, context=context,
+                            unheard=True, station="강남")  # fmt: skip
+    assert asked.outcome is Outcome.CLARIFY and asked.about == [] and asked.offered == ()
+    assert "Tachogistation" in asked.text and context.asked
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("Which lines do Tachogistation?", "lines"), ("Where is the elevator at the station?",
+     "elevator"), ("How do I get to the station?", "route")],
+)  # fmt: skip
+def test_the_name_alone_then_answers_the_question_asked(answerer, real_kb, question, intent):
+    context = Context()
+    answerer.answer(question, lang="en", context=context, unheard=True, station="강남")
+    answer = answerer.answer("Sadang station.", lang="en", context=context, station="강남")
+    sadang = real_kb.resolve_station("사당")[0].complex.key
+    assert answer.outcome is Outcome.ANSWERED and answer.about[-1] == sadang
+    assert answer.intent == intent and not context.asked
+
+
+def test_this_station_answers_for_here_not_a_station_asked_about_before(answerer, real_kb):
+    context = Context()
+    answerer.answer("Which lines stop at Jamsil?", lang="en", context=context, station="강남")
+    answerer.answer("Where is the elevator at the station?", lang="en", context=context,
+                    unheard=True, station="강남")  # fmt: skip
+    answer = answerer.answer("This station.", lang="en", context=context, station="강남")
+    gangnam = real_kb.resolve_station("강남")[0].complex.key
+    assert answer.outcome is Outcome.ANSWERED and answer.about == [gangnam]
+    assert answer.intent == "elevator"
+
+
+def test_a_second_miss_points_to_the_staff(answerer) -> None:
+    context = Context()
+    answerer.answer("What line is 10G on-man?", lang="en", context=context, unheard=True)
+    answer = answerer.answer("Mmm.", lang="en", context=context, unheard=True, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION and not context.asked

@@ -1,0 +1,57 @@
+"""Where a heard sentence holds, or dropped, a station name (`kiosk.heard_words`).
+
+The dropped names are what Whisper base wrote for synthetic speakers naming a station on the
+spoken set's earlier draws (scripts/spoken_set.py), each answered then for the kiosk's own
+station; the questions about here are the spoken set's unnamed questions and other ways a
+passenger asks about the station they stand in."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.heard_words import dropped_place
+
+DROPPED = {
+    "Where is the elevator at the station?": "",  # said: at Sinjeong station
+    "Is there an elevator at the station?": "",  # said: at Yeonsinnae station
+    "There is the elevator at the station": "",
+    "Which line do you see on stations?": "",  # said: Which lines go to Guseong station?
+    "What line is 10G on-man?": "10G on-man",  # said: What line is Tangjeong on?
+    "Which lines do Tachogistation?": "Tachogistation",  # said: Which lines go to Choji station?
+    "Which lines tops at G-O-B-Y-On?": "G-O-B-Y-On",  # said: Geolpo Bukbyeon
+    "Where can I find the elevator at the front of the bus stop?": "front",  # Mongchontoseong
+    "Which line stops and government complex graduate?": "government complex graduate",
+    "How do I get to the station?": "",
+    "Which line stops at an eyeing?": "eyeing",  # said: Unyang
+    "What subway line is being stationed on?": "being stationed",  # said: Baengma station
+    "Which lines dota sit on taxation?": "taxation",  # said: Seonhak station
+    "Which line stops at 3?": "3",  # said: Taereung
+}
+
+HERE = [
+    "Which lines stop here?",
+    "What line is this station on?",
+    "Which subway lines stop at this station?",
+    "What line is this?",
+    "Where is the elevator?",
+    "Is there an elevator in this station?",
+    "Which exit has the elevator?",
+    "I have a stroller. Where is the elevator?",
+    "Where can I find an elevator here?",
+    "Excuse me, is there a lift?",
+    "Is there an elevator for my wheelchair?",
+    "Where is the nearest toilet?",
+    "Which exit should I take?",
+    "Is this Line 2?",
+    "Where do I transfer to Line 9?",
+]
+
+
+@pytest.mark.parametrize("heard", sorted(DROPPED))
+def test_a_name_dropped_or_written_as_other_words_is_found(heard: str) -> None:
+    assert dropped_place(heard, "en") == DROPPED[heard]
+
+
+@pytest.mark.parametrize("heard", HERE)
+def test_a_question_about_here_drops_no_name(heard: str) -> None:
+    assert dropped_place(heard, "en") is None
