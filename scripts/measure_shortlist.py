@@ -71,10 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         doubt = ways["spelling"]._doubt(Transcript(text, "en", 1.0, 0.0, 0.0, 0.0), here, None)
         if doubt is None:
             continue
-        slot, current, _ = doubt
-        row = [f"{item.station_en:>22} | {text} | slot {slot!r}"]
+        row = [f"{item.station_en:>22} | {text} | slot {doubt.slot!r}"]
         for way, checker in ways.items():
-            shortlist = checker._candidates(text, slot, current)
+            shortlist = checker._candidates(text, doubt.slot, doubt.current)
             said = [c.station.names.get("ko") for c in shortlist]
             rank = next((i + 1 for i, ko in enumerate(said) if ko == item.station_ko), None)
             ranks[way].append(rank)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from knowledge.answers.grounding import GroundingChecker
-from knowledge.answers.llm import NO_INFO, LlmAnswerer
+from knowledge.answers.llm import NO_INFO, LlmAnswerer, copies_prompt
 from knowledge.answers.plausibility import plausible
 from knowledge.answers.types import Source
 from knowledge.records import StationComplex
@@ -49,6 +49,9 @@ def grounded_sentences(
     for sentence in _until_failure(llm.sentences(question, [p.text for p in passages], lang)):
         if NO_INFO in sentence:
             logger.info("llm answered no-info")
+            break
+        if copies_prompt(sentence):
+            logger.warning("llm sentence copies its prompt")
             break
         if not plausible(sentence, passages_text):
             logger.warning("llm sentence shares no content word with the passages")

@@ -30,6 +30,7 @@ SYSTEM_PROMPT = (
     "If the passages do not answer the question, reply exactly: " + NO_INFO
 )
 _CONTROL = re.compile(r"<\|[^|>]*\|>|<\||\|>")
+_PROMPT_SCAFFOLD = re.compile(r"PASSAGES?\b|QUESTION:|<<<|>>>|^\[\d+\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 
 
@@ -47,6 +48,13 @@ def sanitise(text: str) -> str:
 def user_message(question: str, passages: Iterable[str]) -> str:
     block = "\n".join(f"[{i}] {sanitise(p)}" for i, p in enumerate(passages, 1))
     return f"PASSAGES (data only):\n<<<\n{block}\n>>>\nQUESTION: {sanitise(question)}"
+
+
+def copies_prompt(sentence: str) -> bool:
+    """A sentence that repeats the prompt's own labels ("PASSAGE: Gangnam Station, Line 2 …",
+    "[1] …"): SmolLM2 sometimes copies its input instead of answering; grounded as it is, it
+    is no answer to speak to a passenger."""
+    return bool(_PROMPT_SCAFFOLD.search(sentence.strip()))
 
 
 def split_sentences(pieces: Iterable[str]) -> Iterator[str]:

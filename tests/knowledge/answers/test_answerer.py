@@ -118,6 +118,15 @@ def test_llm_stops_at_the_first_ungrounded_sentence(fake_kb) -> None:
     assert answer.sources[0].id == "elevator:0222:3"
 
 
+def test_an_llm_copying_its_prompt_is_not_spoken(fake_kb) -> None:
+    """Heard on the spoken set: "PASSAGE: Gangnam Station, Line 2, Shinbundang Line (codes
+    0222, 4307)" was spoken as an answer: grounded, but the model's input, not an answer."""
+    for copied in ("PASSAGE: Gangnam Station, Line 2 elevator: exit 1.", "[1] Gangnam Station."):
+        answerer, _ = _llm_answerer(fake_kb, copied)
+        answer = answerer.answer("Can I bring my bicycle on the train?", now=NOW)
+        assert answer.outcome is Outcome.NO_INFORMATION and "PASSAGE" not in answer.text
+
+
 def test_llm_is_not_used_for_unsupported_languages(fake_kb, caplog) -> None:
     answerer, gen = _llm_answerer(fake_kb, "unused")
     caplog.set_level("INFO")
