@@ -54,6 +54,12 @@ def put_name(text: str, slot: str, name: str) -> str | None:
     return put if count else None
 
 
+def unglued(text: str) -> str:
+    """ "Station" written apart from the name Whisper glued it to ("Which lines go to
+    Jongkestation?"), so the name's words can be replaced by a station's name."""
+    return re.sub(r"\b([A-Za-z][a-z]+?)(station)\b", r"\1 \2", text)
+
+
 def trim(place: str) -> str:
     """The heard place without a trailing "station" (the sentence keeps its own)."""
     return re.sub(r"(?i)[\s-]*station$", "", place.strip()) or place

@@ -151,7 +151,6 @@ async def _demo(settings: Settings, out: Path) -> list[dict[str, Any]]:
     """Spoken and recorded samples go through VAD and Whisper; typed ones start at the answer."""
     from kiosk.hardware import profile_for, segmenter_config
     from kiosk.samples import prepare_samples
-    from kiosk.simulate import simulate_file
     from knowledge.answers.types import Context
     from voice.audio import WavFileSink
 
@@ -164,11 +163,7 @@ async def _demo(settings: Settings, out: Path) -> list[dict[str, Any]]:
         for index, sample in enumerate(samples, start=1):
             label = {"sample": sample.description, "sample_lang": sample.lang}
             if sample.path is not None:
-                reply = out / f"{index:02d}-{sample.lang}-reply.wav"
-                for record in await simulate_file(
-                    kiosk.runner, sample.path, vad=vad, reply_wav=reply
-                ):
-                    records.append({**record, **label})
+                records += await _spoken_turns(settings, kiosk.runner, sample, vad, out, index)
                 continue
             reply = out / f"{index:02d}-{sample.lang}-typed-reply.wav"
             sink = WavFileSink(reply)
@@ -179,6 +174,30 @@ async def _demo(settings: Settings, out: Path) -> list[dict[str, Any]]:
     finally:
         kiosk.close()
     return records
+
+
+async def _spoken_turns(
+    settings: Settings, runner: Any, sample: Any, vad: Any, out: Path, index: int
+) -> list[dict[str, Any]]:
+    """A spoken sample's turns; when the kiosk asks back ("Did you mean …?"), the passenger's
+    reply too, said by the same voice and heard in the same conversation."""
+    from kiosk.samples import passenger_reply, speak_reply
+    from kiosk.simulate import simulate_file
+    from knowledge.answers.types import Context
+
+    label = {"sample": sample.description, "sample_lang": sample.lang}
+    context = Context()
+    reply_wav = out / f"{index:02d}-{sample.lang}-reply.wav"
+    turns = await simulate_file(runner, sample.path, vad=vad, reply_wav=reply_wav, context=context)
+    records = [{**record, **label} for record in turns]
+    if not (sample.expect and turns and turns[-1]["outcome"] == "clarify"):
+        return records
+    said = passenger_reply(turns[-1]["answer"], sample.expect)
+    heard = speak_reply(settings, said, sample.lang, out / f"{index:02d}-{sample.lang}-said.wav")
+    again = out / f"{index:02d}-{sample.lang}-reply-2.wav"
+    label = {"sample": f"the passenger replies: {said}", "sample_lang": sample.lang}
+    turns = await simulate_file(runner, heard, vad=vad, reply_wav=again, context=context)
+    return records + [{**record, **label} for record in turns]
 
 
 def _print_turn(record: dict[str, Any]) -> None:

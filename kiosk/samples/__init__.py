@@ -8,6 +8,7 @@ human speech shipped with the kiosk (see samples/SOURCES.md).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import numpy as np
 
 from kiosk.config import Settings
 from kiosk.model_files import openjtalk_files, piper_voices
+from knowledge.textnorm import spelled_out
 from voice.audio import SAMPLE_RATE, concat_chunks, resample, write_wav
 
 SAMPLES_DIR = Path(__file__).resolve().parent
@@ -81,6 +83,24 @@ def speak_with_silence(voice: object, text: str, lang: str) -> np.ndarray:
     lead = np.zeros(round(LEAD_SILENCE_S * SAMPLE_RATE), dtype=np.int16)
     trail = np.zeros(round(TRAIL_SILENCE_S * SAMPLE_RATE), dtype=np.int16)
     return np.concatenate([lead, speech, trail])
+
+
+def passenger_reply(asked: str, expect: tuple[str, ...]) -> str:
+    """What the sample's passenger says to the kiosk's English "Did you mean A, B or C?": the
+    offered name holding the expected words (spelled out as said), "Yes." to the one name
+    offered, "No." when none is the station meant."""
+    options = re.sub(r"^Did you mean\s+|\?$", "", asked.strip())
+    names = [n.strip() for n in re.split(r",\s*|\s+or\s+", options) if n.strip()]
+    meant = [n for n in names if all(word in n for word in expect[:1])]
+    if not meant:
+        return "No."
+    return "Yes." if len(names) == 1 else f"{spelled_out(meant[0])}."
+
+
+def speak_reply(settings: Settings, text: str, lang: str, path: Path) -> Path:
+    """`text` said by the sample voice of `lang` into `path` (the demo's passenger replying)."""
+    write_wav(path, speak_with_silence(_voice(settings, lang), text, lang))
+    return path
 
 
 def _voice(settings: Settings, lang: str) -> object:

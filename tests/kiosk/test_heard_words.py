@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.heard_words import dropped_place
+from kiosk.heard_words import dropped_place, unglued
 
 DROPPED = {
     "Where is the elevator at the station?": "",  # said: at Sinjeong station
@@ -55,3 +55,9 @@ def test_a_name_dropped_or_written_as_other_words_is_found(heard: str) -> None:
 @pytest.mark.parametrize("heard", HERE)
 def test_a_question_about_here_drops_no_name(heard: str) -> None:
     assert dropped_place(heard, "en") is None
+
+
+def test_station_glued_to_a_name_is_written_apart() -> None:
+    assert unglued("Which lines go to Jongkestation?") == "Which lines go to Jongke station?"
+    assert unglued("Which lines go to Jamsil station?") == "Which lines go to Jamsil station?"
+    assert unglued("Which station is this? Stations.") == "Which station is this? Stations."
