@@ -189,11 +189,14 @@ class NameChecker:
         the words: `kiosk demo`'s "Hongik University." to "Anguk, Hanyang Univ. or Hongik
         Univ.?" was written "Hanuk University." and answered as Hanyang University. Each
         offered name is scored as the whole reply; unless the one the words pick leads by
-        `REPLY_MARGIN`, the kiosk points to the staff (it does not ask twice)."""
+        `REPLY_MARGIN`, or Whisper picks it too when it reads the reply again without the
+        offered names as its prompt (Piper's "Hongik" scores as "Hanyang" too), the kiosk
+        points to the staff (it does not ask twice)."""
         text, lang = transcript.text, transcript.language
         if len(offered) < 2 or transcript.encoded is None:
             return NameCheck(text)
-        picked = reply_to_offer(text, lang, offered, self.understander.kb)
+        kb = self.understander.kb
+        picked = reply_to_offer(text, lang, offered, kb)
         chosen = next((i for i, o in enumerate(offered) if o.question == picked), None)
         if chosen is None:
             return NameCheck(text)  # a no, or a new question: the answerer reads it
@@ -201,6 +204,9 @@ class NameChecker:
         scores = self.scorer.score_readings(transcript, lang, said)
         others = max(score for i, score in enumerate(scores) if i != chosen)
         agreed = scores[chosen] - others >= REPLY_MARGIN
+        if not agreed:  # the audio cannot tell: does Whisper pick it without the names' prompt?
+            again = reply_to_offer(self.scorer.reread(transcript), lang, offered, kb)
+            agreed = again == offered[chosen].question
         return NameCheck(text, rescored=True, unheard=not agreed)
 
     def _doubt(
