@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kiosk.name_check import ACCEPT_MARGIN, NOT_SAID, NameChecker
-from knowledge.answers.types import Context, Offer
+from knowledge.answers.types import Context
 from knowledge.answers.understand import Understander
 from tests.voice.audio_helpers import flite_say
 from voice.audio import SAMPLE_RATE, write_wav
@@ -333,15 +333,10 @@ def test_right_after_a_question_back_nothing_is_offered_again(real_kb) -> None:
     assert check.unheard and not check.offers
 
 
-def _offered(real_kb, *names: str) -> tuple[Offer, ...]:
-    found = [real_kb.resolve_station(n)[0].complex for n in names]
-    return tuple(Offer(cx.key, cx.name("en"), f"How do I get to {cx.name('en')}?") for cx in found)
-
-
 def test_a_name_said_back_is_answered_only_when_the_audio_agrees(real_kb) -> None:
     """`kiosk demo`'s "Hongik University." was written "Hanuk University." and answered as
     Hanyang University: the audio scarcely preferred it, so the kiosk points to the staff."""
-    offered = _offered(real_kb, "안국", "한양대", "홍대입구")
+    offered = _offers(real_kb, "안국", "한양대", "홍대입구")
     close = ScriptedScorer({"Hanyang": -27.2, "Hongik": -29.2, "Anguk": -48.6}, again="Hanuk.")
     check = _checker(real_kb, close).choose(_heard("Hanuk University."), offered)
     assert check.unheard and check.rescored
@@ -361,7 +356,7 @@ def test_a_name_said_back_is_answered_only_when_the_audio_agrees(real_kb) -> Non
 def test_yes_no_and_one_offer_are_not_checked_against_the_audio(real_kb) -> None:
     scorer = ScriptedScorer({})
     checker = _checker(real_kb, scorer)
-    two = _offered(real_kb, "안국", "한양대")
+    two = _offers(real_kb, "안국", "한양대")
     assert checker.choose(_heard("No."), two).unheard is False
     assert checker.choose(_heard("Hanyang University."), two[1:]).unheard is False
     assert scorer.sentences == []
