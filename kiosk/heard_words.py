@@ -138,7 +138,15 @@ def dropped_place(text: str, lang: str) -> str | None:
         last = start + len(run) == len(words) or words[start + len(run)].lower() == "on"
         if run and (before in _BEFORE_A_PLACE or last):
             return " ".join(run)
-        follows = [w.lower() for w in words[i + 1 : start + 1]]
-        if before in _BEFORE_A_PLACE - {"in"} and follows[-1:] in (["station"], ["stations"]):
-            return ""  # "in the station" is here
+        if before in _BEFORE_A_PLACE - {"in"} and _station_unnamed(words[i + 1 : i + 5], lang):
+            return ""
     return None
+
+
+def _station_unnamed(following: list[str], lang: str) -> bool:
+    """ "the station", "from the out station" after "at": a station named by no word (the
+    name was dropped), unless a word says here ("this station"; "in the station" is here)."""
+    said = [w.lower() for w in following]
+    stop = next((n for n, w in enumerate(said) if w in ("station", "stations")), None)
+    here = {w for w in languages.get(lang).here_words if w.isascii()}
+    return stop is not None and not here & set(said[:stop])

@@ -160,7 +160,17 @@ def echoes_prompt(text: str, prompt: str | None, share: float = 0.8) -> bool:
     if len(tokens) < 3:
         return False
     vocabulary = prompt.lower()
-    return sum(t in vocabulary for t in tokens) / len(tokens) >= share
+    mostly = sum(t in vocabulary for t in tokens) / len(tokens) >= share
+    return mostly or _lists_prompt(text, prompt)
+
+
+def _lists_prompt(text: str, prompt: str) -> bool:
+    """Three of the prompt's names in its own order: "There is the elevator at Gangnam, Gimpo
+    International Airport, Seoul Station," (said: at Dongdaemun History Culture Park). A
+    passenger does not list three stations in the order the kiosk prompted them."""
+    names = [n.strip().lower() for n in re.split(r"[,、:：]", prompt)[1:] if n.strip()]
+    said = re.sub(r"[\s,、]+", " ", text.lower())
+    return any(" ".join(names[i : i + 3]) in said for i in range(len(names) - 2))
 
 
 def guard_transcript(t: Transcript, config: GuardConfig, prompt: str | None = None) -> Transcript:

@@ -143,15 +143,22 @@ async def _latency(kiosk: Kiosk, samples: Sequence[Sample], options: BenchOption
         "misses": getattr(cache, "misses", 0) - before[1],
     }
     # The same turns with the phrase cache emptied before each: every sentence is one the
-    # kiosk has never said (only the first sentence prepared during the hangover is cached).
+    # kiosk has never said (only the first sentence prepared during the hangover is cached);
+    # then so again without the name check (the old path), to show what re-scoring adds.
     cold = PhraseCache(kiosk.speaker.uncached)
     kiosk.speaker.synthesizer = cold
+    names = kiosk.runner.names
     try:
         uncached = await kiosk_turns(
             kiosk, samples, vad, rounds=options.rounds, before_each=cold.clear
         )
+        kiosk.runner.names = None
+        unchecked = await kiosk_turns(
+            kiosk, samples, vad, rounds=options.rounds, before_each=cold.clear
+        )
     finally:
         kiosk.speaker.synthesizer = cache
+        kiosk.runner.names = names
     utterances = await endpointed(samples, vad)
     naive = baseline_turns(kiosk, utterances, rounds=options.rounds)
     ours, theirs = _latencies(turns), _latencies(naive)
@@ -162,6 +169,7 @@ async def _latency(kiosk: Kiosk, samples: Sequence[Sample], options: BenchOption
         "expected_turns": sum(t.get("right") is not None for t in turns),
         "phrase_cache": phrase_cache,
         "kiosk_cold_phrase_cache": summary(_latencies(uncached)),
+        "name_check": name_check_cost(uncached, unchecked),
         "baseline": naive_stats,
         "speedup": {
             k: round(naive_stats[k] / kiosk_stats[k], 2) if kiosk_stats[k] else None
@@ -203,6 +211,30 @@ def _retrieval(kiosk: Kiosk, settings: Settings, options: BenchOptions) -> dict:
         "synthetic": {
             str(n): synthetic_retrieval(n, folder, options.queries) for n in options.corpora
         },
+    }
+
+
+def name_check_cost(
+    checked: Sequence[dict[str, Any]], unchecked: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """What re-scoring adds to the wait: each turn beside the same turn without the name check,
+    apart for the turns where it ran and the others (where it must add nothing)."""
+    if len(checked) != len(unchecked):  # a run heard its samples as other turns: no pairs
+        return {}
+    added: dict[bool, list[float]] = {True: [], False: []}
+    stage: list[float] = []
+    for turn, old in zip(checked, unchecked, strict=True):
+        waits = _latencies([turn]), _latencies([old])
+        if not waits[0] or not waits[1]:
+            continue
+        ran = Timing.NAME_CHECK in turn["timings_ms"]
+        added[ran].append(waits[0][0] - waits[1][0])
+        stage += [turn["timings_ms"][Timing.NAME_CHECK]] if ran else []
+    return {
+        "turns_checked": len(added[True]),
+        "added_ms_checked": summary(added[True]),
+        "added_ms_others": summary(added[False]),
+        "stage_ms": summary(stage),
     }
 
 

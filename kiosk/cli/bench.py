@@ -99,6 +99,18 @@ def _phrase_cache_line(lat: dict[str, Any]) -> str:
     )
 
 
+def _name_check_line(lat: dict[str, Any]) -> str:
+    cost = lat.get("name_check")
+    if not cost or not cost["turns_checked"]:
+        return "  name check: no turn needed it"
+    added, others = cost["added_ms_checked"], cost["added_ms_others"]
+    return (
+        f"  name check: {cost['turns_checked']} turns re-scored, {cost['stage_ms']['p50']:.0f} "
+        f"ms p50; beside the same turns without it: +{added['p50']:.0f} ms p50, "
+        f"+{added['p95']:.0f} ms p95; other turns {others['p50']:+.0f} ms p50"
+    )
+
+
 def _right_line(lat: dict[str, Any]) -> str:
     right = lat.get("kiosk_answered_right")
     if not right:
@@ -143,6 +155,7 @@ def _latency_lines(result: dict[str, Any]) -> list[str]:
         "  per language p50: "
         + ", ".join(f"{lg} {v:.0f} ms" for lg, v in lat["per_language_p50_ms"].items()),
         _phrase_cache_line(lat),
+        _name_check_line(lat),
         "stage medians (kiosk): "
         + ", ".join(f"{key} {v:.0f}" for key, v in lat["stages_p50_ms"].items()),
         "stage medians (baseline): "

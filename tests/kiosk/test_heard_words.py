@@ -26,6 +26,7 @@ DROPPED = {
     "What subway line is being stationed on?": "being stationed",  # said: Baengma station
     "Which lines dota sit on taxation?": "taxation",  # said: Seonhak station
     "Which line stops at 3?": "3",  # said: Taereung
+    "Where is the elevator at from the out station?": "",  # said: at Gongdeok station
 }
 
 HERE = [
@@ -44,6 +45,8 @@ HERE = [
     "Which exit should I take?",
     "Is this Line 2?",
     "Where do I transfer to Line 9?",
+    "How do I get to this station's exit 3?",
+    "Is the toilet in the station?",
 ]
 
 

@@ -258,5 +258,9 @@ def test_the_station_prompt_said_back_is_not_a_question() -> None:
     assert echoes_prompt("Seoul subway station, Gongdeok, Daegok,", prompt)
     assert not echoes_prompt("How do I get to Gongdeok station?", prompt)
     assert not echoes_prompt("Gangnam station?", prompt)  # too short to tell: left to answers
+    listed = "Seoul subway stations: Gangnam, Gimpo International Airport, Seoul Station, Jamsil"
+    heard = "There is the elevator at Gangnam, Gimpo International Airport, Seoul Station,"
+    assert echoes_prompt(heard, listed)  # the prompt's names in its order: not what was said
+    assert not echoes_prompt("How do I get from Gangnam to Jamsil?", listed)
     assert echoes_prompt("서울 지하철역 공덕 대곡", "서울 지하철역: 강남, 공덕, 대곡")
     assert not echoes_prompt("공덕역 엘리베이터 어디예요?", "서울 지하철역: 강남, 공덕, 대곡")

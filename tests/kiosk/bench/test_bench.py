@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.bench.run import BenchOptions, stage_medians, summary, targets
+from kiosk.bench.run import BenchOptions, name_check_cost, stage_medians, summary, targets
 from kiosk.cli import main
 from kiosk.cli.bench import format_report
 from knowledge.store import KnowledgeBase
@@ -25,6 +25,19 @@ def test_summary_uses_nearest_rank_percentiles() -> None:
     stats = summary([100.0, 200.0, 300.0, 400.0, 1000.0])
     assert stats == {"n": 5, "p50": 300.0, "p95": 1000.0, "max": 1000.0, "mean": 400.0}
     assert summary([])["n"] == 0
+
+
+def _turn(wait: float, name_check: float | None = None) -> dict[str, Any]:
+    timings = {"speech_end_to_first_audio": wait}
+    return {"timings_ms": timings | ({"name_check": name_check} if name_check else {})}
+
+
+def test_name_check_cost_pairs_each_turn_with_itself_on_the_old_path() -> None:
+    checked = [_turn(900.0, 300.0), _turn(1200.0, 350.0), _turn(500.0)]
+    cost = name_check_cost(checked, [_turn(600.0), _turn(850.0), _turn(510.0)])
+    assert cost["turns_checked"] == 2 and cost["stage_ms"]["p50"] == 300.0
+    assert cost["added_ms_checked"]["max"] == 350.0 and cost["added_ms_others"]["p50"] == -10.0
+    assert name_check_cost(checked, checked[:2]) == {}  # turns heard differently: no pairs
 
 
 def test_stage_medians_count_a_missing_stage_as_zero() -> None:
@@ -106,6 +119,8 @@ def test_quick_bench_reports_every_section(quick_run: tuple[dict[str, Any], str]
     # The English sample has an expected answer (from the data), the Japanese recording none.
     assert {r["lang"]: r["right"] is None for r in lat["turns"]} == {"en": False, "ja": True}
     assert lat["expected_turns"] == 1 and lat["kiosk_answered_right"]["n"] <= 1
+    cost = lat["name_check"]  # the same turns beside the old path, without the name check
+    assert cost == {} or cost["added_ms_others"]["n"] + cost["turns_checked"] == 2
     for turn in lat["turns"]:
         t = turn["timings_ms"]
         # the hangover is lived through and recognition always takes time
