@@ -189,9 +189,10 @@ class NameChecker:
         the words: `kiosk demo`'s "Hongik University." to "Anguk, Hanyang Univ. or Hongik
         Univ.?" was written "Hanuk University." and answered as Hanyang University. Each
         offered name is scored as the whole reply; unless the one the words pick leads by
-        `REPLY_MARGIN`, or Whisper picks it too when it reads the reply again without the
-        offered names as its prompt (Piper's "Hongik" scores as "Hanyang" too), the kiosk
-        points to the staff (it does not ask twice)."""
+        `REPLY_MARGIN`, or leads and Whisper picks it too when it reads the reply again
+        without the offered names as its prompt, the kiosk points to the staff (it does not
+        ask twice). The reading again alone is no proof: "Bomun." was written "Daman" both
+        times (Dasan), while the audio ranked Bongcheon, then Dasan, then Bomun."""
         text, lang = transcript.text, transcript.language
         if len(offered) < 2 or transcript.encoded is None:
             return NameCheck(text)
@@ -202,9 +203,9 @@ class NameChecker:
             return NameCheck(text)  # a no, or a new question: the answerer reads it
         said = [f"{spelled_out(o.name)}." for o in offered]
         scores = self.scorer.score_readings(transcript, lang, said)
-        others = max(score for i, score in enumerate(scores) if i != chosen)
-        agreed = scores[chosen] - others >= REPLY_MARGIN
-        if not agreed:  # the audio cannot tell: does Whisper pick it without the names' prompt?
+        lead = scores[chosen] - max(score for i, score in enumerate(scores) if i != chosen)
+        agreed = lead >= REPLY_MARGIN
+        if 0 < lead < REPLY_MARGIN:  # the audio leans its way: does Whisper pick it unprompted?
             again = reply_to_offer(self.scorer.reread(transcript), lang, offered, kb)
             agreed = again == offered[chosen].question
         return NameCheck(text, rescored=True, unheard=not agreed)

@@ -348,9 +348,12 @@ def test_a_name_said_back_is_answered_only_when_the_audio_agrees(real_kb) -> Non
         {"Hanyang": -40.0, "Hongik": -20.0, "Anguk": -48.6}, again="Hongik University"
     )
     assert _checker(real_kb, disagree).choose(_heard("Hanyang University"), offered).unheard
-    # Read again without the prompt, Whisper writes the same name: two readings agree.
+    # The audio leans its way, and read again without the prompt Whisper writes it too.
     again = ScriptedScorer({"Hanyang": -27.2, "Hongik": -29.2}, again="Hanyang University")
     assert not _checker(real_kb, again).choose(_heard("Hanyang University"), offered).unheard
+    # Written the same way twice, but the audio prefers another name: not answered.
+    against = ScriptedScorer({"Hanyang": -29.2, "Hongik": -27.2}, again="Hanyang University")
+    assert _checker(real_kb, against).choose(_heard("Hanyang University"), offered).unheard
 
 
 def test_yes_no_and_one_offer_are_not_checked_against_the_audio(real_kb) -> None:
