@@ -14,7 +14,7 @@ while (($#)); do
     case "$1" in
         --llm) LLM=${2:?"--llm needs a name (python -m kiosk.llm_options names)"}; shift 2 ;;
         --llm=*) LLM=${1#--llm=}; shift ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
