@@ -252,6 +252,8 @@ def _resolve_relative_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
         fixed = dict(values)
         for key, value in values.items():
             hint = hints.get(key)
+            if (section, key) == ("models", "llm") and value in OPTIONAL_LLMS:
+                continue  # a model's name, not a file beside this one
             if hint is not None and Path in type_args(hint) and isinstance(value, str) and value:
                 fixed[key] = str(base / value) if not Path(value).is_absolute() else value
             elif (

