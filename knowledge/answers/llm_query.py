@@ -115,7 +115,12 @@ def _cjk_chunks(text: str) -> list[str]:
 def query_grammar(question: str) -> str:
     """GBNF for `{"intent": ..., "from": ..., "to": ..., "line": ...}` whose strings are
     "none" or runs of the question's words."""
-    quoted = [json.dumps(json.dumps(run)) for run in [NONE, *word_runs(question)]]
+    # Korean, Japanese and Chinese stay as they are written: as \uXXXX escapes the model would
+    # have to spell a name in hex codes, which it cannot read.
+    quoted = [
+        json.dumps(json.dumps(run, ensure_ascii=False), ensure_ascii=False)
+        for run in [NONE, *word_runs(question)]
+    ]
     intents = " | ".join(json.dumps(json.dumps(name)) for name in INTENTS)
 
     def key(name: str, rule: str, last: bool = False) -> str:
