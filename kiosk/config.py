@@ -316,10 +316,10 @@ def _check_semantics(settings: Settings) -> None:
                 f"models.voices.{lang}", f"no Piper voice: set models.piper_voices.{lang}"
             )
     llm = settings.models.llm
-    if llm is not None and llm.suffix != ".gguf" and len(llm.parts) == 1:
-        if str(llm) not in OPTIONAL_LLMS:
-            known = ", ".join(OPTIONAL_LLMS)
-            raise ConfigError("models.llm", f"'{llm}' is not a .gguf file path nor one of: {known}")
+    bare_name = llm is not None and llm.suffix != ".gguf" and len(llm.parts) == 1
+    if bare_name and str(llm) not in OPTIONAL_LLMS:
+        known = ", ".join(OPTIONAL_LLMS)
+        raise ConfigError("models.llm", f"'{llm}' is not a .gguf file path nor one of: {known}")
     for lang in settings.models.llm_languages:
         if lang not in known:
             raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")

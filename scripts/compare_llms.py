@@ -34,14 +34,17 @@ sys.path.insert(0, str(REPO))
 
 from kiosk.app import build_answerer, open_knowledge  # noqa: E402
 from kiosk.config import Settings, load_settings  # noqa: E402
-from knowledge.answers.evaluation import EvalItem, load_set, percentile, run  # noqa: E402
-from knowledge.answers.plausibility import plausible  # noqa: E402
+from knowledge.answers.answerer import Answerer  # noqa: E402
+from knowledge.answers.evaluation import load_set, percentile, run  # noqa: E402
 from knowledge.answers.grounding import numbers  # noqa: E402
 from knowledge.answers.llm import NO_INFO  # noqa: E402
 from knowledge.answers.llm_query import SYSTEM_PROMPT as READER_PROMPT  # noqa: E402
 from knowledge.answers.llm_query import needs_reading  # noqa: E402
+from knowledge.answers.plausibility import plausible  # noqa: E402
 from knowledge.answers.question_text import LineFinder  # noqa: E402
 from knowledge.answers.types import Source  # noqa: E402
+from knowledge.records import StationComplex  # noqa: E402
+from knowledge.store import KnowledgeBase  # noqa: E402
 from languages.scripts import has_script  # noqa: E402
 
 EVAL = REPO / "knowledge" / "answers" / "eval"
@@ -87,7 +90,7 @@ class FreeResult:
     problems: list[str] = field(default_factory=list)
 
 
-def free_items(kb, per_lang: int, seed: int = 16) -> list[FreeItem]:
+def free_items(kb: KnowledgeBase, per_lang: int, seed: int = 16) -> list[FreeItem]:
     """`per_lang` questions per language (half elevators, half lines), stations sampled with a
     fixed seed among those whose records give the fact."""
     rng = random.Random(seed)
@@ -120,7 +123,7 @@ def facts_in(text: str, item: FreeItem, lines: LineFinder) -> set[str]:
     return {line.id for line in lines.find(text.lower(), item.lang)} & item.facts
 
 
-def answer_free(answerer, item: FreeItem, lines: LineFinder) -> FreeResult:
+def answer_free(answerer: Answerer, item: FreeItem, lines: LineFinder) -> FreeResult:
     """One question through retrieval, the model and the kiosk's sentence checks."""
     llm, kb = answerer.llm, answerer.kb
     cx = kb.complex(item.station)
@@ -160,7 +163,7 @@ def answer_free(answerer, item: FreeItem, lines: LineFinder) -> FreeResult:
     return FreeResult(item, outcome, text, first_ms, total_ms, in_language, in_passages, problems)
 
 
-def reader_rows(answerer, sets: list[Path], langs: tuple[str, ...]) -> list[str]:
+def reader_rows(answerer: Answerer, sets: list[Path], langs: tuple[str, ...]) -> list[str]:
     """(a): each set per language, rules alone vs rules with the model reading."""
     llm, reader = answerer.llm, answerer.reader
     kb, understander = answerer.kb, answerer.understander
@@ -188,7 +191,8 @@ def reader_rows(answerer, sets: list[Path], langs: tuple[str, ...]) -> list[str]
         ]
         rows.append(
             f"| {lang} | {len(pairs)} | {sum(b.correct for b, _ in pairs)} "
-            f"| {sum(a.correct for _, a in pairs)} | {sum(a.correct > b.correct for b, a in pairs)} "
+            f"| {sum(a.correct for _, a in pairs)} "
+            f"| {sum(a.correct > b.correct for b, a in pairs)} "
             f"| {sum(a.correct < b.correct for b, a in pairs)} "
             f"| {sum(a.wrong_station for _, a in pairs)} | {len(times)} "
             f"| {percentile(times, 50):.0f} | {percentile(times, 95):.0f} |"
@@ -196,7 +200,7 @@ def reader_rows(answerer, sets: list[Path], langs: tuple[str, ...]) -> list[str]
     return rows
 
 
-def _here(kb, station: str | None):
+def _here(kb: KnowledgeBase, station: str | None) -> StationComplex | None:
     """The complex an item's `station` names (in any language), as the evaluation reads it."""
     matches = kb.resolve_station(station) if station else []
     return matches[0].complex if matches else None
@@ -238,8 +242,8 @@ def measure(llm: str, args: argparse.Namespace, say: Callable[[str], None]) -> N
         answerer.llm.generator.warm(READER_PROMPT)  # cached like the kiosk's: not measured
         say(f"\n### {llm}: (a) reading questions, load average {_load()}\n")
         say(
-            "| lang | unread by rules | rules right | with reader | recovered | broke | wrong station "
-            "| reader calls | reader p50 ms | p95 ms |"
+            "| lang | unread by rules | rules right | with reader | recovered | broke "
+            "| wrong station | reader calls | reader p50 ms | p95 ms |"
         )
         say("|---|---|---|---|---|---|---|---|---|---|")
         for row in reader_rows(answerer, [EVAL / name for name in args.sets], LANGS):

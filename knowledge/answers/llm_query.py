@@ -45,7 +45,8 @@ SYSTEM_PROMPT = (
     "You turn a subway passenger's question into a query. intent is one of: route (how to get "
     "to a place), lines (which lines stop at a station), elevator, toilet, exit, transfer "
     "(change to a line), other. from and to are words copied from the question naming stations "
-    "or places, or none, in the question's own language and script. line is words naming a subway line, or none.\n"
+    "or places, or none, in the question's own language and script. line is words naming a "
+    "subway line, or none.\n"
     "Examples:\n"
     'Q: How do I get to Jamsil? A: {"intent": "route", "from": "none", "to": "Jamsil", '
     '"line": "none"}\n'

@@ -125,7 +125,7 @@ def test_models_llm_takes_a_name_or_a_gguf_path() -> None:
         "qwen2.5-coder-1.5b"
     )
     assert load_settings(None, {"models.llm": "my-model.gguf"}).models.llm == Path("my-model.gguf")
-    with pytest.raises(ConfigError, match="qwen2.5-coder-0.5b, qwen2.5-coder-1.5b"):
+    with pytest.raises(ConfigError, match=r"qwen2\.5-coder-0\.5b, qwen2\.5-coder-1\.5b"):
         load_settings(None, {"models.llm": "qwen-7b"})
 
 

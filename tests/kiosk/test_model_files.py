@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.config import Settings
 from kiosk.errors import ModelError
+from kiosk.llm_options import OPTIONAL_LLMS
 from kiosk.model_files import (
     WHISPER_BASE_SHA256,
     embedder_path,
@@ -21,7 +22,6 @@ from kiosk.model_files import (
     verify_model_files,
     whisper_model_dir,
 )
-from kiosk.llm_options import OPTIONAL_LLMS
 from kiosk.model_pins import VerifiedCache, check_files, load_pins, sha256_file
 from kiosk.model_report import describe_models, require_models
 

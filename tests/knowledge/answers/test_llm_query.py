@@ -36,9 +36,13 @@ def _query(intent: str, src: str = "none", dst: str = "none", line: str = "none"
     return {"intent": intent, "from": src, "to": dst, "line": line}
 
 
-def _answerer(real_kb, reply: dict[str, str]) -> tuple[Answerer, ScriptedReader]:
+def _answerer(
+    real_kb, reply: dict[str, str], langs: tuple[str, ...] = ("en",)
+) -> tuple[Answerer, ScriptedReader]:
     model = ScriptedReader(reply)
-    return Answerer(real_kb, AnswerSettings(station="강남"), reader=QueryReader(model)), model
+    return Answerer(
+        real_kb, AnswerSettings(station="강남"), reader=QueryReader(model, langs)
+    ), model
 
 
 def test_the_grammar_offers_only_runs_of_the_question_words() -> None:
@@ -64,7 +68,7 @@ def test_korean_and_japanese_names_are_runs_inside_their_words() -> None:
 def test_a_korean_reading_of_here_is_answered_by_the_templates(real_kb) -> None:
     """The rules took "갈아타려면" for a place; the model reads Line 1, and "여기서" (here,
     glued to its particle) says where."""
-    answerer, model = _answerer(real_kb, _query("transfer", line="1호선"))
+    answerer, model = _answerer(real_kb, _query("transfer", line="1호선"), ("ko",))
     answer = answerer.answer("여기서 1호선 갈아타려면 어디로 가요?", station="용산", lang="ko")
     assert model.asked and answer.outcome is Outcome.ANSWERED and answer.path == "structured"
     assert answer.about == [real_kb.resolve_station("용산")[0].complex.key]
