@@ -145,7 +145,7 @@ def answer_free(answerer: Answerer, item: FreeItem, lines: LineFinder) -> FreeRe
             sentence, sources, item.lang, allowed_stations=[cx.key], thorough=True
         )
         if not plausible(sentence, joined) or not check.ok:
-            problems = check.unsupported or ["no content word of the passages"]
+            problems = [*(check.unsupported or ["no content word of the passages"]), sentence]
             outcome = "rejected" if not accepted else outcome
             break
         if first_ms is None:
@@ -163,8 +163,11 @@ def answer_free(answerer: Answerer, item: FreeItem, lines: LineFinder) -> FreeRe
     return FreeResult(item, outcome, text, first_ms, total_ms, in_language, in_passages, problems)
 
 
-def reader_rows(answerer: Answerer, sets: list[Path], langs: tuple[str, ...]) -> list[str]:
-    """(a): each set per language, rules alone vs rules with the model reading."""
+def reader_rows(
+    answerer: Answerer, sets: list[Path], langs: tuple[str, ...], cap: int | None = None
+) -> list[str]:
+    """(a): each set per language, rules alone vs rules with the model reading; `cap` keeps
+    the first items of each language, in set order."""
     llm, reader = answerer.llm, answerer.reader
     kb, understander = answerer.kb, answerer.understander
     items = [
@@ -175,6 +178,7 @@ def reader_rows(answerer: Answerer, sets: list[Path], langs: tuple[str, ...]) ->
         and not i.context
         and needs_reading(understander.understand(i.question, i.lang, _here(kb, i.station)))
     ]  # the reader is asked only for these: the other items are answered alike both ways
+    items = [i for lang in langs for i in [i for i in items if i.lang == lang][:cap]]
     rows = []
     try:
         answerer.llm = None  # free-form answers are (b)'s business: here only the reader differs
@@ -246,7 +250,8 @@ def measure(llm: str, args: argparse.Namespace, say: Callable[[str], None]) -> N
             "| wrong station | reader calls | reader p50 ms | p95 ms |"
         )
         say("|---|---|---|---|---|---|---|---|---|---|")
-        for row in reader_rows(answerer, [EVAL / name for name in args.sets], LANGS):
+        sets = [EVAL / name for name in args.sets]
+        for row in reader_rows(answerer, sets, LANGS, args.reader_items):
             say(row)
         # The kiosk stops an answer at deadline_s (4 s) whatever it has said; a longer one
         # here lets (b) score what each model says, while its latency shows what fits.
@@ -289,6 +294,9 @@ def main() -> int:
     parser.add_argument("--per-lang", type=int, default=8, help="free-form questions per language")
     parser.add_argument(
         "--sets", nargs="*", default=["questions.yaml"], help="question sets for (a)"
+    )
+    parser.add_argument(
+        "--reader-items", type=int, help="for (a), at most this many items per language"
     )
     parser.add_argument("--deadline", type=float, default=30.0, help="seconds per answer in (b)")
     parser.add_argument("--data-dir", type=Path, default=REPO / "var")
