@@ -15,7 +15,7 @@ A fixed sample per language keeps the run bounded on 2 shared cores; the load av
 printed beside the figures.
 
     .venv/bin/python scripts/compare_llms.py [--llm NAME|PATH ...] [--per-lang N]
-        [--data-dir DIR] [--show]
+        [--langs ko,ja,zh,en] [--reader-items N] [--data-dir DIR] [--show]
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ class FreeResult:
     problems: list[str] = field(default_factory=list)
 
 
-def free_items(kb: KnowledgeBase, per_lang: int, seed: int = 16) -> list[FreeItem]:
+def free_items(
+    kb: KnowledgeBase, per_lang: int, langs: tuple[str, ...] = LANGS, seed: int = 16
+) -> list[FreeItem]:
     """`per_lang` questions per language (half elevators, half lines), stations sampled with a
     fixed seed among those whose records give the fact."""
     rng = random.Random(seed)
@@ -102,7 +104,7 @@ def free_items(kb: KnowledgeBase, per_lang: int, seed: int = 16) -> list[FreeIte
     elevator_keys = rng.sample(sorted(with_exits), per_lang)
     line_keys = rng.sample(sorted(c.key for c in kb.complexes()), per_lang)
     items = []
-    for lang in LANGS:
+    for lang in langs:
         for n in range(per_lang):
             if n % 2 == 0:
                 cx = kb.complex(elevator_keys[n])
@@ -230,15 +232,17 @@ def free_rows(results: list[FreeResult], langs: tuple[str, ...]) -> list[str]:
     return rows
 
 
-def model_settings(base: dict, llm: str) -> Settings:
-    overrides = {**base, "models.llm_languages": list(LANGS), "models.llm_reads_questions": True}
+def model_settings(base: dict, llm: str, langs: tuple[str, ...]) -> Settings:
+    overrides = {**base, "models.llm_languages": list(langs), "models.llm_reads_questions": True}
     if llm != "smollm2":
         overrides["models.llm"] = llm
     return load_settings(None, overrides)
 
 
 def measure(llm: str, args: argparse.Namespace, say: Callable[[str], None]) -> None:
-    settings = model_settings({"data.dir": str(args.data_dir), "station.name": HERE}, llm)
+    settings = model_settings(
+        {"data.dir": str(args.data_dir), "station.name": HERE}, llm, args.langs
+    )
     kb = open_knowledge(settings)
     answerer = build_answerer(settings, kb)
     lines = answerer.grounding.lines
@@ -251,15 +255,15 @@ def measure(llm: str, args: argparse.Namespace, say: Callable[[str], None]) -> N
         )
         say("|---|---|---|---|---|---|---|---|---|---|")
         sets = [EVAL / name for name in args.sets]
-        for row in reader_rows(answerer, sets, LANGS, args.reader_items):
+        for row in reader_rows(answerer, sets, args.langs, args.reader_items):
             say(row)
         # The kiosk stops an answer at deadline_s (4 s) whatever it has said; a longer one
         # here lets (b) score what each model says, while its latency shows what fits.
         answerer.llm.deadline_s = args.deadline
-        for lang in LANGS:
+        for lang in args.langs:
             answerer.llm.generator.warm(answerer.llm.system_prompt(lang))
         results = []
-        for item in free_items(kb, args.per_lang):
+        for item in free_items(kb, args.per_lang, args.langs):
             result = answer_free(answerer, item, lines)
             results.append(result)
             if args.show:
@@ -273,7 +277,7 @@ def measure(llm: str, args: argparse.Namespace, say: Callable[[str], None]) -> N
             "| NO_INFO/none | other language | first sentence p50 ms | p95 ms | whole p50 ms |"
         )
         say("|---|---|---|---|---|---|---|---|---|---|---|")
-        for row in free_rows(results, LANGS):
+        for row in free_rows(results, args.langs):
             say(row)
     finally:
         answerer.llm.close()
@@ -283,7 +287,7 @@ def _load() -> str:
     return " / ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--llm",
@@ -298,10 +302,13 @@ def main() -> int:
     parser.add_argument(
         "--reader-items", type=int, help="for (a), at most this many items per language"
     )
+    parser.add_argument(
+        "--langs", type=lambda v: tuple(v.split(",")), default=LANGS, help="default: ko,ja,zh,en"
+    )
     parser.add_argument("--deadline", type=float, default=30.0, help="seconds per answer in (b)")
     parser.add_argument("--data-dir", type=Path, default=REPO / "var")
     parser.add_argument("--show", action="store_true", help="print every free-form answer")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     for llm in args.llm or DEFAULT_LLMS:
         measure(llm, args, lambda line: print(line, flush=True))
     return 0
