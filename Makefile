@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 
 .PHONY: setup demo test lint format bench
 
+# make setup LLM=qwen2.5-coder-1.5b also installs an optional LLM (README, "Optional multilingual LLMs").
 setup:
-	@./scripts/setup.sh
+	@./scripts/setup.sh $(if $(LLM),--llm $(LLM))
 
 demo: setup var/kb/manifest.sqlite
 	@$(BIN)/kiosk demo

@@ -19,6 +19,7 @@ from typing import Any
 
 import languages
 from kiosk.errors import ConfigError
+from kiosk.llm_options import OPTIONAL_LLMS
 from kiosk.toml_sections import build_section, suggest, type_args
 from knowledge.embeddings import EMBEDDING_MODELS
 from voice.chat_templates import CHAT_TEMPLATE_SETTINGS
@@ -63,7 +64,9 @@ class ModelSettings:
     openjtalk_dictionary: Path | None = None
     """Open JTalk dictionary folder (holds sys.dic); empty means pyopenjtalk-plus's own."""
     llm: Path | None = None
-    """GGUF model for free-form answers; empty means the bundled SmolLM2-135M-Instruct."""
+    """GGUF model for free-form answers and reading questions: a path, or the name of an
+    optional LLM installed by `scripts/setup.sh --llm NAME` ("qwen2.5-coder-0.5b",
+    "qwen2.5-coder-1.5b"; `kiosk.llm_options`); empty means the bundled SmolLM2-135M-Instruct."""
     chat_template: str = "auto"
     """The LLM's turn format: "auto" reads it from the GGUF's metadata, or one of chatml,
     llama3, gemma, phi3 (`voice.chat_templates`) for a GGUF that does not say."""
@@ -249,6 +252,8 @@ def _resolve_relative_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
         fixed = dict(values)
         for key, value in values.items():
             hint = hints.get(key)
+            if (section, key) == ("models", "llm") and value in OPTIONAL_LLMS:
+                continue  # a model's name, not a file beside this one
             if hint is not None and Path in type_args(hint) and isinstance(value, str) and value:
                 fixed[key] = str(base / value) if not Path(value).is_absolute() else value
             elif (
@@ -310,6 +315,11 @@ def _check_semantics(settings: Settings) -> None:
             raise ConfigError(
                 f"models.voices.{lang}", f"no Piper voice: set models.piper_voices.{lang}"
             )
+    llm = settings.models.llm
+    bare_name = llm is not None and llm.suffix != ".gguf" and len(llm.parts) == 1
+    if bare_name and str(llm) not in OPTIONAL_LLMS:
+        known = ", ".join(OPTIONAL_LLMS)
+        raise ConfigError("models.llm", f"'{llm}' is not a .gguf file path nor one of: {known}")
     for lang in settings.models.llm_languages:
         if lang not in known:
             raise ConfigError("models.llm_languages", f"'{lang}' is not a supported language")

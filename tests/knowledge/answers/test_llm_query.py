@@ -36,9 +36,13 @@ def _query(intent: str, src: str = "none", dst: str = "none", line: str = "none"
     return {"intent": intent, "from": src, "to": dst, "line": line}
 
 
-def _answerer(real_kb, reply: dict[str, str]) -> tuple[Answerer, ScriptedReader]:
+def _answerer(
+    real_kb, reply: dict[str, str], langs: tuple[str, ...] = ("en",)
+) -> tuple[Answerer, ScriptedReader]:
     model = ScriptedReader(reply)
-    return Answerer(real_kb, AnswerSettings(station="강남"), reader=QueryReader(model)), model
+    return Answerer(
+        real_kb, AnswerSettings(station="강남"), reader=QueryReader(model, langs)
+    ), model
 
 
 def test_the_grammar_offers_only_runs_of_the_question_words() -> None:
@@ -48,6 +52,27 @@ def test_the_grammar_offers_only_runs_of_the_question_words() -> None:
     words_rule = next(line for line in grammar.splitlines() if line.startswith("words ::="))
     assert '"\\"Singeumho\\""' in words_rule and "Jamsil" not in grammar
     assert '"\\"none\\""' in words_rule
+
+
+def test_korean_and_japanese_names_are_runs_inside_their_words() -> None:
+    """Particles glue onto Korean names and Japanese has no spaces: the grammar offers the
+    name inside the word, and still nothing the passenger did not say."""
+    runs = word_runs("강남역에서 잠실까지 어떻게 가요?")
+    assert {"강남역", "강남", "잠실"} <= set(runs) and "사당" not in runs
+    assert "サダン駅" in word_runs("サダン駅のエレベーターはどこ")
+    assert "동대문역사문화공원" in word_runs("동대문역사문화공원역에 가고 싶어요")
+    grammar = query_grammar("잠실까지 가요")
+    assert '"\\"잠실\\""' in grammar and "강남" not in grammar
+
+
+def test_a_korean_reading_of_here_is_answered_by_the_templates(real_kb) -> None:
+    """The rules took "갈아타려면" for a place; the model reads Line 1, and "여기서" (here,
+    glued to its particle) says where."""
+    answerer, model = _answerer(real_kb, _query("transfer", line="1호선"), ("ko",))
+    answer = answerer.answer("여기서 1호선 갈아타려면 어디로 가요?", station="용산", lang="ko")
+    assert model.asked and answer.outcome is Outcome.ANSWERED and answer.path == "structured"
+    assert answer.about == [real_kb.resolve_station("용산")[0].complex.key]
+    assert "1호선" in answer.text
 
 
 def test_output_outside_the_grammar_is_no_query() -> None:
@@ -123,3 +148,23 @@ def test_the_real_model_reads_a_question_through_kiosk_ask(tmp_path) -> None:
     assert answer["outcome"] in ("answered", "no_information")
     if answer["outcome"] == "answered":
         assert "Wangsimni" in answer["answer"]
+
+
+@pytest.mark.models
+def test_the_real_model_reads_a_korean_question_through_kiosk_ask(tmp_path) -> None:
+    """The Korean grammar (runs inside words) with the bundled SmolLM2, through the real entry
+    point: whatever it reads, the answer is about the station the passenger named or none."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        '[models]\nllm_reads_questions = true\nllm_languages = ["ko"]\n', encoding="utf-8"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk", "ask", "여기서 1호선 갈아타려면 어디로 가요?",
+         "--station", "용산", "--lang", "ko", "--json", "--config", str(config),
+         "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    answer = json.loads(out.stdout)
+    assert "llm_query" in answer["timings_ms"]
+    if answer["outcome"] == "answered":
+        assert "용산" in answer["answer"]
