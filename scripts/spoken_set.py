@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from itertools import cycle, islice
 from pathlib import Path
 
 import numpy as np
@@ -253,9 +254,7 @@ def build_items(out_dir: Path | str = "spoken-set", seed: str = SEED) -> list[It
     here = load_complexes()[HERE]
     unnamed = [(t, intent) for intent, ts in HERE_TEMPLATES.items() for t in ts]
     unnamed = rng.sample(unnamed, len(unnamed))  # after the named draw, which stays as it was
-    for n in range(N_HERE):
-        text, intent = unnamed[n % len(unnamed)]
-        said.append((text, here, intent))
+    said += [(text, here, intent) for text, intent in islice(cycle(unnamed), N_HERE)]
     return [_item(i, text, c, intent, out_dir) for i, (text, c, intent) in enumerate(said)]
 
 
@@ -265,17 +264,8 @@ def _item(i: int, text: str, c: Complex, intent: str, out_dir: Path | str) -> It
     rate = ("normal", "slow")[(i // len(SPEAKERS)) % 2]
     noisy = (i // (2 * len(SPEAKERS))) % 2 == 1
     item_id = f"{i:03d}-{speaker.name}-{rate}-{'noisy' if noisy else 'clean'}"
-    return Item(
-        id=item_id,
-        wav=str(Path(out_dir) / f"{item_id}.wav"),
-        text=text,
-        speaker=speaker.name,
-        rate=rate,
-        noisy=noisy,
-        station_ko=c.name_ko,
-        station_en=c.names_en[0],
-        intent=intent,
-    )
+    wav = str(Path(out_dir) / f"{item_id}.wav")
+    return Item(item_id, wav, text, speaker.name, rate, noisy, c.name_ko, c.names_en[0], intent)
 
 
 # --- audio --------------------------------------------------------------------------------------
