@@ -53,7 +53,9 @@ def add_voice_commands(
         help="run the bundled sample questions through the whole kiosk and write spoken replies",
         description="The kiosk's main job without a microphone: sample questions in Korean, "
         "English, Chinese and Japanese go through VAD, Whisper, the answerer and the voices; "
-        "prints transcript, answer and speech-end-to-first-audio per question.",
+        "prints transcript, answer and speech-end-to-first-audio per question. When the "
+        "kiosk asks back which station was meant, the sample's passenger replies (the name, "
+        "yes or no) in the same voice.",
     )
     demo.add_argument(
         "--out",
