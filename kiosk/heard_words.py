@@ -112,9 +112,9 @@ _WORDS = re.compile(r"[\w'’-]+")
 _ARTICLES = (["the"], ["a"], ["an"])
 _BEFORE_A_PLACE = frozenset("at to from on in near toward towards".split())
 """Words after which a question puts a station: "at X", "to the X"."""
-_BEFORE_A_LAST_PLACE = frozenset("is are do does and".split())
+_BEFORE_A_LAST_PLACE = frozenset("is are do does and stop stops go goes".split())
 """Words Whisper leaves before a name it wrote as other words at the end of the question
-("What line is 10G on-man?", "Which lines do Tachogistation?"); inside a sentence they are
+("What line is 10G on-man?", "Which line stops Edel?"); inside a sentence they are
 ordinary ("Where is the nearest toilet?")."""
 
 

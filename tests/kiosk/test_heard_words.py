@@ -27,6 +27,7 @@ DROPPED = {
     "Which lines dota sit on taxation?": "taxation",  # said: Seonhak station
     "Which line stops at 3?": "3",  # said: Taereung
     "Where is the elevator at from the out station?": "",  # said: at Gongdeok station
+    "Which line stops Edel?": "Edel",  # said: Which line stops at Guil?
 }
 
 HERE = [
@@ -47,6 +48,8 @@ HERE = [
     "Where do I transfer to Line 9?",
     "How do I get to this station's exit 3?",
     "Is the toilet in the station?",
+    "Where does this train go?",
+    "Which lines stop here, please?",
 ]
 
 
