@@ -34,7 +34,7 @@ from kiosk.heard_words import (
     unglued,
     with_unexplained_neighbours,
 )
-from knowledge.answers.offers import declines, likeliest_offer, reply_to_offer
+from knowledge.answers.offers import affirms, declines, likeliest_offer, reply_to_offer
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
 from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
@@ -192,16 +192,18 @@ class NameChecker:
         `REPLY_MARGIN`, or leads and Whisper picks it too when it reads the reply again
         without the offered names as its prompt, the kiosk points to the staff (it does not
         ask twice). The reading again alone is no proof: "Bomun." was written "Daman" both
-        times (Dasan), while the audio ranked Bongcheon, then Dasan, then Bomun."""
+        times (Dasan), while the audio ranked Bongcheon, then Dasan, then Bomun. A name
+        said back to one offer is checked against "No." the same way; a yes is not."""
         text, lang = transcript.text, transcript.language
-        if len(offered) < 2 or transcript.encoded is None:
+        if transcript.encoded is None or affirms(text, lang):
             return NameCheck(text)
         kb = self.understander.kb
         picked = reply_to_offer(text, lang, offered, kb)
         chosen = next((i for i, o in enumerate(offered) if o.question == picked), None)
         if chosen is None:
             return NameCheck(text)  # a no, or a new question: the answerer reads it
-        said = [f"{spelled_out(o.name)}." for o in offered]
+        # "No." is a reading too: under the offered names' prompt it was written as one of them.
+        said = [*(f"{spelled_out(o.name)}." for o in offered), "No."]
         scores = self.scorer.score_readings(transcript, lang, said)
         lead = scores[chosen] - max(score for i, score in enumerate(scores) if i != chosen)
         agreed = lead >= REPLY_MARGIN

@@ -40,6 +40,12 @@ def declines(question: str, lang: str) -> bool:
     return text is not None and bool(matches(text, lang, lexicon().cues["no"]))
 
 
+def affirms(question: str, lang: str) -> bool:
+    """A short yes: "Yes.", "네", "是的", "はい"."""
+    text = _short_reply(question, lang)
+    return text is not None and bool(matches(text, lang, lexicon().cues["yes"]))
+
+
 def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> str | None:
     """The question to answer when `question` replies to an offer: the offered reading it
     picks, `DECLINED`, or None when it is not a reply (or nothing was offered)."""
@@ -50,8 +56,7 @@ def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) 
         return named.question
     if declines(question, lang) or _inside_an_offer(question, lang, offered, kb):
         return DECLINED
-    text = _short_reply(question, lang)
-    if text is not None and matches(text, lang, lexicon().cues["yes"]) and len(offered) == 1:
+    if affirms(question, lang) and len(offered) == 1:
         return offered[0].question
     return None
 

@@ -340,7 +340,7 @@ def test_a_name_said_back_is_answered_only_when_the_audio_agrees(real_kb) -> Non
     close = ScriptedScorer({"Hanyang": -27.2, "Hongik": -29.2, "Anguk": -48.6}, again="Hanuk.")
     check = _checker(real_kb, close).choose(_heard("Hanuk University."), offered)
     assert check.unheard and check.rescored
-    assert close.sentences == ["Anguk.", "Hanyang University.", "Hongik University."]
+    assert close.sentences == ["Anguk.", "Hanyang University.", "Hongik University.", "No."]
     clear = ScriptedScorer({"Hanyang": -20.0, "Hongik": -29.2, "Anguk": -48.6})
     check = _checker(real_kb, clear).choose(_heard("Hanyang University"), offered)
     assert not check.unheard and check.question == "Hanyang University"
@@ -356,10 +356,17 @@ def test_a_name_said_back_is_answered_only_when_the_audio_agrees(real_kb) -> Non
     assert _checker(real_kb, against).choose(_heard("Hanyang University"), offered).unheard
 
 
-def test_yes_no_and_one_offer_are_not_checked_against_the_audio(real_kb) -> None:
+def test_yes_and_no_are_not_checked_against_the_audio_a_name_to_one_offer_is(real_kb) -> None:
+    """A held-out draw's "No." to "Ttukseom, Suseo or Ogeum?" was answered about one of them:
+    heard under the offered names' prompt, a no is written as a name; "No." is scored too."""
     scorer = ScriptedScorer({})
     checker = _checker(real_kb, scorer)
     two = _offers(real_kb, "안국", "한양대")
     assert checker.choose(_heard("No."), two).unheard is False
-    assert checker.choose(_heard("Hanyang University."), two[1:]).unheard is False
+    assert checker.choose(_heard("Yes."), two[1:]).unheard is False
     assert scorer.sentences == []
+    said_no = ScriptedScorer({"Hanyang": -20.0, "No.": -12.0})
+    check = _checker(real_kb, said_no).choose(_heard("Hanyang University"), two[1:])
+    assert check.unheard and said_no.sentences == ["Hanyang University.", "No."]
+    said_it = ScriptedScorer({"Hanyang": -12.0, "No.": -20.0})
+    assert not _checker(real_kb, said_it).choose(_heard("Hanyang University"), two[1:]).unheard
