@@ -148,8 +148,12 @@ def test_quick_bench_figures_are_finite_and_not_negative(
     quick_run: tuple[dict[str, Any], str],
 ) -> None:
     result, report = quick_run
-    numbers = _numbers({k: v for k, v in result.items() if k != "machine"})
+    latency = {k: v for k, v in result["latency"].items() if k != "name_check"}
+    numbers = _numbers({k: v for k, v in result.items() if k not in ("machine", "latency")})
+    numbers += _numbers(latency)
     assert numbers and all(math.isfinite(x) and x >= 0 for x in numbers)
+    # What the name check adds is a difference between two runs of a turn: either sign.
+    assert all(math.isfinite(x) for x in _numbers(result["latency"]["name_check"]))
     assert "speech end -> first audio" in report and "targets:" in report
 
 
