@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from kiosk.sentence_feed import SentenceStream
-from knowledge.answers.types import Answer, Context
+from knowledge.answers.types import Answer, Context, Offer
 from voice.stt import Transcript
 
 
@@ -54,6 +54,8 @@ class FirstSentenceAnswerer(Protocol):
         station: str | None = None,
         stt_language: str | None = None,
         context: Context | None = None,
+        offers: Sequence[Offer] = (),
+        unheard: bool = False,
     ) -> tuple[str, str, float] | None: ...
 
 

@@ -14,6 +14,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 from kiosk.engines import (
     AsyncTranscriber,
@@ -116,7 +117,15 @@ class TurnPipeline:
         station: str | None,
     ) -> None:
         loop = asyncio.get_running_loop()
+        asking: dict[str, Any] = {}
+        ahead = self._names_ahead
         try:
+            if ahead is not None and ahead[0] is transcript:
+                # A doubtful name's question back ("Did you mean …?") is prepared instead.
+                check = await asyncio.shield(ahead[1])
+                asking = {"offers": check.offers} if check.offers else {}
+                asking |= {"unheard": True} if check.unheard else {}
+                transcript = replace(transcript, text=check.question)
             first = await loop.run_in_executor(
                 self._answer_worker,
                 lambda: answerer.first_sentence(
@@ -124,6 +133,7 @@ class TurnPipeline:
                     station=station or self.station,
                     stt_language=transcript.language,
                     context=context,
+                    **asking,
                 ),
             )
             if first is not None:

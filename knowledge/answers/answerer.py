@@ -254,12 +254,16 @@ class Answerer:
         station: str | None = None,
         stt_language: str | None = None,
         context: Context | None = None,
+        offers: Sequence[Offer] = (),
+        unheard: bool = False,
     ) -> tuple[str, str, float] | None:
         """(sentence, language, speech rate) this question's answer will start with, or None
         when the LLM would write it. Nothing is remembered, so the kiosk can ask this of a
         transcript it is not yet sure of (speculative recognition) and have the sentence's
-        audio ready by the time the passenger has surely finished."""
-        asked = _Asked(question, station, stt_language=stt_language, context=context)
+        audio ready by the time the passenger has surely finished. `offers` and `unheard` as
+        for `stream`: the question back is prepared as well."""
+        asked = _Asked(question, station, stt_language=stt_language, context=context,
+                       offers=offers, unheard=unheard)  # fmt: skip
         *_, answer = self._decide(asked)
         if answer is None or not answer.sentences:
             return None

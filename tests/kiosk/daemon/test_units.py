@@ -227,6 +227,48 @@ def test_the_first_sentence_is_synthesised_before_the_endpoint_and_only_then():
     assert cached == 0 and spoken == []
 
 
+class _OfferingNames:
+    """A `NameChecker` stand-in that asks about Sema."""
+
+    def check(self, transcript, station, context=None):
+        from kiosk.name_check import NameCheck
+        from knowledge.answers.types import Offer
+
+        offer = Offer("세마", "Sema", "How can I get to Sema station?")
+        return NameCheck(transcript.text, offers=(offer,), rescored=True)
+
+
+class _AskingAnswerer(_FirstSentenceAnswerer):
+    def first_sentence(self, question, *, station=None, stt_language=None, context=None,
+                       offers=(), unheard=False):  # fmt: skip
+        self.asked.append((question, offers))
+        if offers:
+            return f"Did you mean {offers[0].name}?", "en", 1.0
+        return super().first_sentence(question, station=station, context=context)
+
+
+def test_the_question_back_is_prepared_ahead_when_the_name_is_doubtful():
+    """The name check runs during the hangover; its "Did you mean Sema?" is what is prepared
+    (the answer to the misheard question would never be said)."""
+    from voice.tts import MultiVoice, PhraseCache, SpeechWorker
+
+    async def ahead() -> tuple[list, list]:
+        voice = _ToneVoice()
+        speaker = SpeechWorker(PhraseCache(MultiVoice({"en": voice})))
+        answerer = _AskingAnswerer()
+        runner = TurnPipeline(_Transcriber("How can I get to Seema station?"), answerer,
+                              speaker, station="강남", names=_OfferingNames())  # fmt: skip
+        await runner.transcribe_ahead(b"\0" * 3200, station="강남")
+        await asyncio.gather(*runner._preparing)
+        runner.close()
+        speaker.close()
+        return answerer.asked, voice.spoken
+
+    asked, spoken = asyncio.run(ahead())
+    assert spoken == ["Did you mean Sema?"]
+    assert [offers[0].name for _, offers in asked] == ["Sema"]
+
+
 class _CountingNames:
     """A `NameChecker` stand-in that records when it was asked and reads Seema as Sema."""
 
