@@ -106,8 +106,8 @@ def _name_check_line(lat: dict[str, Any]) -> str:
     added, others = cost["added_ms_checked"], cost["added_ms_others"]
     return (
         f"  name check: {cost['turns_checked']} turns re-scored, {cost['stage_ms']['p50']:.0f} "
-        f"ms p50; beside the same turns without it: +{added['p50']:.0f} ms p50, "
-        f"+{added['p95']:.0f} ms p95; other turns {others['p50']:+.0f} ms p50"
+        f"ms p50; beside the same turns without it: {added['p50']:+.0f} ms p50, "
+        f"{added['p95']:+.0f} ms p95; other turns {others['p50']:+.0f} ms p50"
     )
 
 
