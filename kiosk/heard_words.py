@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 import languages
-from knowledge.textnorm import latin_key, name_key, similarity
+from knowledge.answers.offers import NAME_LIKENESS
+from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
 
 SLOT_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+")
 NAME_WORDS = re.compile(r"[A-Za-z]+")
@@ -150,3 +151,22 @@ def _station_unnamed(following: list[str], lang: str) -> bool:
     stop = next((n for n, w in enumerate(said) if w in ("station", "stations")), None)
     here = {w for w in languages.get(lang).here_words if w.isascii()}
     return stop is not None and not here & set(said[:stop])
+
+
+def names_apart(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
+    """The reply's words are like the `chosen` offered name in what sets it apart from the
+    others (words two of them share, "University", say nothing), and less like every other:
+    "Hanik University." names neither Hanyang Univ. nor Hongik Univ."""
+    words = [_name_words(name) for name in offered]
+    shared = {w for ws in words for w in ws if sum(w in other for other in words) > 1}
+    common = languages.get(lang).common_words | shared
+    heard = latin_key(" ".join(w for w in _name_words(reply) if w not in common))
+    keys = [latin_key(" ".join(w for w in ws if w not in shared)) for ws in words]
+    own = keys[offered.index(chosen)]
+    like = similarity(heard, own)
+    others = [key for name, key in zip(offered, keys, strict=True) if name != chosen]
+    return like >= NAME_LIKENESS and all(similarity(heard, other) < like for other in others)
+
+
+def _name_words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", spelled_out(name).lower())

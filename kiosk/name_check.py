@@ -26,6 +26,7 @@ from rapidfuzz.process import cdist
 from kiosk.heard_words import (
     closest_span,
     dropped_place,
+    names_apart,
     prompted_names,
     proper_name,
     put_name,
@@ -34,7 +35,12 @@ from kiosk.heard_words import (
     unglued,
     with_unexplained_neighbours,
 )
-from knowledge.answers.offers import affirms, declines, likeliest_offer, reply_to_offer
+from knowledge.answers.offers import (
+    affirms,
+    declines,
+    likeliest_offer,
+    reply_to_offer,
+)
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
 from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
@@ -189,11 +195,12 @@ class NameChecker:
         the words: `kiosk demo`'s "Hongik University." to "Anguk, Hanyang Univ. or Hongik
         Univ.?" was written "Hanuk University." and answered as Hanyang University. Each
         offered name is scored as the whole reply; unless the one the words pick leads by
-        `REPLY_MARGIN`, or leads and Whisper picks it too when it reads the reply again
-        without the offered names as its prompt, the kiosk points to the staff (it does not
-        ask twice). The reading again alone is no proof: "Bomun." was written "Daman" both
-        times (Dasan), while the audio ranked Bongcheon, then Dasan, then Bomun. A name
-        said back to one offer is checked against "No." the same way; a yes is not."""
+        `REPLY_MARGIN` and the reply's words name it by what sets it apart from the others
+        ("Hanik University." names neither Hanyang nor Hongik University), the kiosk points
+        to the staff (it does not ask twice). Whisper's reading again without the prompt is
+        no proof: "Bomun." was written "Daman" both times (Dasan), and a fresh clone's demo
+        wrote "Hanik" and took Hanyang by both. A name said back to one offer is checked
+        against "No." the same way; a yes is not."""
         text, lang = transcript.text, transcript.language
         if transcript.encoded is None or affirms(text, lang):
             return NameCheck(text)
@@ -206,10 +213,8 @@ class NameChecker:
         said = [*(f"{spelled_out(o.name)}." for o in offered), "No."]
         scores = self.scorer.score_readings(transcript, lang, said)
         lead = scores[chosen] - max(score for i, score in enumerate(scores) if i != chosen)
-        agreed = lead >= REPLY_MARGIN
-        if 0 < lead < REPLY_MARGIN:  # the audio leans its way: does Whisper pick it unprompted?
-            again = reply_to_offer(self.scorer.reread(transcript), lang, offered, kb)
-            agreed = again == offered[chosen].question
+        names = [o.name for o in offered]
+        agreed = lead >= REPLY_MARGIN and names_apart(text, lang, names[chosen], names)
         return NameCheck(text, rescored=True, unheard=not agreed)
 
     def _doubt(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.heard_words import dropped_place, unglued
+from kiosk.heard_words import dropped_place, names_apart, unglued
 
 DROPPED = {
     "Where is the elevator at the station?": "",  # said: at Sinjeong station
@@ -67,3 +67,12 @@ def test_station_glued_to_a_name_is_written_apart() -> None:
     assert unglued("Which lines go to Jongkestation?") == "Which lines go to Jongke station?"
     assert unglued("Which lines go to Jamsil station?") == "Which lines go to Jamsil station?"
     assert unglued("Which station is this? Stations.") == "Which station is this? Stations."
+
+
+def test_a_reply_names_an_offer_by_what_sets_it_apart() -> None:
+    offered = ["Anguk", "Hanyang Univ.", "Hongik Univ."]
+    assert names_apart("Hongik University.", "en", "Hongik Univ.", offered)
+    assert names_apart("Hanyang.", "en", "Hanyang Univ.", offered)
+    for other in offered:  # "University" is shared: "Hanik" alone is like none of them
+        assert not names_apart("Hanik University.", "en", other, offered)
+    assert names_apart("Sillim.", "en", "Sillim", ["Itaewon", "Sillim", "Sinimun"])
