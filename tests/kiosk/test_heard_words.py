@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.heard_words import dropped_place, names_apart, unglued
+from tests.kit.scripts import load_script
 
 DROPPED = {
     "Where is the elevator at the station?": "",  # said: at Sinjeong station
@@ -31,16 +32,8 @@ DROPPED = {
 }
 
 HERE = [
-    "Which lines stop here?",
-    "What line is this station on?",
-    "Which subway lines stop at this station?",
-    "What line is this?",
-    "Where is the elevator?",
-    "Is there an elevator in this station?",
-    "Which exit has the elevator?",
-    "I have a stroller. Where is the elevator?",
-    "Where can I find an elevator here?",
-    "Excuse me, is there a lift?",
+    # The spoken set's questions about the kiosk's own station, and a few more.
+    *(q for questions in load_script("spoken_set").HERE_TEMPLATES.values() for q in questions),
     "Is there an elevator for my wheelchair?",
     "Where is the nearest toilet?",
     "Which exit should I take?",
