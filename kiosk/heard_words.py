@@ -62,8 +62,15 @@ def unglued(text: str) -> str:
 
 
 def trim(place: str) -> str:
-    """The heard place without a trailing "station" (the sentence keeps its own)."""
-    return re.sub(r"(?i)[\s-]*station$", "", place.strip()) or place
+    """The heard place without a trailing "station" (the sentence keeps its own) and without
+    the words around a name the rules took in with it ("Sonson from" of "to Sonson from
+    here"): the sentence must keep them when a name replaces the place."""
+    words = re.sub(r"(?i)[\s-]*station$", "", place.strip()).split()
+    while len(words) > 1 and words[-1].lower() in AROUND_A_NAME:
+        words.pop()
+    while len(words) > 1 and words[0].lower() in AROUND_A_NAME:
+        words.pop(0)
+    return " ".join(words) or place
 
 
 def closest_span(text: str, name: str) -> str:

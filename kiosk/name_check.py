@@ -16,12 +16,7 @@ kiosk says back what it heard.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import zip_longest
 from typing import Any, Protocol
-
-import numpy as np
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import cdist
 
 from kiosk.heard_words import (
     closest_span,
@@ -30,11 +25,11 @@ from kiosk.heard_words import (
     prompted_names,
     proper_name,
     put_name,
-    spans,
     trim,
     unglued,
     with_unexplained_neighbours,
 )
+from kiosk.name_shortlist import Candidate, Shortlister, put_between, words_around
 from knowledge.answers.offers import (
     affirms,
     declines,
@@ -44,7 +39,7 @@ from knowledge.answers.offers import (
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
 from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
-from voice.sounds_like import EnglishSounds, hangul_key
+from voice.sounds_like import EnglishSounds
 from voice.stt_guards import Transcript
 
 ACCEPT_MARGIN = 15.0
@@ -63,16 +58,21 @@ scored as the whole reply against its audio (`NameChecker._heard_alike`). Replie
 spoken set's speakers led by 5-62 nats (one by 2.2); the demo's "Hongik University." heard as
 "Hanuk University." favoured Hanyang University by 2.0."""
 SHORTLIST = 8
-"""Readings scored per doubtful name (~35 ms each on two cores)."""
+"""Readings scored per doubtful name (~20 ms each on two cores)."""
+RUNNERS_UP = 8
+"""Whisper's runners-up for the words at a doubtful place, shortlisted by likeness (one beam
+search from the kept encoder output, ~70 ms)."""
 
 
 class ReadingScorer(Protocol):
-    """`voice.stt.WhisperTranscriber`: readings scored against the audio, and the audio read
-    again without the prompt."""
+    """`voice.stt.WhisperTranscriber`: readings scored against the audio, the audio read again
+    without the prompt, and Whisper's runners-up for what follows a part of the sentence."""
 
     def score_readings(self, heard: Transcript, lang: str, sentences: list[str]) -> list[float]: ...
 
     def reread(self, heard: Transcript) -> str: ...
+
+    def continue_reading(self, heard: Transcript, prefix: str, count: int) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,18 +120,17 @@ class NameChecker:
         languages: tuple[str, ...] = ("en",),
         shortlist: int = SHORTLIST,
         sounds: EnglishSounds | None = None,
+        runners_up: int = RUNNERS_UP,
     ) -> None:
         self.scorer = scorer
         self.understander = understander
         self.languages = languages
-        self.shortlist = shortlist
-        self.sounds = sounds
-        self._names: tuple[int, list[_Names]] | None = None
-        """(KB version, every station's name keys), built once per version."""
+        self.runners_up = runners_up
+        self.shortlister = Shortlister(understander.kb, shortlist, sounds)
 
     def warm(self) -> None:
         """Read every station's name keys now (about a second), not in a passenger's turn."""
-        self._station_names()
+        self.shortlister.station_keys()
 
     def check(
         self, transcript: Transcript, station: str, context: Context | None = None
@@ -158,9 +157,15 @@ class NameChecker:
         """The readings of the doubtful words as each shortlisted station, decided on; None
         when no station could stand there."""
         text, lang = transcript.text, transcript.language
-        candidates = self._candidates(text, doubt.slot, doubt.current, doubt.unprompted)
+        around = words_around(text, doubt.slot)
+        heard_next: list[str] = []
+        if around is not None and self.runners_up:
+            heard_next = self.scorer.continue_reading(transcript, around[0], self.runners_up)
+        candidates = self.shortlister.shortlist(
+            text, doubt.slot, doubt.current, doubt.unprompted, heard_next
+        )
         # Names as said: "Hongik Univ." in the sentence would be scored against "University".
-        put = [(c, put_name(text, c.span, spelled_out(c.station.name(lang)))) for c in candidates]
+        put = [(c, _reading(text, c, around, lang)) for c in candidates]
         kept = [(c, r) for c, r in put if r is not None]
         if not kept:
             return None
@@ -252,81 +257,6 @@ class NameChecker:
             return _Doubt(name)  # "…the elevator at your own Gongpo market?": not here
         return None
 
-    def _candidates(
-        self, text: str, slot: str, current: StationComplex | None, unprompted: str = ""
-    ) -> list[_Candidate]:
-        """Stations whose name is spelled like the slot, in turns with those whose name is
-        spelled or sounds most like a short run of the sentence's words: Whisper writes a
-        name it half-knows in near spelling ("Somziong"), one it does not know as English
-        words ("your widow" for Yeouido), and the rules' slot may hold only part of either
-        ("Sagae" of "Sagae-yong")."""
-        if len(latin_key(slot)) < 2:
-            return []
-        names = self._station_names()
-        # Words of the unprompted reading stand for the slot: they are not in the sentence.
-        replaces = dict.fromkeys(spans(unprompted), slot) | {s: s for s in spans(text) | {slot}}
-        runs = sorted(replaces)
-        heard = self.sounds.keys(runs) if self.sounds else [""] * len(runs)
-        like = _likeness([latin_key(s) for s in runs], [n.spelling for n in names])
-        for column in (0, 1):  # the English name as read aloud, the Korean name
-            like = np.maximum(like, _likeness(heard, [n.sounds[column] for n in names]))
-        by_slot = _likeness([latin_key(slot)], [n.spelling for n in names])[0]
-        best_span = like.argmax(axis=0)
-        chosen: dict[str, _Candidate] = {}
-        if current is not None:
-            chosen[current.key] = _Candidate(current, slot)
-        turns = zip_longest(
-            np.argsort(-by_slot, kind="stable"), np.argsort(-like.max(axis=0), kind="stable")
-        )
-        for slot_pick, sentence_pick in turns:
-            for j, span in ((slot_pick, slot), (sentence_pick, None)):
-                if j is not None and len(chosen) < self.shortlist:
-                    said = span or replaces[runs[best_span[j]]]
-                    chosen.setdefault(names[j].station.key, _Candidate(names[j].station, said))
-            if len(chosen) >= self.shortlist:
-                break
-        return list(chosen.values())
-
-    def _station_names(self) -> list[_Names]:
-        kb = self.understander.kb
-        version = getattr(kb, "version", 0)
-        if self._names is None or self._names[0] != version:
-            stations = [cx for cx in kb.complexes() if cx.names.get("en")]
-            english = [spelled_out(cx.names["en"]) for cx in stations]
-            read = self.sounds.keys(english) if self.sounds else [""] * len(stations)
-            names = [
-                _Names(cx, latin_key(en), (said, hangul_key(cx.names.get("ko", ""))))
-                for cx, en, said in zip(stations, english, read, strict=True)
-            ]
-            self._names = (version, names)
-        return self._names[1]
-
-
-@dataclass(frozen=True, slots=True)
-class _Names:
-    """A station's keys: its English name's spelling key and its sound keys (the English name
-    as espeak-ng reads it, the Korean name read by rule)."""
-
-    station: StationComplex
-    spelling: str
-    sounds: tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """A shortlisted station and the heard words its name would replace."""
-
-    station: StationComplex
-    span: str
-
-
-def _likeness(heard: list[str], names: list[str]) -> np.ndarray:
-    """[heard, name] similarity in [0, 1] (edit distance, in C++ over every pair); a missing
-    key (no espeak-ng, no Korean name) is like nothing, not like another missing key."""
-    heard = [h or "\0" for h in heard]
-    names = [n or "\1" for n in names]
-    return cdist(heard, names, scorer=Levenshtein.normalized_similarity, workers=1)
-
 
 def decide(
     plain: NameCheck,
@@ -378,6 +308,17 @@ def _sound_alike(a: StationComplex, b: StationComplex) -> bool:
     one = latin_key(" ".join(w for w in words_a if w not in words_b))
     other = latin_key(" ".join(w for w in words_b if w not in words_a))
     return one in other or other in one or similarity(one, other) >= 0.7
+
+
+def _reading(
+    text: str, candidate: Candidate, around: tuple[str, str] | None, lang: str
+) -> str | None:
+    """`text` with the candidate's name (as said: "Hongik University", not "Univ.") in place
+    of its heard words, or where the question put a dropped name."""
+    name = spelled_out(candidate.station.name(lang))
+    if candidate.span:
+        return put_name(text, candidate.span, name)
+    return put_between(around[0], name, around[1]) if around is not None else None
 
 
 def _offers(readings: list[Reading], lang: str) -> tuple[Offer, ...]:

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         row = [f"{item.station_en:>22} | {text} | slot {doubt.slot!r}"]
         for way, checker in ways.items():
-            shortlist = checker._candidates(text, doubt.slot, doubt.current)
+            shortlist = checker.shortlister.shortlist(text, doubt.slot, doubt.current)
             said = [c.station.names.get("ko") for c in shortlist]
             rank = next((i + 1 for i, ko in enumerate(said) if ko == item.station_ko), None)
             ranks[way].append(rank)

@@ -25,8 +25,12 @@ import numpy as np
 from voice.audio import SAMPLE_RATE
 from voice.errors import SttError
 from voice.stt_guards import GuardConfig, Transcript, guard_transcript, peak_window_dbfs
+from voice.whisper_pass import FRAMES_PER_SECOND, MIN_WINDOW_S, OnePassWhisper
 
 logger = logging.getLogger(__name__)
+
+CONTINUATION_TOKENS = 8
+"""Enough for a station name and a word after it."""
 
 Vocabulary = Callable[[str], Sequence[str]] | Mapping[str, Sequence[str]]
 BiasMode = Literal["none", "hotwords", "prompt"]
@@ -39,21 +43,6 @@ PROMPT_LEAD = {
 }
 """Frames the station names as a list of stations. A bare list of names made Whisper write
 ordinary English worse (WER 0.022 -> 0.079 on the real recordings); framed, it does not."""
-
-FRAMES_PER_SECOND = 100
-"""Whisper's log-mel frames per second of audio."""
-HOP_SAMPLES = SAMPLE_RATE // FRAMES_PER_SECOND
-WHISPER_FRAMES = 3000
-"""The 30 s window Whisper was trained on: the longest input the encoder takes."""
-WINDOW_MARGIN_FRAMES = 400
-"""Silence after the utterance inside the window (4 s). With less, Whisper (trained on 30 s
-windows) tends to run on past the end and say the utterance again."""
-MIN_WINDOW_S = 10.0
-"""The shortest encoder window. 6 s would hear a short question ~100 ms sooner with the same
-error rates on the 27 clean recordings (ja CER 0.184 against 0.181) and the same under real
-noise at 0 and 5 dB SNR, but a passenger interrupting the kiosk (their question mixed with the
-kiosk's own voice, tests/kiosk/daemon/test_bargein_real.py) was heard in 4 of 13 runs against
-10 of 13 with 10 s: the rest rejected as no-speech. Robustness wins."""
 
 
 class Transcriber(Protocol):
@@ -68,94 +57,6 @@ def _as_int16(audio: bytes | np.ndarray) -> np.ndarray:
     if isinstance(audio, bytes | bytearray | memoryview):
         return np.frombuffer(bytes(audio), dtype=np.int16)
     return audio.astype(np.int16) if audio.dtype != np.int16 else audio
-
-
-class OnePassWhisper:
-    """faster-whisper's model driven directly: one encoder pass serves language detection and
-    decoding, over a window sized to the utterance.
-
-    `WhisperModel.transcribe` pads every input to 30 s, and its language detection encodes a
-    second time; on two cores the encoder is most of a turn, and a kiosk question lasts a few
-    seconds. Decoding is greedy or beam search at temperature 0 without timestamps, as before.
-    """
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-
-    def encode(self, audio: np.ndarray, min_window_frames: int) -> Any:
-        from faster_whisper.audio import pad_or_trim
-
-        frames = len(audio) // HOP_SAMPLES
-        window = min(WHISPER_FRAMES, max(min_window_frames, frames + WINDOW_MARGIN_FRAMES))
-        # Pad with silent *audio*, as Whisper saw in training: zero-valued log-mel features are
-        # not silence, and the decoder then runs on past the end and repeats itself.
-        silence = np.zeros(max(0, window * HOP_SAMPLES - len(audio)), dtype=np.float32)
-        features = self.model.feature_extractor(np.concatenate([audio, silence]), padding=0)
-        return self.model.encode(pad_or_trim(features, window))
-
-    def languages(self, encoded: Any) -> list[tuple[str, float]]:
-        """Every language's probability, from tokens such as `<|en|>`."""
-        return [(token[2:-2], p) for token, p in self.model.model.detect_language(encoded)[0]]
-
-    def generate(
-        self,
-        encoded: Any,
-        lang: str,
-        *,
-        beam_size: int,
-        max_new_tokens: int,
-        initial_prompt: str | None = None,
-        hotwords: str | None = None,
-    ) -> tuple[str, float, float]:
-        """(text, average log-probability, no-speech probability) for one utterance."""
-        from faster_whisper.tokenizer import Tokenizer
-        from faster_whisper.transcribe import get_suppressed_tokens
-
-        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
-        previous = tokenizer.encode(" " + initial_prompt.strip()) if initial_prompt else []
-        prompt = self.model.get_prompt(
-            tokenizer, previous, without_timestamps=True, hotwords=hotwords
-        )
-        result = self.model.model.generate(
-            encoded,
-            [prompt],
-            beam_size=beam_size,
-            max_length=len(prompt) + max_new_tokens,
-            return_scores=True,
-            return_no_speech_prob=True,
-            suppress_blank=True,
-            suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
-        )[0]
-        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-        # `scores` is the length-normalised log-probability; recover faster-whisper's average.
-        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
-        return tokenizer.decode(tokens), float(avg_logprob), float(result.no_speech_prob)
-
-    def score(self, encoded: Any, lang: str, sentences: Sequence[str]) -> list[float]:
-        """Each sentence's log-probability given the audio (teacher-forced, over its tokens and
-        the end of text, per token times the first sentence's token count), from one encoder
-        output: which of several readings of one
-        utterance the decoder finds likeliest. CTranslate2's `align` returns each token's
-        probability; it wants the encoder output once per sentence."""
-        import ctranslate2
-        from faster_whisper.tokenizer import Tokenizer
-
-        if not sentences:
-            return []
-        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
-        start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
-        texts = [[*tokenizer.encode(" " + s.strip()), tokenizer.eot] for s in sentences]
-        one = np.asarray(encoded)
-        batch = ctranslate2.StorageView.from_array(np.repeat(one, len(texts), axis=0))
-        frames = [one.shape[1] * 2] * len(texts)  # encoder positions are two mel frames each
-        results = self.model.model.align(batch, start, texts, frames)
-        # Per token, scaled to the first sentence's length: a sum favours short names (each
-        # token costs), and on the spoken set the right name came first 32 times of 60 by the
-        # mean against 23 by the sum (the scale keeps margins in nats of that sentence).
-        length = len(texts[0])
-        return [
-            float(np.mean(np.log(np.maximum(r.text_token_probs, 1e-12)))) * length for r in results
-        ]
 
 
 class WhisperTranscriber:
@@ -317,11 +218,33 @@ class WhisperTranscriber:
             if isinstance(heard, Transcript):
                 if heard.encoded is None:
                     raise SttError("stt-failed", "the transcript kept no encoder output")
-                encoded = heard.encoded
+                encoded, seconds = heard.encoded, heard.duration_s
             else:
                 pcm = _as_int16(heard).astype(np.float32) / 32768.0
                 encoded = model.encode(pcm, self.min_window_frames)
-            return model.score(encoded, lang, sentences)
+                seconds = len(pcm) / SAMPLE_RATE
+            return model.score(encoded, lang, sentences, seconds)
+
+        return self._executor.submit(work).result()
+
+    def continue_reading(self, heard: Transcript, prefix: str, count: int = 8) -> list[str]:
+        """Whisper's `count` likeliest continuations of the `prefix` of what it heard
+        (`OnePassWhisper.continuations`): other spellings of the sounds after it. Blocking;
+        runs in the worker thread."""
+
+        def work() -> list[str]:
+            if heard.encoded is None:
+                raise SttError("stt-failed", "the transcript kept no encoder output")
+            model = self._ensure_model()
+            found = model.continuations(
+                heard.encoded,
+                heard.language,
+                prefix,
+                count,
+                CONTINUATION_TOKENS,
+                heard.duration_s,
+            )
+            return [unicodedata.normalize("NFC", text) for text in found]
 
         return self._executor.submit(work).result()
 

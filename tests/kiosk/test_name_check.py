@@ -24,11 +24,22 @@ class ScriptedScorer:
     """Scores each sentence by the station name in it; the heard sentence gets `heard`."""
 
     def __init__(
-        self, by_name: dict[str, float], heard: float = 0.0, other: float = -40.0, again: str = ""
+        self,
+        by_name: dict[str, float],
+        heard: float = 0.0,
+        other: float = -40.0,
+        again: str = "",
+        runners_up: tuple[str, ...] = (),
     ):
         self.by_name, self.heard, self.other, self.again = by_name, heard, other, again
+        self.runners_up = runners_up
         self.sentences: list[str] = []
         self.reread_asked = 0
+        self.continued: list[str] = []
+
+    def continue_reading(self, transcript, prefix, count):
+        self.continued.append(prefix)
+        return list(self.runners_up[:count])
 
     def reread(self, transcript):
         self.reread_asked += 1
@@ -210,7 +221,7 @@ def test_a_name_heard_as_english_words_is_shortlisted_by_sound(real_kb) -> None:
 
     scorer = ScriptedScorer({})
     checker = NameChecker(scorer, Understander(real_kb), sounds=EnglishSounds())
-    if not checker.sounds.available:
+    if not checker.shortlister.sounds.available:
         pytest.fail("espeak-ng is part of the set-up")
     checker.check(_heard("Which line stops at One C?"), "강남")
     assert any("Wonsi" in s for s in scorer.sentences[1:])
@@ -368,3 +379,21 @@ def test_yes_and_no_are_not_checked_against_the_audio_a_name_to_one_offer_is(rea
     assert check.unheard and said_no.sentences == ["Hanyang University.", "No."]
     said_it = ScriptedScorer({"Hanyang": -12.0, "No.": -20.0})
     assert not _checker(real_kb, said_it).choose(_heard("Hanyang University"), two[1:]).unheard
+
+
+def test_a_dropped_name_is_asked_about_from_whispers_runners_up(real_kb) -> None:
+    """No word stands for the station, but Whisper's runners-up at its place name one: the
+    kiosk asks about it (never answers for a dropped name unasked)."""
+    scorer = ScriptedScorer(
+        {"Sillim": -16.0}, heard=-15.0, other=-60.0, runners_up=("Sillim station?", "cell in")
+    )
+    check = _checker(real_kb, scorer).check(_heard("Where is the elevator at the station?"), "강남")
+    assert scorer.continued == ["Where is the elevator at"]
+    assert [o.name for o in check.offers] == ["Sillim"]
+    assert "Where is the elevator at Sillim station?" in scorer.sentences
+
+
+def test_a_dropped_name_no_runner_up_sounds_like_is_asked_for(real_kb) -> None:
+    scorer = ScriptedScorer({}, heard=-15.0, runners_up=("the station?", "a station"))
+    check = _checker(real_kb, scorer).check(_heard("Where is the elevator at the station?"), "강남")
+    assert check.unheard and not check.offers
