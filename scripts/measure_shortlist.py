@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import spoken_set as ss
 
 from kiosk.config import load_settings
-from kiosk.name_check import NameChecker
+from kiosk.name_check import SHORTLIST, NameChecker
 from knowledge.answers.understand import Understander
 from knowledge.store import KnowledgeBase
 from voice.sounds_like import EnglishSounds
@@ -80,13 +80,14 @@ def main(argv: list[str] | None = None) -> int:
             row.append(f"{way}: {rank}")
         if args.show:
             print("  ".join(row))
-    print(f"{'shortlist':<16}{'doubtful':>9}{'in top 8':>10}{'in top 20':>10}{'median rank':>13}")
+    kept = f"in top {SHORTLIST}"
+    print(f"{'shortlist':<16}{'doubtful':>9}{kept:>10}{'in top 20':>10}{'median rank':>13}")
     for way, found in ranks.items():
         hit = [r for r in found if r is not None]
-        top8 = sum(r <= 8 for r in hit)
+        kept_hits = sum(r <= SHORTLIST for r in hit)
         top20 = sum(r <= 20 for r in hit)
         median = statistics.median(hit) if hit else float("nan")
-        print(f"{way:<16}{len(found):>9}{top8:>10}{top20:>10}{median:>13}")
+        print(f"{way:<16}{len(found):>9}{kept_hits:>10}{top20:>10}{median:>13}")
     return 0
 
 

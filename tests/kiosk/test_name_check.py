@@ -397,3 +397,14 @@ def test_a_dropped_name_no_runner_up_sounds_like_is_asked_for(real_kb) -> None:
     scorer = ScriptedScorer({}, heard=-15.0, runners_up=("the station?", "a station"))
     check = _checker(real_kb, scorer).check(_heard("Where is the elevator at the station?"), "강남")
     assert check.unheard and not check.offers
+
+
+def test_a_reading_far_less_likely_than_what_whisper_wrote_is_asked_about_not_taken(
+    real_kb,
+) -> None:
+    """ "What line is Kyrumun?" (Gireum): the best reading was 19 nats below Whisper's own
+    words, and right; one that unlikely is offered, never answered unasked."""
+    scorer = ScriptedScorer({"Sema": -30.0}, heard=-15.0, other=-30.0 - ACCEPT_MARGIN - 1)
+    check = _checker(real_kb, scorer).check(_heard("How can I get to Seema station?"), "강남")
+    assert [o.name for o in check.offers] == ["Sema"]
+    assert check.question == "How can I get to Seema station?"
