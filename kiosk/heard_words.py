@@ -140,15 +140,27 @@ def dropped_place(text: str, lang: str) -> str | None:
         start = i + 2 if [w.lower() for w in words[i + 1 : i + 2]] in _ARTICLES else i + 1
         run = []
         for nxt in words[start : start + 4]:
-            if nxt.lower() in explained:
+            if _ends_a_place(nxt):
                 break
             run.append(nxt)
+        while run and run[-1].lower() in explained:
+            run.pop()
+        # Whisper splits a name into ordinary words and others ("at my innmok" for Myeonmok):
+        # a run is a place when a word in it is no ordinary word.
+        if all(w.lower() in explained for w in run):
+            run = []
         last = start + len(run) == len(words) or words[start + len(run)].lower() == "on"
         if run and (before in _BEFORE_A_PLACE or last):
             return " ".join(run)
         if before in _BEFORE_A_PLACE - {"in"} and _station_unnamed(words[i + 1 : i + 5], lang):
             return ""
     return None
+
+
+def _ends_a_place(word: str) -> bool:
+    """A word no station name holds, or one that comes after a name ("station's", "from")."""
+    bare = re.sub(r"['’]s$", "", word.lower())
+    return bare in AROUND_A_NAME or bare in NOT_A_NAME or bare.removesuffix("s") in NOT_A_NAME
 
 
 def _station_unnamed(following: list[str], lang: str) -> bool:

@@ -16,7 +16,7 @@ DROPPED = {
     "Where is the elevator at the station?": "",  # said: at Sinjeong station
     "Is there an elevator at the station?": "",  # said: at Yeonsinnae station
     "There is the elevator at the station": "",
-    "Which line do you see on stations?": "",  # said: Which lines go to Guseong station?
+    "Which line do you see on stations?": "you see",  # said: Which lines go to Guseong station?
     "What line is 10G on-man?": "10G on-man",  # said: What line is Tangjeong on?
     "Which lines do Tachogistation?": "Tachogistation",  # said: Which lines go to Choji station?
     "Which lines tops at G-O-B-Y-On?": "G-O-B-Y-On",  # said: Geolpo Bukbyeon
@@ -29,6 +29,7 @@ DROPPED = {
     "Which line stops at 3?": "3",  # said: Taereung
     "Where is the elevator at from the out station?": "",  # said: at Gongdeok station
     "Which line stops Edel?": "Edel",  # said: Which line stops at Guil?
+    "Where can I find the elevator at my innmok?": "my innmok",  # said: at Myeonmok?
 }
 
 HERE = [
