@@ -176,15 +176,30 @@ def names_apart(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
     """The reply's words are like the `chosen` offered name in what sets it apart from the
     others (words two of them share, "University", say nothing), and less like every other:
     "Hanik University." names neither Hanyang Univ. nor Hongik Univ."""
+    heard, own, others = _apart_keys(reply, lang, chosen, offered)
+    like = similarity(heard, own)
+    return like >= NAME_LIKENESS and all(similarity(heard, other) < like for other in others)
+
+
+def names_exactly(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
+    """The reply's words spell what sets the `chosen` offered name apart ("Hongik University."
+    for Hongik Univ. beside Dongguk Univ.)."""
+    heard, own, _ = _apart_keys(reply, lang, chosen, offered)
+    return bool(own) and heard == own
+
+
+def _apart_keys(
+    reply: str, lang: str, chosen: str, offered: list[str]
+) -> tuple[str, str, list[str]]:
+    """Keys of the reply's words, of the chosen name and of each other offered name, without
+    the words two offered names share."""
     words = [_name_words(name) for name in offered]
     shared = {w for ws in words for w in ws if sum(w in other for other in words) > 1}
     common = languages.get(lang).common_words | shared
     heard = latin_key(" ".join(w for w in _name_words(reply) if w not in common))
     keys = [latin_key(" ".join(w for w in ws if w not in shared)) for ws in words]
-    own = keys[offered.index(chosen)]
-    like = similarity(heard, own)
     others = [key for name, key in zip(offered, keys, strict=True) if name != chosen]
-    return like >= NAME_LIKENESS and all(similarity(heard, other) < like for other in others)
+    return heard, keys[offered.index(chosen)], others
 
 
 def _name_words(name: str) -> list[str]:

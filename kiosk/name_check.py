@@ -22,6 +22,7 @@ from kiosk.heard_words import (
     closest_span,
     dropped_place,
     names_apart,
+    names_exactly,
     prompted_names,
     proper_name,
     put_name,
@@ -62,6 +63,9 @@ REPLY_MARGIN = 3.0
 scored as the whole reply against its audio (`NameChecker._heard_alike`). Replies said by the
 spoken set's speakers led by 5-62 nats (one by 2.2); the demo's "Hongik University." heard as
 "Hanuk University." favoured Hanyang University by 2.0."""
+EXACT_REPLY_MARGIN = 1.0
+"""The lead that suffices when the reply's words spell the name exactly: `make demo`'s Piper
+"Hongik University." was written so, and led Dongguk University by 1.2 nats."""
 SHORTLIST = 12
 """Readings scored per doubtful name by the written words (~10 ms each on two cores). On
 held-out draw 3 the station said was among the first 8 for 64 of 132 doubtful questions, the
@@ -226,7 +230,9 @@ class NameChecker:
         scores = self.scorer.score_readings(transcript, lang, said)
         lead = scores[chosen] - max(score for i, score in enumerate(scores) if i != chosen)
         names = [o.name for o in offered]
-        agreed = lead >= REPLY_MARGIN and names_apart(text, lang, names[chosen], names)
+        exact = names_exactly(text, lang, names[chosen], names)
+        margin = EXACT_REPLY_MARGIN if exact else REPLY_MARGIN
+        agreed = lead >= margin and names_apart(text, lang, names[chosen], names)
         return NameCheck(text, rescored=True, unheard=not agreed)
 
     def _doubt(

@@ -365,6 +365,25 @@ def test_a_name_said_back_is_answered_only_when_the_audio_agrees(real_kb) -> Non
     assert _checker(real_kb, leaning).choose(_heard("Hanik University"), offered).unheard
 
 
+def test_a_name_said_back_exactly_needs_a_smaller_lead(real_kb) -> None:
+    """`make demo`'s Piper "Hongik University." was written exactly so and led Dongguk
+    University by 1.2 nats: words and audio agree. Written "Hanguk", the same lead is not
+    enough."""
+    offered = _offers(real_kb, "안국", "동대입구", "홍대입구")
+    scores = {"Hongik": -27.3, "Dongguk": -28.5, "Anguk": -45.0, "No.": -55.5}
+    # (written without the full stop: the scripted scorer gives the heard text `heard`)
+    exact = _checker(real_kb, ScriptedScorer(scores)).choose(_heard("Hongik University"), offered)
+    assert not exact.unheard and exact.question == "Hongik University"
+    alike = _checker(real_kb, ScriptedScorer(scores)).choose(_heard("Hongik Univercity"), offered)
+    assert alike.unheard
+    slight = dict(scores, Hongik=-28.0)
+    assert (
+        _checker(real_kb, ScriptedScorer(slight))
+        .choose(_heard("Hongik University"), offered)
+        .unheard
+    )
+
+
 def test_yes_and_no_are_not_checked_against_the_audio_a_name_to_one_offer_is(real_kb) -> None:
     """A held-out draw's "No." to "Ttukseom, Suseo or Ogeum?" was answered about one of them:
     heard under the offered names' prompt, a no is written as a name; "No." is scored too."""
