@@ -258,7 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kiosk", type=Path, default=KIOSK, help="the kiosk command")
     parser.add_argument("--limit", type=int, help="only the first N items (a quick look)")
     parser.add_argument("--jobs", type=int, default=2, help="synthesisers run in parallel")
-    parser.add_argument("--turns", type=Path, help="also save the raw turns (JSON lines) here")
+    parser.add_argument(
+        "--turns", type=Path, help="also save the raw turns (JSON lines) here, and the replies'"
+        " turns beside them (T.replies.jsonl)",
+    )  # fmt: skip
     parser.add_argument("--from-turns", type=Path, help="score saved turns (needs --set)")
     parser.add_argument("--json", action="store_true", help="print one JSON row per item")
     parser.add_argument(
@@ -304,6 +307,9 @@ def confirm_round(args: argparse.Namespace, rows: Sequence[Row]) -> str:
         items = [item for item, _ in replies]
         turns = simulate(args.kiosk, args.data_dir, args.station, [i.wav for i in items],
                          Path(tmp) / "simulate.log") if items else []  # fmt: skip
+    if args.turns:  # beside the first turns: T.jsonl -> T.replies.jsonl
+        saved = "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in turns)
+        args.turns.with_suffix(".replies.jsonl").write_text(saved, encoding="utf-8")
     second = score(items, turns, names)
     after = {
         r.item.id: (r.turn_verdicts[-1] if r.turn_verdicts else "not_answered") for r in second
