@@ -192,11 +192,13 @@ def _apart_keys(
     reply: str, lang: str, chosen: str, offered: list[str]
 ) -> tuple[str, str, list[str]]:
     """Keys of the reply's words, of the chosen name and of each other offered name, without
-    the words two offered names share."""
+    the words two offered names share. The reply's ordinary words ("station") are dropped
+    unless the chosen name holds them ("Seoul Station." is Seoul Station)."""
     words = [_name_words(name) for name in offered]
     shared = {w for ws in words for w in ws if sum(w in other for other in words) > 1}
-    common = languages.get(lang).common_words | shared
-    heard = latin_key(" ".join(w for w in _name_words(reply) if w not in common))
+    own_words = set(words[offered.index(chosen)])
+    dropped = shared | (languages.get(lang).common_words - own_words)
+    heard = latin_key(" ".join(w for w in _name_words(reply) if w not in dropped))
     keys = [latin_key(" ".join(w for w in ws if w not in shared)) for ws in words]
     others = [key for name, key in zip(offered, keys, strict=True) if name != chosen]
     return heard, keys[offered.index(chosen)], others

@@ -7,10 +7,10 @@ unexplained words beside it: "Yujongbu City Hall" is not City Hall, a capitalise
 name where the answer would be about the kiosk's own station, or a name of Whisper's prompt
 that Whisper does not write without the prompt), station names spelled or sounding like the
 heard words or like Whisper's own runners-up for them are shortlisted (`kiosk.name_shortlist`)
-and Whisper's decoder scores the sentence with each of them against the same encoder output. The likeliest readings become a question ("Did you mean
-Yeouido or Oido?"), answered by yes, no or a name; an overwhelming winner replaces the heard
-words; readings far less likely than what Whisper wrote mean no station was said, and the
-kiosk says back what it heard.
+and Whisper's decoder scores the sentence with each of them against the same encoder output.
+The likeliest readings become a question ("Did you mean Yeouido or Oido?"), answered by yes,
+no or a name; an overwhelming winner replaces the heard words; readings far less likely than
+what Whisper wrote mean no station was said, and the kiosk says back what it heard.
 """
 
 from __future__ import annotations

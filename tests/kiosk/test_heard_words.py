@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.heard_words import dropped_place, names_apart, unglued
+from kiosk.heard_words import dropped_place, names_apart, names_exactly, unglued
 from tests.kit.scripts import load_script
 
 DROPPED = {
@@ -61,6 +61,17 @@ def test_station_glued_to_a_name_is_written_apart() -> None:
     assert unglued("Which lines go to Jongkestation?") == "Which lines go to Jongke station?"
     assert unglued("Which lines go to Jamsil station?") == "Which lines go to Jamsil station?"
     assert unglued("Which station is this? Stations.") == "Which station is this? Stations."
+
+
+def test_a_reply_naming_an_offer_by_ordinary_words_names_it() -> None:
+    """Held-out draw 6: "Seoul Station" said back to "Sosa, Seoul Station or Chowol?" was
+    written right and pointed to the staff: "Seoul" and "Station" had been dropped as ordinary
+    words. Ordinary words the reply adds to another name still say nothing."""
+    offered = ["Sosa", "Seoul Station", "Chowol"]
+    assert names_apart("Seoul Station.", "en", "Seoul Station", offered)
+    assert names_exactly("Seoul Station.", "en", "Seoul Station", offered)
+    assert names_exactly("Chowol station.", "en", "Chowol", offered)
+    assert not names_apart("Seoul.", "en", "Sosa", offered)
 
 
 def test_a_reply_names_an_offer_by_what_sets_it_apart() -> None:
