@@ -215,11 +215,17 @@ def ensure_kb(kiosk: Path, data_dir: Path) -> None:
 def simulate(
     kiosk: Path, data_dir: Path, station: str, wavs: Sequence[str], log: Path
 ) -> list[dict[str, Any]]:
-    """One `kiosk simulate --json` over every WAV; its stderr goes to `log`."""
-    command = [str(kiosk), "simulate", "--json", "--data-dir", str(data_dir)]
-    command += ["--station", station, *wavs]
+    """One `kiosk simulate --json` over every WAV; its stderr goes to `log`. It runs in the
+    log's folder: a `--kiosk` wrapper running `python -m kiosk` from another checkout (a
+    "before" run) would otherwise import this checkout's code, the current folder coming first
+    on `sys.path`."""
+    program = str(kiosk.resolve()) if kiosk.parent != Path(".") else str(kiosk)  # or on PATH
+    command = [program, "simulate", "--json", "--data-dir", str(data_dir.resolve())]
+    command += ["--station", station, *(str(Path(w).resolve()) for w in wavs)]
     with log.open("w", encoding="utf-8") as err:
-        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=err, text=True)
+        done = subprocess.run(
+            command, stdout=subprocess.PIPE, stderr=err, text=True, cwd=log.resolve().parent
+        )
     if done.returncode != 0:
         tail = log.read_text(encoding="utf-8").splitlines()[-20:]
         raise SystemExit(f"kiosk simulate failed ({done.returncode}):\n" + "\n".join(tail))
