@@ -133,6 +133,7 @@ def dropped_place(text: str, lang: str) -> str | None:
     question about here: "Is there an elevator in this station?")."""
     words = _WORDS.findall(text)
     explained = languages.get(lang).common_words | NOT_A_NAME
+    here = {w for w in languages.get(lang).here_words if w.isascii()}
     for i, word in enumerate(words):
         before = word.lower()
         if before not in _BEFORE_A_PLACE and before not in _BEFORE_A_LAST_PLACE:
@@ -146,8 +147,10 @@ def dropped_place(text: str, lang: str) -> str | None:
         while run and run[-1].lower() in explained:
             run.pop()
         # Whisper splits a name into ordinary words and others ("at my innmok" for Myeonmok):
-        # a run is a place when a word in it is no ordinary word.
-        if all(w.lower() in explained for w in run):
+        # a run is a place when a word in it is no ordinary word, and none says here ("at
+        # this stage").
+        said = {w.lower() for w in run}
+        if said <= explained or said & here:
             run = []
         last = start + len(run) == len(words) or words[start + len(run)].lower() == "on"
         if run and (before in _BEFORE_A_PLACE or last):

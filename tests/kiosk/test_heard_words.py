@@ -44,6 +44,7 @@ HERE = [
     "Is the toilet in the station?",
     "Where does this train go?",
     "Which lines stop here, please?",
+    "The rail lines are at this stage.",  # said: Which subway lines stop at this station?
 ]
 
 
