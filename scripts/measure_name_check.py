@@ -12,6 +12,7 @@ question names (from the set's CSV-derived manifest, never from the kiosk):
 - right here: a question about the kiosk's own station answered for it.
 
     .venv/bin/python scripts/spoken_set.py --seed S --out /tmp/spoken
+    .venv/bin/kiosk kb import --bundled --data-dir D
     .venv/bin/python scripts/measure_name_check.py --set /tmp/spoken/manifest.jsonl \\
         --data-dir D [--show]
 """
@@ -69,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="kiosk data folder")
     parser.add_argument("--show", action="store_true", help="print each question's results")
     args = parser.parse_args(argv)
+    if not (args.data_dir / "kb").is_dir():
+        parser.error(f"no knowledge base in {args.data_dir}: run .venv/bin/kiosk kb import "
+                     f"--bundled --data-dir {args.data_dir}")  # fmt: skip
 
     settings = load_settings(None, {"data.dir": str(args.data_dir)})
     kb = KnowledgeBase.open(settings.data.dir / "kb")
