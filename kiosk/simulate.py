@@ -65,6 +65,8 @@ async def simulate_file(
     source = WavFileSource(path, realtime=realtime)
     endpointer = VadEndpointer(vad)
     context = context if context is not None else Context()
+    if context.offered:  # a file answering the kiosk's "Did you mean …?": "Yes." is enough
+        endpointer.expect_short()
     records: list[dict[str, Any]] = []
     speculation: _Speculation | None = None
     loop = asyncio.get_running_loop()
