@@ -184,13 +184,6 @@ def names_apart(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
     return like >= NAME_LIKENESS and all(similarity(heard, other) < like for other in others)
 
 
-def names_exactly(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
-    """The reply's words spell what sets the `chosen` offered name apart ("Hongik University."
-    for Hongik Univ. beside Dongguk Univ.)."""
-    heard, own, _ = _apart_keys(reply, lang, chosen, offered)
-    return bool(own) and heard == own
-
-
 def _apart_keys(
     reply: str, lang: str, chosen: str, offered: list[str]
 ) -> tuple[str, str, list[str]]:
