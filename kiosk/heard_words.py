@@ -49,10 +49,32 @@ def prompted_names(prompt: str | None) -> set[str]:
 def put_name(text: str, slot: str, name: str) -> str | None:
     """`text` with the words of `slot` replaced by `name`, whatever joins them in the text
     ("Sagae yong" is "Sagae-yong" there, "daughter s" is "daughter's"); None if not there."""
+    found = _slot_in(text, slot)
+    return text[: found.start()] + name + text[found.end() :] if found else None
+
+
+def words_around(text: str, slot: str) -> tuple[str, str] | None:
+    """The text before and after the `slot` words, or for a dropped name ("" slot) around the
+    words between where the question puts a station and its "station" ("…elevator at | the |
+    station?"); None when neither is there."""
+    if slot:
+        found = _slot_in(text, slot)
+        return (text[: found.start()], text[found.end() :]) if found else None
+    found = _UNNAMED_STATION.search(text)
+    return (text[: found.start(1)], text[found.end(1) :]) if found else None
+
+
+def put_between(before: str, name: str, after: str) -> str:
+    """`name` between two parts of a sentence, one space on each side where words meet."""
+    tail = after.lstrip()
+    joint = " " if tail[:1].isalnum() else ""
+    return f"{before.rstrip()} {name}{joint}{tail}"
+
+
+def _slot_in(text: str, slot: str) -> re.Match[str] | None:
+    """The first place `slot`'s words stand in `text`, whatever joins them, as whole words."""
     words = r"[^A-Za-z0-9]+".join(re.escape(w) for w in slot.split())
-    pattern = rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])"
-    put, count = re.subn(pattern, lambda _: name, text, count=1, flags=re.IGNORECASE)
-    return put if count else None
+    return re.search(rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])", text, flags=re.IGNORECASE)
 
 
 def unglued(text: str) -> str:
@@ -120,6 +142,11 @@ _WORDS = re.compile(r"[\w'’-]+")
 _ARTICLES = (["the"], ["a"], ["an"])
 _BEFORE_A_PLACE = frozenset("at to from on in near toward towards".split())
 """Words after which a question puts a station: "at X", "to the X"."""
+_UNNAMED_STATION = re.compile(
+    rf"(?i)\b(?:{'|'.join(sorted(_BEFORE_A_PLACE - {'in'}))})\b([^.?!]*?)\bstations?\b"
+)
+"""The words between where a question puts a station and its "station" ("at | the |
+station"); "in the station" is here."""
 _BEFORE_A_LAST_PLACE = frozenset("is are do does and stop stops go goes".split())
 """Words Whisper leaves before a name it wrote as other words at the end of the question
 ("What line is 10G on-man?", "Which line stops Edel?"); inside a sentence they are
@@ -141,7 +168,7 @@ def dropped_place(text: str, lang: str) -> str | None:
         start = i + 2 if [w.lower() for w in words[i + 1 : i + 2]] in _ARTICLES else i + 1
         run = []
         for nxt in words[start : start + 4]:
-            if _ends_a_place(nxt):
+            if ends_a_place(nxt):
                 break
             run.append(nxt)
         while run and run[-1].lower() in explained:
@@ -160,7 +187,7 @@ def dropped_place(text: str, lang: str) -> str | None:
     return None
 
 
-def _ends_a_place(word: str) -> bool:
+def ends_a_place(word: str) -> bool:
     """A word no station name holds, or one that comes after a name ("station's", "from")."""
     bare = re.sub(r"['’]s$", "", word.lower())
     return bare in AROUND_A_NAME or bare in NOT_A_NAME or bare.removesuffix("s") in NOT_A_NAME

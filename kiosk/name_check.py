@@ -24,12 +24,14 @@ from kiosk.heard_words import (
     names_apart,
     prompted_names,
     proper_name,
+    put_between,
     put_name,
     trim,
     unglued,
     with_unexplained_neighbours,
+    words_around,
 )
-from kiosk.name_shortlist import Candidate, Shortlister, put_between, words_around
+from kiosk.name_shortlist import Candidate, Shortlister
 from knowledge.answers.offers import (
     affirms,
     declines,

@@ -1,8 +1,9 @@
 """Which stations a doubtful place in a heard sentence could be: the name check's shortlist.
 
 The name check (`kiosk.name_check`) can only pick a station it scores against the audio, and
-each scored reading costs ~20 ms on two cores, so the shortlist decides what it can find. Three
-sources each rank every station; the shortlist takes their best in turns:
+each scored reading costs ~10 ms on two cores, so the shortlist decides what it can find. The
+first two sources rank every station and the shortlist takes their best in turns; the third
+adds a few stations more:
 
 - the slot's spelling: Whisper writes a name it half-knows in near spelling ("Somziong");
 - the sentence's short runs of words, by spelling and by sound: a name it does not know comes
@@ -15,7 +16,6 @@ sources each rank every station; the shortlist takes their best in turns:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-from kiosk.heard_words import AROUND_A_NAME, NAME_WORDS, NOT_A_NAME, spans
+from kiosk.heard_words import NAME_WORDS, ends_a_place, spans
 from knowledge.records import StationComplex
 from knowledge.textnorm import latin_key, spelled_out
 from voice.sounds_like import EnglishSounds, hangul_key
@@ -92,10 +92,11 @@ class Shortlister:
         unprompted: str = "",
         runners_up: Sequence[str] = (),
     ) -> list[Candidate]:
-        """Stations for the `slot` words of `text` (`current`, the rules' own pick, first),
-        taken in turns from the rankings by the slot's spelling, by Whisper's `runners_up` for
-        the slot and by the sentence's runs of words. `unprompted` is what Whisper wrote
-        without its prompt of names: its words stand for the slot."""
+        """Stations for the `slot` words of `text`: `current`, the rules' own pick, first; then
+        `size` in all taken in turns from the rankings by the slot's spelling and by the
+        sentence's runs of words; then up to `extra` more like Whisper's `runners_up` for the
+        slot (the only source for a dropped name). `unprompted` is what Whisper wrote without
+        its prompt of names: its words stand for the slot."""
         keys = self.station_keys()
         named = len(latin_key(slot)) >= 2  # "" or "a": the name was dropped
         # Words of the unprompted reading stand for the slot: they are not in the sentence.
@@ -150,7 +151,7 @@ def _leading_runs(reading: str) -> list[str]:
     holds ("Jonah from here" gives "Jonah")."""
     lead: list[str] = []
     for word in NAME_WORDS.findall(reading):
-        if word.lower() in NOT_A_NAME or word.lower() in AROUND_A_NAME or len(lead) == RUN_WORDS:
+        if ends_a_place(word) or len(lead) == RUN_WORDS:
             break
         lead.append(word)
     return [" ".join(lead[:n]) for n in range(1, len(lead) + 1) if len(latin_key(lead[0])) >= 2]
@@ -162,22 +163,3 @@ def _likeness(heard: list[str], names: list[str]) -> np.ndarray:
     heard = [h or "\0" for h in heard]
     names = [n or "\1" for n in names]
     return cdist(heard, names, scorer=Levenshtein.normalized_similarity, workers=1)
-
-
-def words_around(text: str, slot: str) -> tuple[str, str] | None:
-    """The text before and after the `slot` words, or for a dropped name ("" slot) around the
-    words between where the question puts a station and its "station" ("…elevator at | the |
-    station?"); None when neither is there."""
-    if slot:
-        words = r"[^A-Za-z0-9]+".join(re.escape(w) for w in slot.split())
-        found = re.search(rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])", text, flags=re.IGNORECASE)
-        return (text[: found.start()], text[found.end() :]) if found else None
-    found = re.search(r"(?i)\b(?:at|to|from|on|near)\b([^.?!]*?)\bstations?\b", text)
-    return (text[: found.start(1)], text[found.end(1) :]) if found else None
-
-
-def put_between(before: str, name: str, after: str) -> str:
-    """`name` between two parts of a sentence, one space on each side where words meet."""
-    tail = after.lstrip()
-    joint = " " if tail[:1].isalnum() else ""
-    return f"{before.rstrip()} {name}{joint}{tail}"

@@ -65,6 +65,11 @@ class OnePassWhisper:
         features = self.model.feature_extractor(np.concatenate([audio, silence]), padding=0)
         return self.model.encode(pad_or_trim(features, window))
 
+    def _tokenizer(self, lang: str) -> Any:
+        from faster_whisper.tokenizer import Tokenizer
+
+        return Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
+
     def languages(self, encoded: Any) -> list[tuple[str, float]]:
         """Every language's probability, from tokens such as `<|en|>`."""
         return [(token[2:-2], p) for token, p in self.model.model.detect_language(encoded)[0]]
@@ -80,10 +85,9 @@ class OnePassWhisper:
         hotwords: str | None = None,
     ) -> tuple[str, float, float]:
         """(text, average log-probability, no-speech probability) for one utterance."""
-        from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
 
-        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
+        tokenizer = self._tokenizer(lang)
         previous = tokenizer.encode(" " + initial_prompt.strip()) if initial_prompt else []
         prompt = self.model.get_prompt(
             tokenizer, previous, without_timestamps=True, hotwords=hotwords
@@ -113,11 +117,10 @@ class OnePassWhisper:
         once per sentence, in batches of `SCORE_BATCH`. With `seconds`, the utterance's
         length, only its part of the window and `SCORE_MARGIN_S` after it are attended to."""
         import ctranslate2
-        from faster_whisper.tokenizer import Tokenizer
 
         if not sentences:
             return []
-        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
+        tokenizer = self._tokenizer(lang)
         start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         texts = [[*tokenizer.encode(" " + s.strip()), tokenizer.eot] for s in sentences]
         one = _attended(encoded, seconds)
@@ -149,9 +152,7 @@ class OnePassWhisper:
         words, the runners-up spell other readings of the same sounds ("Gairung" was also
         "gyroom", "gyrum", "guy room"). The beams share one encoder output, so this costs
         about one re-scored reading."""
-        from faster_whisper.tokenizer import Tokenizer
-
-        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=lang)
+        tokenizer = self._tokenizer(lang)
         start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         given = tokenizer.encode(" " + prefix.strip()) if prefix.strip() else []
         import ctranslate2
