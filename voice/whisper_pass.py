@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from voice.audio import SAMPLE_RATE
+from voice.whisper_tokenizer import repaired
 
 FRAMES_PER_SECOND = 100
 """Whisper's log-mel frames per second of audio."""
@@ -52,6 +53,8 @@ class OnePassWhisper:
     """
 
     def __init__(self, model: Any) -> None:
+        if hasattr(model, "hf_tokenizer"):  # the bundled tokenizer lacks a merge
+            model.hf_tokenizer = repaired(model.hf_tokenizer)
         self.model = model
 
     def encode(self, audio: np.ndarray, min_window_frames: int) -> Any:
