@@ -1,9 +1,10 @@
 """The passenger's side of "Did you mean …?" for the spoken set (scripts/measure_spoken.py).
 
-For every item the kiosk answered with a question, the same synthetic speaker (same rate, same
-noise) asks again and then replies the way a passenger would: "Yes." when the one station
-offered is the one they meant, its name when it is one of several offered, "No." when only
-others are offered; to "Which station?" the station's name ("This station." for the kiosk's).
+For every item the kiosk answered with a question, its recording is played again (the same
+audio, so the kiosk asks the same) and the same synthetic speaker (same rate, same noise) then
+replies the way a passenger would: "Yes." when the one station offered is the one they meant,
+its name when it is one of several offered, "No." when only others are offered; to "Which
+station?" the station's name ("This station." for the kiosk's).
 The reply is judged from the offer's words and the CSV names, never from the kiosk's state.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import spoken_set as ss
 
-from voice.audio import SAMPLE_RATE, write_wav
+from voice.audio import SAMPLE_RATE, read_wav, write_wav
 from voice.frames import mix_at_snr
 
 PAUSE_S = 1.2
@@ -49,10 +50,16 @@ def write_replies(rows: Sequence[Any], out_dir: Path, names: Any) -> list[tuple[
         reply = ss.synthesise(item.speaker, said, item.rate)
         pause = np.zeros(int(PAUSE_S * SAMPLE_RATE), dtype=np.int16)
         tail = np.zeros(int(ss.TAIL_S * SAMPLE_RATE), dtype=np.int16)
-        question = ss.render(replace(item, noisy=False))[: -len(tail)]
-        audio = np.concatenate([question, pause, reply, tail])
-        if item.noisy:  # one stretch of fan noise under both, as in a station
-            audio = mix_at_snr(audio, np.roll(ss.noise(), index * 7919), ss.SNR_DB)
+        # The question exactly as the kiosk first heard it (noise included): the reply was
+        # chosen for the offer made to that audio. A question rendered afresh under another
+        # stretch of noise was heard differently for 39 of 147 items of draw 7 and drew
+        # other offers, which the reply then did not fit ("Yes." to three names).
+        question = read_wav(Path(item.wav), SAMPLE_RATE)[: -len(tail)]
+        answer = np.concatenate([pause, reply, tail])
+        if item.noisy:  # the fan goes on under the reply, at the same SNR
+            fan = np.roll(ss.noise(), index * 7919 + len(question))
+            answer = mix_at_snr(answer, fan, ss.SNR_DB)
+        audio = np.concatenate([question, answer])
         wav = out_dir / f"{item.id}-reply.wav"
         write_wav(wav, audio)
         made.append((replace(item, wav=str(wav)), said))

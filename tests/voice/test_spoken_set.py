@@ -16,7 +16,7 @@ import pytest
 
 from tests.kit.paths import REPO
 from tests.kit.scripts import load_script
-from voice.audio import SAMPLE_RATE
+from voice.audio import SAMPLE_RATE, read_wav
 
 STATIONS_CSV = REPO / "knowledge" / "data" / "seoul" / "stations.csv"
 
@@ -134,3 +134,29 @@ def test_three_speakers_synthesise_16k_mono_speech(items, tmp_path: Path) -> Non
             assert np.max(np.abs(lead)) == 0  # the lead-in is silence
         else:
             assert 0 < np.sqrt(np.mean(lead**2)) < speech_rms / 2  # fan noise, under the speech
+
+
+@pytest.mark.models
+def test_a_reply_follows_the_very_question_the_kiosk_heard(
+    items, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kiosk's offer was made to the item's own recording, noise and all: the reply file
+    must play that recording again, not a fresh rendering under other noise."""
+    from types import SimpleNamespace
+
+    monkeypatch.syspath_prepend(str(REPO / "scripts"))  # it imports spoken_set as the scripts do
+    spoken_confirm = load_script("spoken_confirm")
+    item = next(i for i in items if i.noisy and i.speaker.startswith("flite"))
+    item = spoken_set.Item(**{**spoken_set.asdict(item), "wav": str(tmp_path / "q.wav")})
+    spoken_set.write_set([item], jobs=1)
+    row = SimpleNamespace(
+        item=item, turns=[{"answer": "Did you mean Somewhere?"}], turn_verdicts=["clarify"]
+    )
+    names = SimpleNamespace(mentions=lambda ko, text: True, others=lambda ko, text: [])
+    [(replayed, said)] = spoken_confirm.write_replies([row], tmp_path / "replies", names)
+    assert said == "Yes."
+    first = read_wav(Path(item.wav), SAMPLE_RATE)
+    again = read_wav(Path(replayed.wav), SAMPLE_RATE)
+    heard = len(first) - int(spoken_set.TAIL_S * SAMPLE_RATE)
+    assert np.array_equal(again[:heard], first[:heard])
+    assert len(again) > len(first)  # the pause and the reply follow
