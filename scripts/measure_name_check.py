@@ -1,4 +1,5 @@
-"""What the name check makes of each spoken question, with and without Whisper's runners-up.
+"""What the name check makes of each spoken question, with and without Whisper's runners-up
+and the names its decoder expects at the place.
 
 A quick loop beside `measure_spoken.py` (which runs the whole kiosk and the passenger's reply):
 each WAV of a spoken set is transcribed once by the kiosk's own recogniser, then checked by the
@@ -33,7 +34,7 @@ import spoken_set as ss
 
 from kiosk.app import build_transcriber, station_vocabulary
 from kiosk.config import load_settings
-from kiosk.name_check import RUNNERS_UP, NameCheck, NameChecker
+from kiosk.name_check import NAMES_HEARD, RUNNERS_UP, NameCheck, NameChecker
 from knowledge.answers.answerer import Answerer, AnswerSettings
 from knowledge.answers.types import Outcome
 from knowledge.store import KnowledgeBase
@@ -82,8 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     transcriber.load()
     sounds = EnglishSounds(settings.models.espeak)
     ways = {
-        "text only": NameChecker(transcriber, understander, sounds=sounds, runners_up=0),
-        f"+{RUNNERS_UP} runners-up": NameChecker(transcriber, understander, sounds=sounds),
+        "text only": NameChecker(
+            transcriber, understander, sounds=sounds, runners_up=0, names_heard=0
+        ),
+        f"+{RUNNERS_UP} runners-up": NameChecker(
+            transcriber, understander, sounds=sounds, names_heard=0
+        ),
+        f"+{NAMES_HEARD} names heard": NameChecker(transcriber, understander, sounds=sounds),
     }
     for checker in ways.values():
         checker.warm()

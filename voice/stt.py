@@ -24,6 +24,7 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE
 from voice.errors import SttError
+from voice.name_trie import rank_names
 from voice.stt_guards import GuardConfig, Transcript, guard_transcript, peak_window_dbfs
 from voice.whisper_pass import FRAMES_PER_SECOND, MIN_WINDOW_S, OnePassWhisper
 
@@ -101,6 +102,8 @@ class WhisperTranscriber:
         self.min_window_frames = round(min_window_s * FRAMES_PER_SECOND)
         self.guards = guards or GuardConfig()
         self._model = model  # injected fake in tests; loaded lazily in the worker otherwise
+        self._name_tokens: tuple[tuple[str, tuple[str, ...]], list[list[int]]] = (("", ()), [])
+        """(language and names, their token ids): names are tokenized once per set."""
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
 
     # -- lifecycle --
@@ -245,6 +248,34 @@ class WhisperTranscriber:
                 heard.duration_s,
             )
             return [unicodedata.normalize("NFC", text) for text in found]
+
+        return self._executor.submit(work).result()
+
+    def rank_names(
+        self, heard: Transcript, before: str, after: str, names: Sequence[str], branches: int
+    ) -> list[float]:
+        """How likely the decoder finds each of `names` between the words `before` and `after`
+        of what it heard, from the kept encoder output (`voice.name_trie`): a score per name,
+        -inf for names it did not reach. Blocking; runs in the worker thread."""
+
+        def work() -> list[float]:
+            if heard.encoded is None:
+                raise SttError("stt-failed", "the transcript kept no encoder output")
+            model = self._ensure_model()
+            lang = heard.language
+            key = (lang, tuple(names))
+            if self._name_tokens[0] != key:  # the station names change with the data only
+                self._name_tokens = (key, [model.tokens(lang, name) for name in names])
+            following = model.tokens(lang, after)[:1] or [model.end_of_text(lang)]
+
+            def next_tokens(prefixes: Sequence[Sequence[int]]) -> list[np.ndarray | None]:
+                return model.next_tokens(heard.encoded, lang, prefixes, heard.duration_s)
+
+            scores = rank_names(
+                next_tokens, model.tokens(lang, before), self._name_tokens[1], following[0],
+                branches,
+            )  # fmt: skip
+            return [float(score) for score in scores]
 
         return self._executor.submit(work).result()
 

@@ -35,6 +35,9 @@ SCORE_BATCH = 4
 whole 10 s window, on two cores, 4 at a time cost 14-21 ms each against 21-34 ms in batches of
 8-16; over the utterance only (`SCORE_MARGIN_S`) the batch size matters little (13 readings of
 a 3.4 s question: 130-155 ms in batches of 2 to 13)."""
+NEXT_STEP_MARGIN = 8
+"""Tokens allowed past a forced prefix when only the next token's logits are wanted: with
+fewer, CTranslate2 sometimes returned the prefix alone."""
 SCORE_MARGIN_S = 1.0
 """Silence after the utterance that re-scoring attends to. Each reading's cost grows with the
 encoder positions it attends to, and the window holds 4-7 s of silence after a short question:
@@ -173,6 +176,49 @@ class OnePassWhisper:
             if ids[: len(given)] == given:
                 readings.append(tokenizer.decode(ids[len(given) :]).strip())
         return readings
+
+    def tokens(self, lang: str, text: str) -> list[int]:
+        """`text`'s token ids as Whisper writes it mid-sentence (after a space)."""
+        return self._tokenizer(lang).encode(" " + text.strip()) if text.strip() else []
+
+    def end_of_text(self, lang: str) -> int:
+        return int(self._tokenizer(lang).eot)
+
+    def next_tokens(
+        self,
+        encoded: Any,
+        lang: str,
+        prefixes: Sequence[Sequence[int]],
+        seconds: float | None = None,
+    ) -> list[np.ndarray | None]:
+        """The log-probability of every token coming next after each of `prefixes` (token ids
+        of the sentence so far), in one decoder call: the prefix is forced and one more step
+        is taken, keeping its logits. None where no step came back."""
+        import ctranslate2
+
+        if not prefixes:
+            return []
+        tokenizer = self._tokenizer(lang)
+        start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        one = _attended(encoded, seconds)
+        longest = max(len(p) for p in prefixes)
+        results = self.model.model.generate(
+            ctranslate2.StorageView.from_array(np.repeat(one, len(prefixes), axis=0)),
+            [start + list(p) for p in prefixes],
+            beam_size=1,
+            # CTranslate2 counts this length its own way; this margin always gives the step.
+            max_length=len(start) + longest + NEXT_STEP_MARGIN,
+            return_logits_vocab=True,
+        )
+        found = []
+        for prefix, result in zip(prefixes, results, strict=True):
+            steps = result.logits[0]  # one per token returned, the forced prefix's included
+            if len(steps) <= len(prefix):
+                found.append(None)
+                continue
+            logits = np.asarray(steps[len(prefix)], dtype=np.float64).reshape(-1)
+            found.append(logits - np.logaddexp.reduce(logits))
+        return found
 
 
 def _attended(encoded: Any, seconds: float | None) -> np.ndarray:

@@ -30,9 +30,12 @@ class ScriptedScorer:
         other: float = -40.0,
         again: str = "",
         runners_up: tuple[str, ...] = (),
+        expected: tuple[str, ...] = (),
     ):
         self.by_name, self.heard, self.other, self.again = by_name, heard, other, again
         self.runners_up = runners_up
+        self.expected = expected
+        """Names the decoder expects at the place, likeliest first (`rank_names`)."""
         self.sentences: list[str] = []
         self.reread_asked = 0
         self.continued: list[str] = []
@@ -40,6 +43,10 @@ class ScriptedScorer:
     def continue_reading(self, transcript, prefix, count):
         self.continued.append(prefix)
         return list(self.runners_up[:count])
+
+    def rank_names(self, transcript, before, after, names, branches):
+        place = {name: -float(i) for i, name in enumerate(self.expected)}
+        return [place.get(name, float("-inf")) for name in names]
 
     def reread(self, transcript):
         self.reread_asked += 1

@@ -1,0 +1,47 @@
+"""The names the decoder expects at a doubtful place join the name check's shortlist
+(`voice.name_trie` through `NameChecker`): fast tests with a scripted scorer over the real
+knowledge base."""
+
+from __future__ import annotations
+
+from kiosk.name_check import NameChecker
+from knowledge.answers.understand import Understander
+from tests.kiosk.test_name_check import ScriptedScorer, _heard
+
+
+def test_a_name_written_as_no_words_is_reached_through_the_names_expected(real_kb) -> None:
+    """ "Is there an elevator at the station?" was said "…at Sillim station?": neither the
+    words nor Whisper's runners-up name it, but the decoder expects Sillim at that place."""
+    scorer = ScriptedScorer(
+        {"Sillim": -16.0}, heard=-15.0, other=-60.0, runners_up=("the station?",),
+        expected=("Sillim", "Sinsa"),
+    )  # fmt: skip
+    check = NameChecker(scorer, Understander(real_kb)).check(
+        _heard("Is there an elevator at the station?"), "강남"
+    )
+    assert [o.name for o in check.offers] == ["Sillim"]
+    assert "Is there an elevator at Sillim station?" in scorer.sentences
+
+
+def test_without_names_expected_the_same_question_is_asked_for(real_kb) -> None:
+    scorer = ScriptedScorer({"Sillim": -16.0}, heard=-15.0, runners_up=("the station?",))
+    check = NameChecker(scorer, Understander(real_kb)).check(
+        _heard("Is there an elevator at the station?"), "강남"
+    )
+    assert check.unheard and not check.offers
+
+
+def test_the_names_expected_are_asked_only_for_a_doubtful_place(real_kb) -> None:
+    class Counting(ScriptedScorer):
+        ranked = 0
+
+        def rank_names(self, *args):
+            Counting.ranked += 1
+            return super().rank_names(*args)
+
+    scorer = Counting({})
+    NameChecker(scorer, Understander(real_kb)).check(_heard("Which lines stop at Jamsil?"), "강남")
+    assert Counting.ranked == 0
+    checker = NameChecker(scorer, Understander(real_kb), names_heard=0)
+    checker.check(_heard("Is there an elevator at the station?"), "강남")
+    assert Counting.ranked == 0
