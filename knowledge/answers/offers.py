@@ -19,7 +19,7 @@ from knowledge.answers.types import Offer
 from knowledge.textnorm import latin_key, name_key, similarity
 
 DECLINED = "declined"
-"""The passenger said none of the offered stations."""
+"""The passenger picked none of the offered stations: a no, or a bare yes to several."""
 SHORT_REPLY_WORDS = 4
 """A yes or no is a short reply; a longer one is a new question that happens to hold "no"."""
 SHORT_REPLY_CHARS = 8
@@ -56,8 +56,9 @@ def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) 
         return named.question
     if declines(question, lang) or _inside_an_offer(question, lang, offered, kb):
         return DECLINED
-    if affirms(question, lang) and len(offered) == 1:
-        return offered[0].question
+    if affirms(question, lang):
+        # A bare yes to "Sanghyeon or Giheung?" picks neither; the kiosk does not ask twice.
+        return offered[0].question if len(offered) == 1 else DECLINED
     return None
 
 

@@ -55,10 +55,13 @@ def test_a_name_picks_among_several_even_misheard(answerer, real_kb) -> None:
     assert answer.outcome is Outcome.ANSWERED and answer.about[-1] == offers[0].station
 
 
-def test_yes_to_several_stations_picks_none(answerer, real_kb) -> None:
+@pytest.mark.parametrize("yes", ["Yes.", "Yeah"])
+def test_yes_to_several_stations_picks_none(answerer, real_kb, yes) -> None:
+    """It points to the staff, as a no does: not "I can only help with the subway"."""
     context = _asked(answerer, _offer(real_kb, "세마", "서울역"))
-    answer = answerer.answer("Yes.", lang="en", context=context, station="강남")
-    assert answer.outcome is not Outcome.ANSWERED or answer.about == []
+    answer = answerer.answer(yes, lang="en", context=context, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
+    assert "staff" in answer.text
 
 
 def test_a_new_question_after_an_offer_is_answered_as_asked(answerer, real_kb) -> None:
