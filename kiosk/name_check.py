@@ -75,10 +75,13 @@ RUNNERS_UP = 8
 search from the kept encoder output, ~70 ms)."""
 NAMES_HEARD = 4
 """Stations added to the shortlist as the names the decoder expects at the place, out of all
-(`voice.name_trie`): on held-out draw 3, the name said was among the first 4 for 7 of the 36
-doubtful questions whose shortlist had missed it (8 and 8 branches: 9)."""
+(`voice.name_trie`): on held-out draw 3 the name said was among the first 4 for 10 of the 52
+doubtful questions whose shortlist had missed it, and questions answered or offered right went
+from 78 to 80 of 187 (`scripts/measure_name_check.py`; 4 more found, 2 pushed out of the three
+offered)."""
 TRIE_BRANCHES = 4
-"""First tokens followed one step further when ranking every name (~15 ms each)."""
+"""First tokens followed one step further when ranking every name (~20 ms each; 8 branches
+found one more of the 52 for ~70 ms more)."""
 
 
 class ReadingScorer(Protocol):
