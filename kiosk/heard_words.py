@@ -179,8 +179,11 @@ def dropped_place(text: str, lang: str) -> str | None:
         said = {w.lower() for w in run}
         if said <= explained or said & here:
             run = []
-        last = start + len(run) == len(words) or words[start + len(run)].lower() == "on"
-        if run and (before in _BEFORE_A_PLACE or last):
+        after = [w.lower() for w in words[start + len(run) : start + len(run) + 3]]
+        last = not after or after[0] == "on"
+        # "Which lines go the bar and park stations?" (Boramae Park): a station follows.
+        station = bool({"station", "stations"} & set(after)) and not here & set(after)
+        if run and (before in _BEFORE_A_PLACE or last or station):
             return " ".join(run)
         if before in _BEFORE_A_PLACE - {"in"} and _station_unnamed(words[i + 1 : i + 5], lang):
             return ""

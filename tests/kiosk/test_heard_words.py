@@ -30,6 +30,7 @@ DROPPED = {
     "Where is the elevator at from the out station?": "",  # said: at Gongdeok station
     "Which line stops Edel?": "Edel",  # said: Which line stops at Guil?
     "Where can I find the elevator at my innmok?": "my innmok",  # said: at Myeonmok?
+    "Which lines go the bar and park stations?": "bar",  # said: to Boramae Park station
 }
 
 HERE = [
@@ -45,6 +46,8 @@ HERE = [
     "Where does this train go?",
     "Which lines stop here, please?",
     "The rail lines are at this stage.",  # said: Which subway lines stop at this station?
+    "Which lines go through this station?",
+    "Which lines go the way to this station?",
 ]
 
 
