@@ -73,12 +73,15 @@ first 12 for 72, the first 16 for 75 (`scripts/measure_shortlist.py`)."""
 RUNNERS_UP = 8
 """Whisper's runners-up for the words at a doubtful place, shortlisted by likeness (one beam
 search from the kept encoder output, ~70 ms)."""
-NAMES_HEARD = 4
-"""Stations added to the shortlist as the names the decoder expects at the place, out of all
-(`voice.name_trie`): on held-out draw 3 the name said was among the first 4 for 10 of the 52
-doubtful questions whose shortlist had missed it, and questions answered or offered right went
-from 78 to 80 of 187 (`scripts/measure_name_check.py`; 4 more found, 2 pushed out of the three
-offered)."""
+NAMES_HEARD = 0
+"""Stations to add, when the shortlist found nothing near what Whisper wrote, as the names the
+decoder expects at the place out of every station (`voice.name_trie`); 0: off. Measured and
+left off: on held-out draw 3 the name said was among the first 4 for 10 of the 52 doubtful
+questions whose shortlist had missed it, yet questions answered or offered right went from 78
+to 80 of 187 with 4 always added (4 found, 2 pushed out of the three offered, 2 answered
+first turn asked instead) and stayed 78 with 4 added only when nothing was near; on blind
+draw 8 (always added) 73 of 211 were right after one confirmation either way, for ~130 ms
+more per doubtful turn (`scripts/measure_name_check.py`, `scripts/measure_spoken.py`)."""
 TRIE_BRANCHES = 4
 """First tokens followed one step further when ranking every name (~20 ms each; 8 branches
 found one more of the 52 for ~70 ms more)."""
@@ -186,31 +189,60 @@ class NameChecker:
         text, lang = transcript.text, transcript.language
         around = words_around(text, doubt.slot)
         heard_next: list[str] = []
-        heard_names: list[StationComplex] = []
         if around is not None and self.runners_up:
             heard_next = self.scorer.continue_reading(transcript, around[0], self.runners_up)
-        if around is not None and self.names_heard:
-            stations, said = self.shortlister.names_said()
-            ranks = self.scorer.rank_names(transcript, *around, said, TRIE_BRANCHES)
-            best = sorted(range(len(said)), key=lambda i: -ranks[i])[: self.names_heard]
-            heard_names = [stations[i] for i in best if ranks[i] > float("-inf")]
         candidates = self.shortlister.shortlist(
-            text, doubt.slot, doubt.current, doubt.unprompted, heard_next, heard_names
+            text, doubt.slot, doubt.current, doubt.unprompted, heard_next
         )
-        # Names as said: "Hongik Univ." in the sentence would be scored against "University".
-        put = [(c, _reading(text, c, around, lang)) for c in candidates]
-        kept = [(c, r) for c, r in put if r is not None]
-        if not kept:
+        heard_score, readings = self._read(transcript, candidates, around)
+        if around is not None and self.names_heard and _nothing_near(heard_score, readings):
+            # Look wider only when the shortlist found nothing near what Whisper wrote: added
+            # always, the names expected pushed right ones out of the three offered as often
+            # as they brought others in.
+            shortlisted = {c.station.key for c in candidates}
+            wider = [c for c in self._names_expected(transcript, around, doubt.slot)
+                     if c.station.key not in shortlisted]  # fmt: skip
+            heard_score, more = self._read(transcript, wider, around, heard_score)
+            readings = sorted([*readings, *more], key=lambda r: -r.score)
+        if heard_score is None or not readings:
             return None
-        candidates, readings = [c for c, _ in kept], [r for _, r in kept]
-        heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *readings])
-        pairs = zip((c.station for c in candidates), readings, scores, strict=True)
-        readings = sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
         unsure = not transcript.ok or doubt.dropped  # a place heard as other words: ask
         return decide(
             NameCheck(text), readings, heard_score, lang, doubt.current, unsure=unsure,
             dropped=doubt.dropped,
         )  # fmt: skip
+
+    def _read(
+        self,
+        transcript: Transcript,
+        candidates: list[Candidate],
+        around: tuple[str, str] | None,
+        heard_score: float | None = None,
+    ) -> tuple[float | None, list[Reading]]:
+        """The heard sentence's score (scored too unless given) and the candidates' readings,
+        likeliest first. Names as said: "Hongik Univ." would be scored as "University"."""
+        text, lang = transcript.text, transcript.language
+        put = [(c, _reading(text, c, around, lang)) for c in candidates]
+        kept = [(c, r) for c, r in put if r is not None]
+        if not kept:
+            return heard_score, []
+        sentences = [r for _, r in kept]
+        if heard_score is None:
+            heard_score, *scores = self.scorer.score_readings(transcript, lang, [text, *sentences])
+        else:
+            scores = self.scorer.score_readings(transcript, lang, sentences)
+        pairs = zip((c.station for c, _ in kept), sentences, scores, strict=True)
+        return heard_score, sorted((Reading(*pair) for pair in pairs), key=lambda r: -r.score)
+
+    def _names_expected(
+        self, transcript: Transcript, around: tuple[str, str], slot: str
+    ) -> list[Candidate]:
+        """The `names_heard` stations whose names the decoder finds likeliest between the
+        words around the place, out of every station (`voice.name_trie`)."""
+        stations, said = self.shortlister.names_said()
+        ranks = self.scorer.rank_names(transcript, *around, said, TRIE_BRANCHES)
+        best = sorted(range(len(said)), key=lambda i: -ranks[i])[: self.names_heard]
+        return [Candidate(stations[i], slot) for i in best if ranks[i] > float("-inf")]
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
         """A reply to "Did you mean A, B or C?" Whisper wrote too unsurely to pass its guards
@@ -333,6 +365,11 @@ def decide(
     return NameCheck(plain.question, offers=_offers(close, lang), rescored=True)
 
 
+def _nothing_near(heard_score: float | None, readings: list[Reading]) -> bool:
+    """No reading is near enough what Whisper wrote to be taken (`ASK_ONLY`)."""
+    return heard_score is None or not readings or heard_score - readings[0].score > ASK_ONLY
+
+
 def _sound_alike(a: StationComplex, b: StationComplex) -> bool:
     """Names a passenger's reply cannot tell apart: alike ("Sangbong or Sanbon?": Whisper
     wrote Sanbon for "Sangbong.") or one inside the other ("Jamsil or Jamsilsaenae?": it
@@ -359,11 +396,3 @@ def _reading(
 
 def _offers(readings: list[Reading], lang: str) -> tuple[Offer, ...]:
     return tuple(Offer(r.station.key, r.station.name(lang), r.question) for r in readings)
-
-
-def asked_in_language(context: Context | None) -> str | None:
-    """The language of the kiosk's pending "Did you mean …?", if it asked one: the reply is
-    heard in it (a lone "Sema." is otherwise as likely heard as Japanese)."""
-    if context is None or not context.offered or context.last_answer is None:
-        return None
-    return context.last_answer.language

@@ -91,14 +91,12 @@ class Shortlister:
         current: StationComplex | None = None,
         unprompted: str = "",
         runners_up: Sequence[str] = (),
-        heard_names: Sequence[StationComplex] = (),
     ) -> list[Candidate]:
         """Stations for the `slot` words of `text`: `current`, the rules' own pick, first; then
         `size` in all taken in turns from the rankings by the slot's spelling and by the
         sentence's runs of words; then up to `extra` more like Whisper's `runners_up` for the
-        slot; then the `heard_names`, the stations whose names the decoder expects there
-        (these two are the only sources for a dropped name). `unprompted` is what Whisper
-        wrote without its prompt of names: its words stand for the slot."""
+        slot (the only source for a dropped name). `unprompted` is what Whisper wrote without
+        its prompt of names: its words stand for the slot."""
         keys = self.station_keys()
         named = len(latin_key(slot)) >= 2  # "" or "a": the name was dropped
         # Words of the unprompted reading stand for the slot: they are not in the sentence.
@@ -134,8 +132,6 @@ class Shortlister:
                 if keys[j].station.key not in chosen:
                     chosen[keys[j].station.key] = Candidate(keys[j].station, slot)
                     added += 1
-        for station in heard_names:
-            chosen.setdefault(station.key, Candidate(station, slot))
         return list(chosen.values())
 
     def names_said(self) -> tuple[list[StationComplex], list[str]]:

@@ -24,7 +24,7 @@ from kiosk.engines import (
     StreamingAnswerer,
 )
 from kiosk.events import EventType
-from kiosk.name_check import NameCheck, NameChecker, asked_in_language
+from kiosk.name_check import NameCheck, NameChecker
 from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
 from kiosk.stages import Timing, answerer_timing
 from kiosk.turn import Publish, TurnRecorder, TurnResult
@@ -375,3 +375,11 @@ def _turn_result(question: str, answer: Answer, timings: dict[str, float]) -> Tu
 
 def _ms_since(start: float) -> float:
     return (time.perf_counter() - start) * 1000
+
+
+def asked_in_language(context: Context | None) -> str | None:
+    """The language of the kiosk's pending "Did you mean …?", if it asked one: the reply is
+    heard in it (a lone "Sema." is otherwise as likely heard as Japanese)."""
+    if context is None or not context.offered or context.last_answer is None:
+        return None
+    return context.last_answer.language

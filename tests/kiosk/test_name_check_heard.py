@@ -1,6 +1,6 @@
-"""The names the decoder expects at a doubtful place join the name check's shortlist
-(`voice.name_trie` through `NameChecker`): fast tests with a scripted scorer over the real
-knowledge base."""
+"""The names the decoder expects at a doubtful place are read when the shortlist found nothing
+near what Whisper wrote (`voice.name_trie` through `NameChecker(names_heard=N)`; off in the
+kiosk, kept for measuring): fast tests with a scripted scorer over the real knowledge base."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_a_name_written_as_no_words_is_reached_through_the_names_expected(real_k
         {"Sillim": -16.0}, heard=-15.0, other=-60.0, runners_up=("the station?",),
         expected=("Sillim", "Sinsa"),
     )  # fmt: skip
-    check = NameChecker(scorer, Understander(real_kb)).check(
+    check = NameChecker(scorer, Understander(real_kb), names_heard=4).check(
         _heard("Is there an elevator at the station?"), "강남"
     )
     assert [o.name for o in check.offers] == ["Sillim"]
@@ -31,7 +31,7 @@ def test_without_names_expected_the_same_question_is_asked_for(real_kb) -> None:
     assert check.unheard and not check.offers
 
 
-def test_the_names_expected_are_asked_only_for_a_doubtful_place(real_kb) -> None:
+def test_the_names_expected_are_asked_only_when_nothing_near_was_found(real_kb) -> None:
     class Counting(ScriptedScorer):
         ranked = 0
 
@@ -39,8 +39,10 @@ def test_the_names_expected_are_asked_only_for_a_doubtful_place(real_kb) -> None
             Counting.ranked += 1
             return super().rank_names(*args)
 
-    scorer = Counting({})
-    NameChecker(scorer, Understander(real_kb)).check(_heard("Which lines stop at Jamsil?"), "강남")
+    scorer = Counting({"Sema": -16.0}, heard=-15.0)
+    checker = NameChecker(scorer, Understander(real_kb), names_heard=4)
+    checker.check(_heard("Which lines stop at Jamsil?"), "강남")  # a sure name
+    checker.check(_heard("How can I get to Seema station?"), "강남")  # Sema is near
     assert Counting.ranked == 0
     checker = NameChecker(scorer, Understander(real_kb), names_heard=0)
     checker.check(_heard("Is there an elevator at the station?"), "강남")
