@@ -177,7 +177,7 @@ def dropped_place(text: str, lang: str) -> str | None:
         # a run is a place when a word in it is no ordinary word, and none says here ("at
         # this stage").
         said = {w.lower() for w in run}
-        if said <= explained or said & here:
+        if said <= explained | _POINTING or said & here:
             run = []
         after = [w.lower() for w in words[start + len(run) : start + len(run) + 3]]
         last = not after or after[0] == "on"
@@ -187,6 +187,37 @@ def dropped_place(text: str, lang: str) -> str | None:
             return " ".join(run)
         if before in _BEFORE_A_PLACE - {"in"} and _station_unnamed(words[i + 1 : i + 5], lang):
             return ""
+    return _named_by_common_words(words, here)
+
+
+_POINTING = frozenset("it its that nearest next closest previous last first same other".split())
+"""Words before "station" or in "What line is … on?" that point at a station, not name one."""
+_BEFORE_STATION_STOPS = (
+    {"the", "a", "an", "which", "what", "where", "how", "line's", "lines", "line"}
+    | _BEFORE_A_PLACE | _BEFORE_A_LAST_PLACE | NOT_A_NAME
+)  # fmt: skip
+
+
+def _named_by_common_words(words: list[str], here: set[str]) -> str | None:
+    """A place Whisper wrote as ordinary words where only a station fits: "What line does go
+    say it on?" (Gosaek), "…got a ticket or media service station?" (Digital Media City). A
+    question about here says so ("this station", "What line is it on?")."""
+    lowered = [w.lower() for w in words]
+    if len(lowered) > 3 and lowered[-1] == "on" and lowered[1] in ("line", "lines"):
+        run = lowered[3:-1]  # "What line is | … | on"
+        run = run[1:] if run[:1] in _ARTICLES else run
+        said = set(run) - NOT_A_NAME
+        if said and not said & here and not said <= _POINTING:
+            return " ".join(words[len(words) - 1 - len(run) : -1])
+    for j, word in enumerate(lowered):
+        if word not in ("station", "stations"):
+            continue
+        start = j
+        while start > max(0, j - 4) and lowered[start - 1] not in _BEFORE_STATION_STOPS:
+            start -= 1
+        run = set(lowered[start:j])
+        if run and not run & here and not run <= _POINTING:
+            return " ".join(words[start:j])
     return None
 
 

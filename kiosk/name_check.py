@@ -74,17 +74,13 @@ RUNNERS_UP = 8
 """Whisper's runners-up for the words at a doubtful place, shortlisted by likeness (one beam
 search from the kept encoder output, ~70 ms)."""
 NAMES_HEARD = 0
-"""Stations to add, when the shortlist found nothing near what Whisper wrote, as the names the
-decoder expects at the place out of every station (`voice.name_trie`); 0: off. Measured and
-left off: on held-out draw 3 the name said was among the first 4 for 10 of the 52 doubtful
-questions whose shortlist had missed it, yet questions answered or offered right went from 78
-to 80 of 187 with 4 always added (4 found, 2 pushed out of the three offered, 2 answered
-first turn asked instead) and stayed 78 with 4 added only when nothing was near; on blind
-draw 8 (always added) 73 of 211 were right after one confirmation either way, for ~130 ms
-more per doubtful turn (`scripts/measure_name_check.py`, `scripts/measure_spoken.py`)."""
+"""Stations added, when the shortlist found nothing near what Whisper wrote, as the names the
+decoder expects at the place out of all (`voice.name_trie`); 0: off. On draw 3 it found the
+name said for 10 of 52 shortlist misses, yet right or offered right went 78 -> 80 of 187 with
+4 always added and stayed 78 if added only when nothing was near; on blind draw 8, 73 of 211
+right after one confirmation either way, for ~130 ms a doubtful turn."""
 TRIE_BRANCHES = 4
-"""First tokens followed one step further when ranking every name (~20 ms each; 8 branches
-found one more of the 52 for ~70 ms more)."""
+"""First tokens followed a step further in that ranking (~20 ms each; 8 found 1 more of 52)."""
 
 
 class ReadingScorer(Protocol):
@@ -300,7 +296,12 @@ class NameChecker:
         for m in u.stations:
             said = m.method != "fuzzy" and name_key(m.matched) in name_key(text)
             if m.method == "place" or (m.others and said):
-                continue  # a nickname or a shared name said as such: the understanding asks
+                # A nickname or a shared name said as such: the understanding asks; not a
+                # nickname glued to odd words ("Hongdae-rang-on-cheon": Onyang oncheon).
+                glued = with_unexplained_neighbours(text, m.matched, lang)
+                if m.method == "place" and glued is not None:
+                    return _Doubt(glued, m.complex)
+                continue
             if not said:
                 # a likeness, or a spelling-insensitive key: "Sun" is not said "Suwon"
                 return _Doubt(closest_span(text, m.matched), m.complex)

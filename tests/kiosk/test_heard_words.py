@@ -31,6 +31,8 @@ DROPPED = {
     "Which line stops Edel?": "Edel",  # said: Which line stops at Guil?
     "Where can I find the elevator at my innmok?": "my innmok",  # said: at Myeonmok?
     "Which lines go the bar and park stations?": "bar",  # said: to Boramae Park station
+    "What line does go say it on?": "go say it",  # said: What line is Gosaek on?
+    "Which line's got a ticket or media service station?": "ticket or media service",  # DMC
 }
 
 HERE = [
@@ -48,6 +50,10 @@ HERE = [
     "The rail lines are at this stage.",  # said: Which subway lines stop at this station?
     "Which lines go through this station?",
     "Which lines go the way to this station?",
+    "What line is it on?",
+    "Which line is the next station on?",
+    "Where is the nearest station?",
+    "What line is the station on?",
 ]
 
 

@@ -47,3 +47,17 @@ def test_the_names_expected_are_asked_only_when_nothing_near_was_found(real_kb) 
     checker = NameChecker(scorer, Understander(real_kb), names_heard=0)
     checker.check(_heard("Is there an elevator at the station?"), "강남")
     assert Counting.ranked == 0
+
+
+def test_a_nickname_glued_to_odd_words_is_doubted(real_kb) -> None:
+    """ "Which way is it to Hongdae-rang-on-cheon?" was said "…to Onyang oncheon?": the
+    nickname inside it (Hongdae: Hongik Univ.) had been answered as a route to Hongik Univ."""
+    scorer = ScriptedScorer({"Onyang": -16.0, "Hongik": -30.0}, heard=-15.0, other=-40.0)
+    check = NameChecker(scorer, Understander(real_kb)).check(
+        _heard("Which way is it to Hongdae-rang-on-cheon?"), "강남"
+    )
+    assert "Hongik" not in check.question
+    said = ScriptedScorer({})
+    checker = NameChecker(said, Understander(real_kb))
+    check = checker.check(_heard("How do I get to Hongdae?"), "강남")
+    assert check.question == "How do I get to Hongdae?" and said.sentences == []
