@@ -31,6 +31,7 @@ from kiosk.heard_words import (
     with_unexplained_neighbours,
     words_around,
 )
+from kiosk.name_decision import NameCheck, Reading, decide, nothing_near
 from kiosk.name_shortlist import Candidate, Shortlister
 from knowledge.answers.offers import (
     affirms,
@@ -40,25 +41,10 @@ from knowledge.answers.offers import (
 )
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.records import StationComplex
-from knowledge.textnorm import latin_key, name_key, similarity, spelled_out
+from knowledge.textnorm import name_key, spelled_out
 from voice.sounds_like import EnglishSounds
 from voice.stt_guards import Transcript
 
-ACCEPT_MARGIN = 15.0
-"""Nats by which the best reading must beat the next to be taken without asking. On the
-spoken set (scripts/measure_spoken.py) wrong names won by up to 12.5 nats: English-sounding
-names ("Seoul Station", "City Hall") are likely sentences whatever was said. So the kiosk
-asks, and takes a name unasked only when nothing else comes near."""
-OFFER_WINDOW = 4.0
-"""Readings within this many nats of the best are offered with it (at most `MAX_OFFERS`)."""
-MAX_OFFERS = 3
-NOT_SAID = 20.0
-"""A best reading this many nats below Whisper's own transcript: no station was said there.
-On held-out draw 3 of the spoken set the right station was among the close readings for 5 of
-24 questions whose best reading was 12-20 nats below, and for none of 2 beyond 20."""
-ASK_ONLY = 12.0
-"""A best reading this many nats below Whisper's own transcript is asked about, never taken:
-Whisper's own words were far likelier ("Kyrumun" -> Gireum, 19 nats below)."""
 REPLY_MARGIN = 3.0
 """Nats by which the offered name a reply's words pick must lead the other offered names, each
 scored as the whole reply against its audio (`NameChecker._heard_alike`). Replies said by the
@@ -97,27 +83,6 @@ class ReadingScorer(Protocol):
     def rank_names(
         self, heard: Transcript, before: str, after: str, names: list[str], branches: int
     ) -> list[float]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """The heard sentence with one station's name in the doubtful place, and its score."""
-
-    station: StationComplex
-    question: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class NameCheck:
-    question: str
-    """What to answer: the transcript, or it with the doubtful words replaced by a name."""
-    offers: tuple[Offer, ...] = ()
-    """When set, ask which of these stations was meant instead of answering."""
-    rescored: bool = False
-    unheard: bool = False
-    """A station was said where the question puts one, but none sounds said: ask which
-    station (or, right after a question back, point to the staff); never answer for here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +139,14 @@ class NameChecker:
         doubt = self._doubt(transcript, here, context)
         if doubt is None:
             return plain
-        checked = self._rescore(transcript, doubt) or NameCheck(text, unheard=doubt.dropped)
+        checked = self._rescore(transcript, doubt, here) or NameCheck(text, unheard=doubt.dropped)
         if checked.offers and context is not None and context.asked:
             return NameCheck(text, rescored=True, unheard=True)  # the kiosk asks once
         return checked
 
-    def _rescore(self, transcript: Transcript, doubt: _Doubt) -> NameCheck | None:
+    def _rescore(
+        self, transcript: Transcript, doubt: _Doubt, here: StationComplex | None
+    ) -> NameCheck | None:
         """The readings of the doubtful words as each shortlisted station, decided on; None
         when no station could stand there."""
         text, lang = transcript.text, transcript.language
@@ -191,7 +158,7 @@ class NameChecker:
             text, doubt.slot, doubt.current, doubt.unprompted, heard_next
         )
         heard_score, readings = self._read(transcript, candidates, around)
-        if around is not None and self.names_heard and _nothing_near(heard_score, readings):
+        if around is not None and self.names_heard and nothing_near(heard_score, readings):
             # Look wider only when the shortlist found nothing near what Whisper wrote: added
             # always, the names expected pushed right ones out of the three offered as often
             # as they brought others in.
@@ -203,10 +170,30 @@ class NameChecker:
         if heard_score is None or not readings:
             return None
         unsure = not transcript.ok or doubt.dropped  # a place heard as other words: ask
-        return decide(
+        checked = decide(
             NameCheck(text), readings, heard_score, lang, doubt.current, unsure=unsure,
             dropped=doubt.dropped,
         )  # fmt: skip
+        offers = tuple(o for o in checked.offers if here is None or o.station != here.key)
+        if (
+            here is not None
+            and offers != checked.offers
+            and self._route_to(here, text, doubt.slot, around)
+        ):
+            return replace(checked, offers=offers, unheard=not offers)  # "… or Gangnam?"
+        return checked
+
+    def _route_to(
+        self, here: StationComplex, text: str, slot: str, around: tuple[str, str] | None
+    ) -> bool:
+        """The question asks the way to the place, so it is not the kiosk's own station:
+        "Hangnyeoul." said back to "Hangnyeoul or Gangnam?" was written "Gangnam" and answered
+        for the Gangnam kiosk. Read with here's name as from nowhere (from here it reads as a
+        question about here); a question about lines ("Which lines go to …") may be here."""
+        reading = _reading(text, Candidate(here, slot), around, "en")
+        if reading is None or {"line", "lines"} & set(reading.lower().split()):
+            return False
+        return self.understander.understand(reading, "en", None, None).intent is Intent.ROUTE
 
     def _read(
         self,
@@ -324,66 +311,6 @@ class NameChecker:
         return None
 
 
-def decide(
-    plain: NameCheck,
-    readings: list[Reading],
-    heard_score: float,
-    lang: str,
-    current: StationComplex | None = None,
-    *,
-    unsure: bool = False,
-    dropped: bool = False,
-) -> NameCheck:
-    """Take an overwhelming winner, offer the close ones, or keep what was heard. When no
-    station sounds said and the rules had taken one ("saving" for Sapyeong), that one is asked
-    about, never answered. From a transcript Whisper was `unsure` of, a winner is only asked
-    about: its other words may be as wrong as its name, and so is one far less likely than what
-    Whisper wrote (`ASK_ONLY`). Where the rules had `dropped` the place (the answer would have
-    been about here), a station said but not heard is asked for."""
-    if not readings:
-        return plain
-    below = heard_score - readings[0].score
-    unsure = unsure or below > ASK_ONLY
-    if below > NOT_SAID:
-        if dropped:
-            return NameCheck(plain.question, rescored=True, unheard=True)
-        taken = [r for r in readings if current is not None and r.station.key == current.key]
-        return NameCheck(plain.question, offers=_offers(taken[:1], lang), rescored=bool(taken))
-    best = readings[0]
-    runner_up = readings[1].score if len(readings) > 1 else best.score - ACCEPT_MARGIN
-    if best.score - runner_up >= ACCEPT_MARGIN:
-        if unsure:
-            return NameCheck(plain.question, offers=_offers([best], lang), rescored=True)
-        return NameCheck(best.question, rescored=True)
-    close: list[Reading] = []
-    for r in readings:
-        if (
-            best.score - r.score <= OFFER_WINDOW
-            and len(close) < MAX_OFFERS
-            and not any(_sound_alike(r.station, c.station) for c in close)
-        ):
-            close.append(r)
-    return NameCheck(plain.question, offers=_offers(close, lang), rescored=True)
-
-
-def _nothing_near(heard_score: float | None, readings: list[Reading]) -> bool:
-    """No reading is near enough what Whisper wrote to be taken (`ASK_ONLY`)."""
-    return heard_score is None or not readings or heard_score - readings[0].score > ASK_ONLY
-
-
-def _sound_alike(a: StationComplex, b: StationComplex) -> bool:
-    """Names a passenger's reply cannot tell apart: alike ("Sangbong or Sanbon?": Whisper
-    wrote Sanbon for "Sangbong.") or one inside the other ("Jamsil or Jamsilsaenae?": it
-    wrote Jamsil). Only the likelier is offered, to be answered yes or no. Words both names
-    share are no difference and no likeness: "Hongik University" and "Dongguk University"
-    are told apart by "Hongik" and "Dongguk"."""
-    words_a = spelled_out(a.names.get("en", "")).lower().split()
-    words_b = spelled_out(b.names.get("en", "")).lower().split()
-    one = latin_key(" ".join(w for w in words_a if w not in words_b))
-    other = latin_key(" ".join(w for w in words_b if w not in words_a))
-    return one in other or other in one or similarity(one, other) >= 0.7
-
-
 def _reading(
     text: str, candidate: Candidate, around: tuple[str, str] | None, lang: str
 ) -> str | None:
@@ -393,7 +320,3 @@ def _reading(
     if candidate.span:
         return put_name(text, candidate.span, name)
     return put_between(around[0], name, around[1]) if around is not None else None
-
-
-def _offers(readings: list[Reading], lang: str) -> tuple[Offer, ...]:
-    return tuple(Offer(r.station.key, r.station.name(lang), r.question) for r in readings)

@@ -24,7 +24,8 @@ from kiosk.engines import (
     StreamingAnswerer,
 )
 from kiosk.events import EventType
-from kiosk.name_check import NameCheck, NameChecker
+from kiosk.name_check import NameChecker
+from kiosk.name_decision import NameCheck
 from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
 from kiosk.stages import Timing, answerer_timing
 from kiosk.turn import Publish, TurnRecorder, TurnResult

@@ -12,7 +12,8 @@ import sys
 import numpy as np
 import pytest
 
-from kiosk.name_check import ACCEPT_MARGIN, NOT_SAID, NameChecker
+from kiosk.name_check import NameChecker
+from kiosk.name_decision import ACCEPT_MARGIN, NOT_SAID
 from knowledge.answers.types import Context
 from knowledge.answers.understand import Understander
 from tests.voice.audio_helpers import flite_say

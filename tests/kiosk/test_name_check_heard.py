@@ -61,3 +61,17 @@ def test_a_nickname_glued_to_odd_words_is_doubted(real_kb) -> None:
     checker = NameChecker(said, Understander(real_kb))
     check = checker.check(_heard("How do I get to Hongdae?"), "강남")
     assert check.question == "How do I get to Hongdae?" and said.sentences == []
+
+
+def test_a_route_is_never_offered_to_the_kiosks_own_station(real_kb) -> None:
+    """ "How can I get to Hangrao Station?" at the Gangnam kiosk had offered "Hangnyeoul or
+    Gangnam?"; the reply "Hangnyeoul." was written "Gangnam" and answered for here."""
+    scorer = ScriptedScorer({"Gangnam": -15.5, "Hangnyeoul": -16.0}, heard=-15.0)
+    check = NameChecker(scorer, Understander(real_kb)).check(
+        _heard("How can I get to Hangrao Station?"), "강남"
+    )
+    assert [o.name for o in check.offers] == ["Hangnyeoul"]
+    lines = NameChecker(scorer, Understander(real_kb)).check(
+        _heard("Which lines stop at Hangrao Station?"), "강남"
+    )
+    assert "Gangnam" in [o.name for o in lines.offers]  # a question about lines may be here

@@ -231,7 +231,7 @@ class _OfferingNames:
     """A `NameChecker` stand-in that asks about Sema."""
 
     def check(self, transcript, station, context=None):
-        from kiosk.name_check import NameCheck
+        from kiosk.name_decision import NameCheck
         from knowledge.answers.types import Offer
 
         offer = Offer("세마", "Sema", "How can I get to Sema station?")
@@ -276,7 +276,7 @@ class _CountingNames:
         self.checked: list[str] = []
 
     def check(self, transcript, station, context=None):
-        from kiosk.name_check import NameCheck
+        from kiosk.name_decision import NameCheck
 
         self.checked.append(transcript.text)
         return NameCheck(transcript.text.replace("Seema", "Sema"), rescored=True)
@@ -343,7 +343,7 @@ def test_an_unsure_speculative_transcript_is_redone_on_the_whole_utterance():
 
 class _OffersSema:
     def check(self, transcript, station, context=None):
-        from kiosk.name_check import NameCheck
+        from kiosk.name_decision import NameCheck
         from knowledge.answers.types import Offer
 
         sema = Offer("세마", "Sema", "Which line stops at Sema?")
