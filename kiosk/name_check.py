@@ -10,7 +10,8 @@ heard words or like Whisper's own runners-up for them are shortlisted (`kiosk.na
 and Whisper's decoder scores the sentence with each of them against the same encoder output.
 The likeliest readings become a question ("Did you mean Yeouido or Oido?"), answered by yes,
 no or a name; an overwhelming winner replaces the heard words; readings far less likely than
-what Whisper wrote mean no station was said, and the kiosk says back what it heard.
+what Whisper wrote mean no station was said, and the kiosk says back what it heard (that
+decision: `kiosk.name_decision`).
 """
 
 from __future__ import annotations
