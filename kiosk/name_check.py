@@ -180,22 +180,27 @@ class NameChecker:
         if (
             here is not None
             and offers != checked.offers
-            and self._route_to(here, text, doubt.slot, around)
+            and self._route_to(here, text, lang, doubt.slot, around)
         ):
             return replace(checked, offers=offers, unheard=not offers)  # "… or Gangnam?"
         return checked
 
     def _route_to(
-        self, here: StationComplex, text: str, slot: str, around: tuple[str, str] | None
+        self,
+        here: StationComplex,
+        text: str,
+        lang: str,
+        slot: str,
+        around: tuple[str, str] | None,
     ) -> bool:
         """The question asks the way to the place, so it is not the kiosk's own station:
         "Hangnyeoul." said back to "Hangnyeoul or Gangnam?" was written "Gangnam" and answered
         for the Gangnam kiosk. Read with here's name as from nowhere (from here it reads as a
         question about here); a question about lines ("Which lines go to …") may be here."""
-        reading = _reading(text, Candidate(here, slot), around, "en")
+        reading = _reading(text, Candidate(here, slot), around, lang)
         if reading is None or {"line", "lines"} & set(reading.lower().split()):
             return False
-        return self.understander.understand(reading, "en", None, None).intent is Intent.ROUTE
+        return self.understander.understand(reading, lang, None, None).intent is Intent.ROUTE
 
     def _read(
         self,

@@ -158,10 +158,11 @@ class OnePassWhisper:
         words, the runners-up spell other readings of the same sounds ("Gairung" was also
         "gyroom", "gyrum", "guy room"). The beams share one encoder output, so this costs
         about one re-scored reading."""
+        import ctranslate2
+
         tokenizer = self._tokenizer(lang)
         start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
-        given = tokenizer.encode(" " + prefix.strip()) if prefix.strip() else []
-        import ctranslate2
+        given = self.tokens(lang, prefix)
 
         result = self.model.model.generate(
             ctranslate2.StorageView.from_array(_attended(encoded, seconds)),
