@@ -240,14 +240,18 @@ class NameChecker:
         for Jipyeong) or say no; the answerer then reads it as any reply. The audio does not
         choose here: on a held-out draw of the spoken set, scoring the offered names against
         the reply turned "No." and "Galmae." into answers about Moran and Guil. A sure reply
-        naming one of several is checked against the audio (`_heard_alike`)."""
+        naming one of several is checked against the audio (`_heard_alike`). Other words
+        Whisper was unsure of (a doubtful "Yes." among them) point to the staff: the passenger
+        did reply, and waiting in silence for a second reply left `make demo` hanging."""
         text, lang = transcript.text, transcript.language
         if not text or lang not in self.languages:
             return NameCheck(text)
         if transcript.ok:
             return self._heard_alike(transcript, offered)
         if likeliest_offer(text, lang, offered) is None and not declines(text, lang):
-            return NameCheck(text)
+            # Only words Whisper wrote unsurely; noise taken for speech stays unanswered.
+            words = transcript.rejected_reason == "low-confidence"
+            return NameCheck(text, rescored=words, unheard=words)
         return NameCheck(text, rescored=True)
 
     def _heard_alike(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:

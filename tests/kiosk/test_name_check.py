@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -178,15 +179,22 @@ def test_yes_no_and_long_replies_are_left_to_the_answerer(real_kb) -> None:
     assert scorer.sentences == []
 
 
-def test_an_unsure_no_is_let_through_an_unsure_yes_or_other_word_is_not(real_kb) -> None:
+def test_an_unsure_no_is_let_through_an_unsure_yes_or_other_word_points_to_the_staff(
+    real_kb,
+) -> None:
     """On a held-out draw, "No." scored against the offered names became an answer about
-    Moran; a no now reaches the answerer (which points to the staff), a doubtful yes or a
-    word like no offered name stays turned down."""
+    Moran; a no now reaches the answerer (which points to the staff). A doubtful yes or a
+    word like no offered name is never taken as a choice: the kiosk points to the staff
+    rather than wait in silence. Noise taken for speech is not answered at all."""
     checker = _checker(real_kb, ScriptedScorer({}))
     offered = _offers(real_kb, "지평", "지행")
-    assert checker.choose(_unsure("No."), offered).rescored
-    assert not checker.choose(_unsure("Yes."), offered).rescored
-    assert not checker.choose(_unsure("Mousin."), offered).rescored
+    no = checker.choose(_unsure("No."), offered)
+    assert no.rescored and not no.unheard
+    for said in ("Yes.", "Mousin."):
+        check = checker.choose(_unsure(said), offered)
+        assert check.rescored and check.unheard and not check.offers
+    noise = replace(_unsure("Yes."), rejected_reason="no-speech")
+    assert not checker.choose(noise, offered).rescored
 
 
 def test_a_station_the_rules_took_is_asked_about_when_no_name_sounds_said(real_kb) -> None:

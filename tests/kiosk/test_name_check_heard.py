@@ -7,6 +7,7 @@ from __future__ import annotations
 from kiosk.name_check import NameChecker
 from knowledge.answers.understand import Understander
 from tests.kiosk.test_name_check import ScriptedScorer, _heard
+from voice.stt_guards import Transcript
 
 
 def test_a_name_written_as_no_words_is_reached_through_the_names_expected(real_kb) -> None:
@@ -75,3 +76,47 @@ def test_a_route_is_never_offered_to_the_kiosks_own_station(real_kb) -> None:
         _heard("Which lines stop at Hangrao Station?"), "강남"
     )
     assert "Gangnam" in [o.name for o in lines.offers]  # a question about lines may be here
+
+
+def test_an_unsure_reply_to_did_you_mean_gets_the_staff_line_not_silence(real_kb, tmp_path) -> None:
+    """Through the turn pipeline with the real answerer: a reply Whisper was unsure of and
+    whose words fit no offered name is neither taken as a choice nor left unanswered (the
+    passenger did reply; `make demo` waited in silence); noise is still not answered."""
+    import asyncio
+
+    from kiosk.app import build_answerer
+    from kiosk.config import Settings
+    from kiosk.pipeline import TurnPipeline
+    from knowledge.answers.types import Answer, Context, Offer, Outcome
+    from voice.audio import MemorySink
+
+    class Heard:
+        def __init__(self, reason: str) -> None:
+            self.reason = reason
+
+        async def transcribe_async(self, audio, language=None, names=None) -> Transcript:
+            return Transcript("Yes.", "en", 0.9, -1.4, 0.1, 0.8, self.reason, encoded=object())
+
+    class Silent:
+        async def stream(self, text, lang, rate=1.0):
+            return
+            yield
+
+    settings = Settings().with_overrides({"data.dir": tmp_path, "models.llm_languages": []})
+    answerer = build_answerer(settings, real_kb, with_llm=False)
+    offered = (Offer("잠실", "Jamsil", "Which lines stop at Jamsil?"),
+               Offer("잠원", "Jamwon", "Which lines stop at Jamwon?"))  # fmt: skip
+    asked = Answer("?", "en", Outcome.CLARIFY, "Did you mean Jamsil or Jamwon?", [])
+
+    async def reply(reason: str):
+        names = NameChecker(ScriptedScorer({}), Understander(real_kb))
+        runner = TurnPipeline(Heard(reason), answerer, Silent(), station="강남", names=names)
+        context = Context(last_answer=asked, offered=offered, asked=True)
+        result = await runner.run(b"\0" * 3200, MemorySink(), context=context)
+        runner.close()
+        return result
+
+    staff = asyncio.run(reply("low-confidence"))
+    assert staff.outcome == "no_information" and "staff" in staff.answer
+    assert "Jamsil" not in staff.answer and "Jamwon" not in staff.answer
+    assert asyncio.run(reply("no-speech")).outcome == "no_speech"
