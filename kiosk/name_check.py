@@ -176,6 +176,7 @@ class NameChecker:
             NameCheck(text), readings, heard_score, lang, doubt.current, unsure=unsure,
             dropped=doubt.dropped,
         )  # fmt: skip
+        checked = self._about_the_name(checked, readings[0], text, doubt.slot, lang, here)
         offers = tuple(o for o in checked.offers if here is None or o.station != here.key)
         if (
             here is not None
@@ -184,6 +185,35 @@ class NameChecker:
         ):
             return replace(checked, offers=offers, unheard=not offers)  # "… or Gangnam?"
         return checked
+
+    def _about_the_name(
+        self,
+        checked: NameCheck,
+        best: Reading,
+        text: str,
+        slot: str,
+        lang: str,
+        here: StationComplex | None,
+    ) -> NameCheck:
+        """`checked` with each question to answer (the offers', or the `best` reading taken)
+        about its station. A reading scored with part of the heard place replaced keeps the
+        rest ("What line is Chuncheon-ong?", "How do I go to the Dalmi Center?"): right for
+        the audio, but answered, after a yes, as a station nobody knows. Such a question
+        gets the whole place replaced instead."""
+
+        def about(question: str, key: str) -> str:
+            if key in self.understander.understand(question, lang, here).about():
+                return question
+            name = spelled_out(self.understander.kb.complex(key).name(lang))
+            whole = put_name(text, slot, name) if slot else None
+            if whole and key in self.understander.understand(whole, lang, here).about():
+                return whole
+            return question
+
+        if checked.question == best.question and not checked.offers:
+            return replace(checked, question=about(best.question, best.station.key))
+        offers = tuple(replace(o, question=about(o.question, o.station)) for o in checked.offers)
+        return replace(checked, offers=offers)
 
     def _route_to(
         self,

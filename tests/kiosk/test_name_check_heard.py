@@ -1,12 +1,14 @@
-"""The names the decoder expects at a doubtful place are read when the shortlist found nothing
-near what Whisper wrote (`voice.name_trie` through `NameChecker(names_heard=N)`; off in the
-kiosk, kept for measuring): fast tests with a scripted scorer over the real knowledge base."""
+"""The name check beyond `test_name_check.py` (fast tests with a scripted scorer over the real
+knowledge base): the names the decoder expects at a doubtful place, read when the shortlist
+found nothing near what Whisper wrote (`voice.name_trie` through `NameChecker(names_heard=N)`;
+off in the kiosk, kept for measuring); offers asked as questions the answerer understands;
+replies Whisper was unsure of."""
 
 from __future__ import annotations
 
 from kiosk.name_check import NameChecker
 from knowledge.answers.understand import Understander
-from tests.kiosk.test_name_check import ScriptedScorer, _heard
+from tests.kiosk.test_name_check import ScriptedScorer, _checker, _heard
 from voice.stt_guards import Transcript
 
 
@@ -120,3 +122,23 @@ def test_an_unsure_reply_to_did_you_mean_gets_the_staff_line_not_silence(real_kb
     assert staff.outcome == "no_information" and "staff" in staff.answer
     assert "Jamsil" not in staff.answer and "Jamwon" not in staff.answer
     assert asyncio.run(reply("no-speech")).outcome == "no_speech"
+
+
+def test_an_offer_reading_with_part_of_the_place_left_is_asked_as_the_whole_place(
+    real_kb,
+) -> None:
+    """On blind draw 9, "Cheong-cheon-ong" was scored as "Chuncheon-ong" and "the Army
+    Center" as "the Dalmi Center" (the shortlist's run of words held part of the place); the
+    passenger said yes and heard "I don't know a station called Chuncheon-ong"."""
+    near = ScriptedScorer({"Chuncheon": -16.0}, heard=-15.0, other=-25.0)
+    check = _checker(real_kb, near).check(_heard("What line is Cheong-cheon-ong?"), "강남")
+    assert [o.name for o in check.offers] == ["Chuncheon"]
+    assert check.offers[0].question == "What line is Chuncheon?"
+    assert "What line is Chuncheon-ong?" in near.sentences  # scored as heard
+    near = ScriptedScorer({"Dalmi": -16.0}, heard=-15.0, other=-25.0)
+    check = _checker(real_kb, near).check(_heard("How do I go to the Army Center?"), "강남")
+    assert [o.name for o in check.offers] == ["Dalmi"]
+    assert check.offers[0].question == "How do I go to the Dalmi?"
+    alone = ScriptedScorer({"Chuncheon": -16.0}, heard=-15.0, other=-40.0)
+    check = _checker(real_kb, alone).check(_heard("What line is Cheong-cheon-ong?"), "강남")
+    assert check.question == "What line is Chuncheon?" and not check.offers  # taken
