@@ -25,7 +25,7 @@ from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import LlmAnswerer, sentences_of
 from knowledge.answers.llm_query import QueryReader, needs_reading, read_with_llm
-from knowledge.answers.offers import DECLINED, confirmation, reply_to_offer
+from knowledge.answers.offers import DECLINED, confirmation, reply_to_offer, unreadable_reply
 from knowledge.answers.structured import StructuredComposer
 from knowledge.answers.templates import join_or, say, station_options
 from knowledge.answers.types import (
@@ -207,7 +207,8 @@ class Answerer:
         turn = _AnswerInProgress(question, language, t0)
         here = self.here(station)
         t = turn.mark("language", t0)
-        reply = reply_to_offer(question, language, context.offered if context else (), self.kb)
+        offered = context.offered if context else ()
+        reply = reply_to_offer(question, language, offered, self.kb)
         if offers or reply == DECLINED:  # ask which station, or the passenger said none
             asked = Understood(Intent.UNKNOWN, language)
             if not offers:
@@ -231,6 +232,8 @@ class Answerer:
             answer = self._repeat(turn, understood, context)
         elif understood.intent is Intent.REFUSED:
             answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
+        elif reply is None and unreadable_reply(question, language, offered, understood):
+            answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "confirm_declined")
         elif understood.intent is Intent.OUT_OF_SCOPE:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")
         elif shared := next((m for m in understood.stations if m.others), None):

@@ -2,21 +2,25 @@
 
 The voice offers stations when it is unsure which one it heard (`kiosk.name_check`). The reply
 is yes (one station offered), no, or a name: among two or three offered names, even a poorly
-heard one is told apart. Anything else is a new question. The question is asked once: the
-offer lives in the conversation for one turn (`Context.offered`).
+heard one is told apart. Anything else is a new question, or, when short and no subway
+question, a reply the kiosk cannot read (the staff). The question is asked once: the offer
+lives in the conversation for one turn (`Context.offered`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import languages
 from knowledge.answers.lexicon import lexicon
 from knowledge.answers.question_text import matches, normalise
 from knowledge.answers.templates import join_or, say
-from knowledge.answers.types import Offer
+from knowledge.answers.types import Intent, Offer
 from knowledge.textnorm import latin_key, name_key, similarity
+
+if TYPE_CHECKING:
+    from knowledge.answers.understand import Understood
 
 DECLINED = "declined"
 """The passenger picked none of the offered stations: a no, or a bare yes to several."""
@@ -44,6 +48,20 @@ def affirms(question: str, lang: str) -> bool:
     """A short yes: "Yes.", "네", "是的", "はい"."""
     text = _short_reply(question, lang)
     return text is not None and bool(matches(text, lang, lexicon().cues["yes"]))
+
+
+def unreadable_reply(
+    question: str, lang: str, offered: Sequence[Offer], understood: Understood
+) -> bool:
+    """A short reply to "Did you mean …?" that is no yes, no, name or subway question ("So?"
+    for "Sau.", "Tickopark"): the kiosk points to the staff (it asks once), not "I can only
+    help with the subway". Call it only when `reply_to_offer` found no reply."""
+    return (
+        bool(offered)
+        and _short_reply(question, lang) is not None
+        and not understood.stations
+        and understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN)
+    )
 
 
 def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> str | None:

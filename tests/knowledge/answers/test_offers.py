@@ -64,11 +64,24 @@ def test_yes_to_several_stations_picks_none(answerer, real_kb, yes) -> None:
     assert "staff" in answer.text
 
 
+@pytest.mark.parametrize("said", ["So?", "Tickopark", "Syndrome"])
+def test_a_short_reply_the_kiosk_cannot_read_points_to_the_staff(answerer, real_kb, said) -> None:
+    """Replies of blind draws 9 and 10 ("So?" for "Sau.", "Tickopark" for "Technopark.") used
+    to get "Sorry, I can only help with the subway" after "Did you mean …?"."""
+    context = _asked(answerer, _offer(real_kb, "시우", "사우"))
+    answer = answerer.answer(said, lang="en", context=context, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
+    assert "staff" in answer.text and context.offered == ()
+
+
 def test_a_new_question_after_an_offer_is_answered_as_asked(answerer, real_kb) -> None:
     context = _asked(answerer, _offer(real_kb, "세마"))
     answer = answerer.answer("Which lines stop at Jamsil?", lang="en", context=context,
                              station="강남")  # fmt: skip
     assert answer.about == [real_kb.resolve_station("잠실")[0].complex.key]
+    context = _asked(answerer, _offer(real_kb, "세마"))
+    answer = answerer.answer("Can you sing me a song?", lang="en", context=context)
+    assert answer.outcome is Outcome.OUT_OF_SCOPE  # a longer question is read as a question
 
 
 def test_a_reply_names_the_longer_station_not_the_one_inside_it(answerer, real_kb) -> None:
