@@ -58,7 +58,7 @@ def unreadable_reply(
     help with the subway". Call it only when `reply_to_offer` found no reply."""
     return (
         bool(offered)
-        and _short_reply(question, lang) is not None
+        and short_reply(question, lang)
         and not understood.stations
         and understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN)
     )
@@ -78,6 +78,11 @@ def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) 
         # A bare yes to "Sanghyeon or Giheung?" picks neither; the kiosk does not ask twice.
         return offered[0].question if len(offered) == 1 else DECLINED
     return None
+
+
+def short_reply(question: str, lang: str) -> bool:
+    """Short enough to be a yes, a no or a name, not a new question."""
+    return _short_reply(question, lang) is not None
 
 
 def _short_reply(question: str, lang: str) -> str | None:

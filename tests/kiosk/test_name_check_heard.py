@@ -110,10 +110,10 @@ def test_an_unsure_reply_to_did_you_mean_gets_the_staff_line_not_silence(real_kb
                Offer("잠원", "Jamwon", "Which lines stop at Jamwon?"))  # fmt: skip
     asked = Answer("?", "en", Outcome.CLARIFY, "Did you mean Jamsil or Jamwon?", [])
 
-    async def reply(reason: str):
-        names = NameChecker(ScriptedScorer({}), Understander(real_kb))
+    async def reply(reason: str, offers=offered, scorer=None):
+        names = NameChecker(scorer or ScriptedScorer({}), Understander(real_kb))
         runner = TurnPipeline(Heard(reason), answerer, Silent(), station="강남", names=names)
-        context = Context(last_answer=asked, offered=offered, asked=True)
+        context = Context(last_answer=asked, offered=offers, asked=True)
         result = await runner.run(b"\0" * 3200, MemorySink(), context=context)
         runner.close()
         return result
@@ -122,6 +122,36 @@ def test_an_unsure_reply_to_did_you_mean_gets_the_staff_line_not_silence(real_kb
     assert staff.outcome == "no_information" and "staff" in staff.answer
     assert "Jamsil" not in staff.answer and "Jamwon" not in staff.answer
     assert asyncio.run(reply("no-speech")).outcome == "no_speech"
+    # To one offered name, the audio says yes or no (`_yes_or_no`).
+    heard_yes = ScriptedScorer({"No.": -12.0}, heard=-2.0, other=-20.0)  # heard: "Yes."
+    yes = asyncio.run(reply("low-confidence", offered[:1], heard_yes))
+    assert yes.outcome == "answered" and "Jamsil" in yes.answer
+    unsure = ScriptedScorer({"No.": -12.0}, heard=-9.0, other=-20.0)
+    assert "staff" in asyncio.run(reply("low-confidence", offered[:1], unsure)).answer
+
+
+def test_a_short_reply_to_one_offer_is_yes_or_no_by_the_audio(real_kb) -> None:
+    """ "Yes." written "ES" (blind draw 9) or "Nice" (draw 10) is scored as "Yes.", the name
+    and "No."; a clear lead either way decides, anything closer points to the staff. Words
+    that settle it, and a new question, are read as before without the audio."""
+    from knowledge.answers.types import Offer
+
+    jamsil = (Offer("잠실", "Jamsil", "Which lines stop at Jamsil?"),)
+    yes = ScriptedScorer({"Yes.": -2.0, "No.": -13.6}, other=-20.0)
+    assert _checker(real_kb, yes).choose(_heard("ES"), jamsil).question == "Yes."
+    named = ScriptedScorer({"Jamsil.": -2.0, "No.": -13.6}, other=-20.0)
+    assert _checker(real_kb, named).choose(_heard("Gem"), jamsil).question == "Yes."
+    no = ScriptedScorer({"Yes.": -12.0, "No.": -2.0}, other=-20.0)
+    assert _checker(real_kb, no).choose(_heard("Now"), jamsil).question == "No."
+    close = ScriptedScorer({"Yes.": -2.0, "No.": -3.4}, other=-20.0)
+    check = _checker(real_kb, close).choose(_heard("Nice"), jamsil)
+    assert check.unheard and check.rescored
+    for said in ("Yes.", "No.", "Where is the toilet?"):
+        untouched = ScriptedScorer({})
+        assert _checker(real_kb, untouched).choose(_heard(said), jamsil).question == said
+        assert untouched.sentences == []
+    several = (*jamsil, Offer("잠원", "Jamwon", "Which lines stop at Jamwon?"))
+    assert _checker(real_kb, yes).choose(_heard("ES"), several).question == "ES"
 
 
 def test_an_offer_reading_with_part_of_the_place_left_is_asked_as_the_whole_place(
