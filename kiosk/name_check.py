@@ -33,6 +33,7 @@ from kiosk.heard_words import (
     words_around,
 )
 from kiosk.name_decision import NameCheck, Reading, decide, nothing_near
+from kiosk.name_neighbours import sound_alikes_heard
 from kiosk.name_shortlist import Candidate, Shortlister
 from knowledge.answers.offers import (
     affirms,
@@ -142,8 +143,13 @@ class NameChecker:
         here = found[0].complex if found else None
         doubt = self._doubt(transcript, here, context)
         if doubt is None:
-            return plain
-        checked = self._rescore(transcript, doubt, here) or NameCheck(text, unheard=doubt.dropped)
+            named = self.understander.understand(text, lang, here, context).stations
+            away = [m for m in named if here is None or m.complex.key != here.key]
+            neighbours = self.shortlister.neighbours
+            checked = sound_alikes_heard(transcript, away, neighbours, self.scorer) or plain
+        else:
+            checked = self._rescore(transcript, doubt, here)
+            checked = checked or NameCheck(text, unheard=doubt.dropped)
         if checked.offers and context is not None and context.asked:
             return NameCheck(text, rescored=True, unheard=True)  # the kiosk asks once
         return checked

@@ -36,6 +36,11 @@ GUESS_LIKENESS = 0.6
 """How alike a runner-up's words and a station's name must be for it to add the station."""
 RUN_WORDS = 3
 """Words of a runner-up reading taken as a name ("guy room")."""
+NEIGHBOURS = 4
+"""Sound-alikes of a station named exactly that are scored against it (`neighbours`)."""
+NEIGHBOUR_LIKENESS = 0.7
+"""How alike two stations' names must be to be sound-alikes: Sanbon and Sangbong 0.75,
+Yangwon and Yangchon 0.86."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ class Shortlister:
         self.sounds = sounds
         self._keys: tuple[int, list[StationKeys]] | None = None
         """(KB version, every station's keys), built once per version."""
+        self._neighbours: dict[str, list[StationComplex]] = {}
 
     def station_keys(self) -> list[StationKeys]:
         version = getattr(self.kb, "version", 0)
@@ -82,7 +88,26 @@ class Shortlister:
                 for cx, en, said in zip(stations, english, read, strict=True)
             ]
             self._keys = (version, keys)
+            self._neighbours = {}
         return self._keys[1]
+
+    def neighbours(self, station: StationComplex) -> list[StationComplex]:
+        """The `NEIGHBOURS` stations whose names are likeliest to be heard as `station`'s (at
+        least `NEIGHBOUR_LIKENESS` alike by spelling or by sound), most alike first."""
+        keys = self.station_keys()
+        if station.key not in self._neighbours:
+            own = next((k for k in keys if k.station.key == station.key), None)
+            if own is None:
+                return []
+            like = _likeness([own.spelling], [k.spelling for k in keys])[0]
+            for column in (0, 1):  # heard as the English name is read, or the Korean name
+                said = [k.sounds[column] for k in keys]
+                like = np.maximum(like, _likeness([own.sounds[0]], said)[0])
+            order = np.argsort(-like, kind="stable")
+            near = [keys[j].station for j in order if like[j] >= NEIGHBOUR_LIKENESS]
+            near = [cx for cx in near if cx.key != station.key]
+            self._neighbours[station.key] = near[:NEIGHBOURS]
+        return self._neighbours[station.key]
 
     def shortlist(
         self,

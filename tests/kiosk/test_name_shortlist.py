@@ -6,8 +6,6 @@ runners-up bring the station into the offers."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -80,20 +78,6 @@ def test_words_around_a_name_are_not_part_of_it() -> None:
     assert trim("Sonson from") == "Sonson"
     assert trim("the OMM station") == "OMM"
     assert trim("to") == "to"
-
-
-@pytest.fixture(scope="module")
-def transcriber():
-    from kiosk.config import DataSettings, Settings
-    from kiosk.model_files import whisper_model_dir
-    from tests.kit.paths import REPO
-    from voice.stt import WhisperTranscriber
-
-    settings = dataclasses.replace(Settings(), data=DataSettings(dir=REPO / "var"))
-    stt = WhisperTranscriber(whisper_model_dir(settings), ["en"])
-    stt.load()
-    yield stt
-    stt.close()
 
 
 @pytest.mark.models
