@@ -147,10 +147,10 @@ _UNNAMED_STATION = re.compile(
 )
 """The words between where a question puts a station and its "station" ("at | the |
 station"); "in the station" is here."""
-_BEFORE_A_LAST_PLACE = frozenset("is are do does and stop stops go goes".split())
+_BEFORE_A_LAST_PLACE = frozenset("is are do does and stop stops stopped go goes".split())
 """Words Whisper leaves before a name it wrote as other words at the end of the question
-("What line is 10G on-man?", "Which line stops Edel?"); inside a sentence they are
-ordinary ("Where is the nearest toilet?")."""
+("What line is 10G on-man?", "Which line stops Edel?", "Which lines have stopped using?");
+inside a sentence they are ordinary ("Where is the nearest toilet?")."""
 
 
 def dropped_place(text: str, lang: str) -> str | None:

@@ -33,6 +33,7 @@ DROPPED = {
     "Which lines go the bar and park stations?": "bar",  # said: to Boramae Park station
     "What line does go say it on?": "go say it",  # said: What line is Gosaek on?
     "Which line's got a ticket or media service station?": "ticket or media service",  # DMC
+    "Which lines have stopped using?": "using",  # said: Which line stops at Yeonsinnae?
 }
 
 HERE = [
@@ -54,6 +55,7 @@ HERE = [
     "Which line is the next station on?",
     "Where is the nearest station?",
     "What line is the station on?",
+    "Which lines have stopped here?",
 ]
 
 
