@@ -38,10 +38,12 @@ def sound_alikes_heard(
     scorer: Scorer,
 ) -> NameCheck | None:
     """A question back when a sound-alike of a station named exactly in `transcript` reads
-    nearly as likely as the name Whisper wrote; None when every name stands. Only names
+    nearly as likely as the name Whisper wrote; the transcript, re-scored, when every name
+    stands; None when no name has sound-alikes (nothing scored). Only names
     written as the station's own name count: the sound-alikes are of that name, and a
     nickname ("Hongdae") or a likeness is the name check's own business."""
     text, lang = transcript.text, transcript.language
+    scored = False
     for match in named:
         if match.method != "exact" or match.others:
             continue
@@ -53,6 +55,7 @@ def sound_alikes_heard(
         if not kept:
             continue
         heard, *scores = scorer.score_readings(transcript, lang, [text, *(s for _, s in kept)])
+        scored = True
         if max(scores) <= heard - NEIGHBOUR_MARGIN:
             continue
         readings = [Reading(match.complex, text, heard)]
@@ -60,4 +63,4 @@ def sound_alikes_heard(
         readings.sort(key=lambda r: -r.score)
         # Asked, never taken: Whisper wrote a real station, and a neighbour is only close.
         return decide(NameCheck(text), readings, heard, lang, match.complex, unsure=True)
-    return None
+    return NameCheck(text, rescored=True) if scored else None

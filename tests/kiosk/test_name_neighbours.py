@@ -28,6 +28,7 @@ def test_a_name_well_ahead_of_its_sound_alikes_is_answered(real_kb) -> None:
     far = ScriptedScorer({"Sangbong": -NEIGHBOUR_MARGIN - 0.1}, heard=0.0, other=-30.0)
     check = _check(real_kb, far, "Which line stops at Sanbon?")
     assert not check.offers and check.question == "Which line stops at Sanbon?"
+    assert check.rescored  # scored: `kiosk bench` counts its cost with the name check's
 
 
 def test_a_sound_alike_far_likelier_is_still_only_asked_about(real_kb) -> None:
@@ -40,8 +41,8 @@ def test_a_sound_alike_far_likelier_is_still_only_asked_about(real_kb) -> None:
 def test_names_without_sound_alikes_and_nicknames_cost_no_decoding(real_kb) -> None:
     for said in ("Which lines stop at Jamsil?", "How do I get to Hongdae?"):
         untouched = ScriptedScorer({})
-        assert not _check(real_kb, untouched, said).offers
-        assert untouched.sentences == []
+        check = _check(real_kb, untouched, said)
+        assert not check.offers and not check.rescored and untouched.sentences == []
 
 
 @pytest.mark.models
