@@ -98,12 +98,14 @@ def test_whispers_runners_up_bring_the_said_station_into_the_offers(real_kb, tra
 @pytest.mark.models
 @pytest.mark.parametrize(("said", "voice"), [("Yes.", "slt"), ("No.", "awb"), ("Yes.", "rms")])
 def test_yes_or_no_to_one_offer_is_told_by_the_real_audio(real_kb, transcriber, said, voice):
-    """`NameChecker._yes_or_no` on flite voices through the real Whisper: the reply's own
+    """`ReplyChecker._yes_or_no` on flite voices through the real Whisper: the reply's own
     audio leads the other by `REPLY_MARGIN` (the spoken set's speakers: 3.7-12.4 nats)."""
     from knowledge.answers.types import Offer
 
     pad = np.zeros(6400, dtype=np.int16)
     heard = transcriber.transcribe(np.concatenate([pad, flite_say(said, voice), pad, pad]), "en")
-    checker = NameChecker(transcriber, Understander(real_kb))
+    from kiosk.name_replies import ReplyChecker
+
+    checker = ReplyChecker(transcriber, Understander(real_kb))
     check = checker._yes_or_no(heard, Offer("소사", "Sosa", "Which lines stop at Sosa?"))
     assert check.question == said and not check.unheard, (heard.text, check)
