@@ -103,6 +103,12 @@ def closest_span(text: str, name: str) -> str:
     return max(spans, key=lambda s: similarity(latin_key(s), key), default=name)
 
 
+def says_here(text: str, lang: str) -> bool:
+    """The question names the kiosk's own station ("here", "this station", "there")."""
+    here = {w for w in languages.get(lang).here_words if w.isascii() and " " not in w}
+    return bool(here & {w.lower() for w in _WORDS.findall(text)})
+
+
 def proper_name(text: str, lang: str) -> str | None:
     """A capitalised run of words inside the sentence that no rule explains: Whisper writes
     the name it could not place as a proper noun ("your own Gongpo market"), and a question

@@ -172,3 +172,29 @@ def test_an_offer_reading_with_part_of_the_place_left_is_asked_as_the_whole_plac
     alone = ScriptedScorer({"Chuncheon": -16.0}, heard=-15.0, other=-40.0)
     check = _checker(real_kb, alone).check(_heard("What line is Cheong-cheon-ong?"), "강남")
     assert check.question == "What line is Chuncheon?" and not check.offers  # taken
+
+
+def test_an_unsure_question_answered_for_here_without_saying_so_asks_which_station(
+    real_kb,
+) -> None:
+    """Blind draw 12 answered "What line does the U.N. have found?" (Neunggok) and two more
+    garbled questions for the kiosk's own station. Below `HERE_UNSURE` and with no word
+    saying here, the kiosk asks which station; sure, or saying here, it answers."""
+    from dataclasses import replace
+
+    from kiosk.name_check import HERE_UNSURE
+
+    checker = _checker(real_kb, ScriptedScorer({}))
+    for said in ("Which line's half-side pavement?", "Where can I find the elevator?"):
+        unsure = replace(_heard(said), avg_logprob=HERE_UNSURE - 0.2)
+        check = checker.check(unsure, "강남")
+        assert check.unheard and not check.offers, said
+        assert not checker.check(_heard(said), "강남").unheard  # sure: answered for here
+    # A capitalised unknown name ("U.N.") is no question about here, sure or not.
+    assert checker.check(_heard("What line does the U.N. have found?"), "강남").unheard
+    for said in ("Which lines stop here?", "Is there an elevator in this station?"):
+        unsure = replace(_heard(said), avg_logprob=HERE_UNSURE - 0.2)
+        assert not checker.check(unsure, "강남").unheard, said
+    below_the_guard = replace(_heard("Where is the elevator?"), avg_logprob=-1.2,
+                              rejected_reason="low-confidence")  # fmt: skip
+    assert not checker.check(below_the_guard, "강남").unheard
