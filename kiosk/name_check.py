@@ -11,7 +11,10 @@ and Whisper's decoder scores the sentence with each of them against the same enc
 The likeliest readings become a question ("Did you mean Yeouido or Oido?"), answered by yes,
 no or a name; an overwhelming winner replaces the heard words; readings far less likely than
 what Whisper wrote mean no station was said, and the kiosk says back what it heard (that
-decision: `kiosk.name_decision`).
+decision: `kiosk.name_decision`). A name that is not doubtful is still checked against its
+sound-alikes (`kiosk.name_neighbours`: "Sanbon" written for Sangbong); a question answered for
+the kiosk's own station that does not say so, from a transcript Whisper was unsure of, asks
+which station; the reply to the question back is `kiosk.name_replies`.
 """
 
 from __future__ import annotations
