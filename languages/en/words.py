@@ -94,6 +94,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "what lines?",
         r"\blines\b",
         "lines? (stop|run|serve)",
+        # Whisper writes "line" as "lane" for voices it hears badly; no kiosk question is about
+        # a road lane.
+        "(which|what) lanes?",
+        "lanes? (stop|run|serve|go)",
         "which subway",
         "transfer station",
         "which ones",
