@@ -105,8 +105,12 @@ def closest_span(text: str, name: str) -> str:
 
 def says_here(text: str, lang: str) -> bool:
     """The question names the kiosk's own station ("here", "this station", "there")."""
-    here = {w for w in languages.get(lang).here_words if w.isascii() and " " not in w}
-    return bool(here & {w.lower() for w in _WORDS.findall(text)})
+    return bool(_here_words(lang) & {w.lower() for w in _WORDS.findall(text)})
+
+
+def _here_words(lang: str) -> set[str]:
+    """The words that say the kiosk's own station ("here", "this"), in Latin script."""
+    return {w for w in languages.get(lang).here_words if w.isascii() and " " not in w}
 
 
 def proper_name(text: str, lang: str) -> str | None:
@@ -166,7 +170,7 @@ def dropped_place(text: str, lang: str) -> str | None:
     question about here: "Is there an elevator in this station?")."""
     words = _WORDS.findall(text)
     explained = languages.get(lang).common_words | NOT_A_NAME
-    here = {w for w in languages.get(lang).here_words if w.isascii()}
+    here = _here_words(lang)
     for i, word in enumerate(words):
         before = word.lower()
         if before not in _BEFORE_A_PLACE and before not in _BEFORE_A_LAST_PLACE:
@@ -238,7 +242,7 @@ def _station_unnamed(following: list[str], lang: str) -> bool:
     name was dropped), unless a word says here ("this station"; "in the station" is here)."""
     said = [w.lower() for w in following]
     stop = next((n for n, w in enumerate(said) if w in ("station", "stations")), None)
-    here = {w for w in languages.get(lang).here_words if w.isascii()}
+    here = _here_words(lang)
     return stop is not None and not here & set(said[:stop])
 
 

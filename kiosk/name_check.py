@@ -40,6 +40,7 @@ from kiosk.name_neighbours import sound_alikes_heard
 from kiosk.name_replies import ReplyChecker
 from kiosk.name_shortlist import Candidate, Shortlister
 from knowledge.answers.types import Context, Intent, Offer
+from knowledge.answers.understand import Understood
 from knowledge.records import StationComplex
 from knowledge.textnorm import name_key, spelled_out
 from voice.sounds_like import EnglishSounds
@@ -136,9 +137,10 @@ class NameChecker:
             text, plain = apart, NameCheck(apart)
         found = self.understander.kb.resolve_station(station)
         here = found[0].complex if found else None
-        doubt = self._doubt(transcript, here, context)
+        understood = self.understander.understand(text, lang, here, context)
+        doubt = self._doubt(transcript, understood, here)
         if doubt is None:
-            named = self.understander.understand(text, lang, here, context).stations
+            named = understood.stations
             away = [m for m in named if here is None or m.complex.key != here.key]
             neighbours = self.shortlister.neighbours
             checked = sound_alikes_heard(transcript, away, neighbours, self.scorer) or plain
@@ -274,11 +276,10 @@ class NameChecker:
         return ReplyChecker(self.scorer, self.understander).choose(transcript, offered)
 
     def _doubt(
-        self, transcript: Transcript, here: StationComplex | None, context: Context | None
+        self, transcript: Transcript, u: Understood, here: StationComplex | None
     ) -> _Doubt | None:
-        """What is doubtful about the heard place, or None when sure."""
+        """What is doubtful about the heard place as `u` understood it, or None when sure."""
         text, lang = transcript.text, transcript.language
-        u = self.understander.understand(text, lang, here, context)
         if u.intent in (Intent.REFUSED, Intent.REPEAT):
             return None
         if u.unresolved_place and u.heard_place:

@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         text = first_question(turns, item.wav)
         if text is None:
             continue
-        doubt = ways["spelling"]._doubt(Transcript(text, "en", 1.0, 0.0, 0.0, 0.0), here, None)
+        heard = Transcript(text, "en", 1.0, 0.0, 0.0, 0.0)
+        doubt = ways["spelling"]._doubt(heard, understander.understand(text, "en", here), here)
         if doubt is None:
             continue
         row = [f"{item.station_en:>22} | {text} | slot {doubt.slot!r}"]
