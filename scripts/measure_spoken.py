@@ -42,6 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spoken_confirm as sc
 import spoken_set as ss
+import spoken_set_ja as ssj
+
+from knowledge.lines import LineRegistry
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 HERE = "강남"
@@ -61,12 +64,17 @@ def name_pattern(name: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True, slots=True)
 class Names:
-    """Patterns for every complex's English spellings."""
+    """Patterns for every complex's spellings in the set's language (English, or Japanese for
+    scripts/spoken_set_ja.py)."""
 
     by_complex: dict[str, list[re.Pattern[str]]]
+    lang: str = "en"
 
     @classmethod
-    def from_csv(cls) -> Names:
+    def from_csv(cls, lang: str = "en") -> Names:
+        if lang == "ja":
+            spellings = ssj.japanese_names()
+            return cls({ko: [kana_pattern(n) for n in ns] for ko, ns in spellings.items()}, lang)
         complexes = ss.load_complexes()
         return cls({ko: [name_pattern(n) for n in c.names_en] for ko, c in complexes.items()})
 
@@ -75,16 +83,28 @@ class Names:
 
     def others(self, ko: str, text: str) -> list[str]:
         """Other complexes named in `text` (line names left out)."""
-        text = LINE_NAME.sub(" ", text)
+        text = _JA_LINE_NAME.sub(" ", text) if self.lang == "ja" else LINE_NAME.sub(" ", text)
         return [
             k for k, ps in self.by_complex.items() if k != ko and any(p.search(text) for p in ps)
         ]
 
 
+def kana_pattern(name: str) -> re.Pattern[str]:
+    """A Japanese name anywhere but inside a longer katakana word (クイ is not in ソックイー)."""
+    katakana = r"\u30a0-\u30ff"
+    return re.compile(rf"(?<![{katakana}]){re.escape(name)}(?![{katakana}])")
+
+
+_JA_LINE_NAME = re.compile(
+    "|".join(sorted((re.escape(ln.names["ja"]) for ln in LineRegistry().all()), key=len)[::-1])
+)
+"""Japanese line names that hold a station's name (仁川1号線): left out of the other names."""
+
+
 def headline(answer: str) -> str:
     """The answer's first sentence: "From Gangnam to X: ...", "X Station is served by ...",
     "X Station has 4 elevators", "Take Line 2 toward D, ride N stops, and get off at X"."""
-    return re.split(r"[.!?](?=\s+[A-Z])", answer, maxsplit=1)[0]
+    return re.split(r"[.!?](?=\s+[A-Z])|。", answer, maxsplit=1)[0]
 
 
 def classify_turn(turn: dict[str, Any], expected_ko: str, names: Names) -> str:
@@ -160,15 +180,15 @@ def _latencies(rows: Iterable[Row], only_right: bool) -> list[float]:
 
 def table(rows: Sequence[Row]) -> str:
     groups: list[tuple[str, Callable[[Row], bool]]] = [("overall", lambda r: True)]
-    for speaker in ss.SPEAKERS:
-        groups.append((f"speaker {speaker.name}", lambda r, s=speaker.name: r.item.speaker == s))
+    for speaker in dict.fromkeys(r.item.speaker for r in rows):
+        groups.append((f"speaker {speaker}", lambda r, s=speaker: r.item.speaker == s))
     for rate in ss.RATES:
         groups.append((f"rate {rate}", lambda r, x=rate: r.item.rate == x))
-    groups.append(("station named", lambda r: r.item.intent in ss.TEMPLATES))
-    groups.append(("kiosk's own, unnamed", lambda r: r.item.intent in ss.HERE_TEMPLATES))
+    groups.append(("station named", lambda r: not r.item.intent.startswith("here")))
+    groups.append(("kiosk's own, unnamed", lambda r: r.item.intent.startswith("here")))
     groups.append(("clean", lambda r: not r.item.noisy))
     groups.append((f"noisy {ss.SNR_DB:.0f} dB", lambda r: r.item.noisy))
-    for intent in [*ss.TEMPLATES, *ss.HERE_TEMPLATES]:
+    for intent in dict.fromkeys(r.item.intent for r in rows):
         groups.append((f"intent {intent}", lambda r, x=intent: r.item.intent == x))
     head = (
         f"{'group':<26}{'n':>4}{'right':>12}{'clarify':>8}{'not ans':>8}{'wrong st':>9}"
@@ -289,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         args.turns.write_text(
             "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in turns), encoding="utf-8"
         )
-    rows = score(items, turns, Names.from_csv())
+    rows = score(items, turns, Names.from_csv(items[0].lang if items else "en"))
     if args.json:
         for row in rows:
             print(json.dumps(row.as_json(), ensure_ascii=False))
@@ -307,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
 def confirm_round(args: argparse.Namespace, rows: Sequence[Row]) -> str:
     """Replay every asked-back item with the passenger's reply; the figures the issue asks
     for: right on the first turn, right after one confirmation, answers about another station."""
-    names = Names.from_csv()
+    names = Names.from_csv(rows[0].item.lang if rows else "en")
     with tempfile.TemporaryDirectory(prefix="measure-confirm-") as tmp:
         replies = sc.write_replies(rows, Path(tmp), names)
         items = [item for item, _ in replies]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import spoken_set as ss
+import spoken_set_ja
 
 from voice.audio import SAMPLE_RATE, read_wav, write_wav
 from voice.frames import mix_at_snr
@@ -28,12 +29,25 @@ PAUSE_S = 1.2
 def reply_text(offer: str, item: ss.Item, names: Any) -> str:
     """What the passenger says to the kiosk's `offer` ("Did you mean Sema or Seoul Station?"),
     or to its open "Which station do you mean?" (the name, or "This one." for the kiosk's own)."""
+    if item.lang == "ja":
+        return _reply_ja(offer, item, names)
     if not names.mentions(item.station_ko, offer):
         if names.others(item.station_ko, offer):
             return "No."
         return "This station." if item.station_ko == ss.HERE else f"{item.station_en} station."
     several = " or " in offer
     return f"{item.station_en}." if several else "Yes."
+
+
+def _reply_ja(offer: str, item: ss.Item, names: Any) -> str:
+    """The same in Japanese: はい, いいえ, the katakana name said back, or この駅です."""
+    name = spoken_set_ja.said_name(item.station_ko) or ""
+    others = names.others(item.station_ko, offer)
+    if not names.mentions(item.station_ko, offer):
+        if others:
+            return "いいえ。"
+        return "この駅です。" if item.station_ko == ss.HERE else f"{name}駅です。"
+    return f"{name}です。" if others else "はい。"
 
 
 def write_replies(rows: Sequence[Any], out_dir: Path, names: Any) -> list[tuple[ss.Item, str]]:

@@ -145,6 +145,7 @@ class Item:
     station_ko: str
     station_en: str
     intent: str  # a key of TEMPLATES or HERE_TEMPLATES
+    lang: str = "en"  # "ja": scripts/spoken_set_ja.py
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -302,6 +303,10 @@ def _synth_command(speaker: Speaker, text: str, stretch: float, out: Path) -> li
 
 def synthesise(speaker: str, text: str, rate: str = "normal") -> np.ndarray:
     """`text` spoken by `speaker` at `rate`: int16 mono at 16 kHz, peak at PEAK_DBFS."""
+    if speaker not in SPEAKER_BY_NAME:  # a Japanese speaker
+        import spoken_set_ja
+
+        return spoken_set_ja.synthesise(speaker, text, rate)
     voice = SPEAKER_BY_NAME[speaker]
     with tempfile.TemporaryDirectory(prefix="spoken-") as tmp:
         out = Path(tmp) / "say.wav"
