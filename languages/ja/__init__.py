@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from languages.ja import speech, templates, words
+from languages.ja import sounds, speech, templates, words
 from languages.registry import Language
 
 LANGUAGE = Language(
@@ -32,6 +32,8 @@ LANGUAGE = Language(
     origin_after=words.ORIGIN_AFTER,
     origin_before=words.ORIGIN_BEFORE,
     here_words=words.HERE_WORDS,
+    common_words=words.COMMON_WORDS,
+    sound_key=sounds.sound_key,
     name_endings=words.NAME_ENDINGS,
     spoken_chars_per_second=4.0,
     place_heads=words.PLACE_HEADS,

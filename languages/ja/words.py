@@ -98,7 +98,16 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
-    "place": r"([^\sこそあど、。]{2,}?)(?:駅)?(?:は|って)(?:何|なに|どの)(?:線|号線)",
+    "place": (
+        # The chunk may begin with こ/そ/あ/ど (どんでも), but not with a word that points
+        # (この, そこ, どの…): "この駅は何号線" is here.
+        r"(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:駅)?(?:は|って)"
+        r"(?:何|なに|どの)(?:線|号線)"
+        # "…にエレベーターはありますか", "…のトイレはどこ": where a facility question puts
+        # its station (Whisper writes a name it did not know as other words: どんでも激に)
+        r"|(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:駅)?(?:に|の)(?:は)?"
+        r"(?:エレベーター|エスカレーター|トイレ|お手洗い|出口)"
+    ),
     "station_mark": r"([^\sのこそあどの、。？]{2,})駅",
     "destination": (r"(?:から)?([^\sから]+?)(?:駅)?(?:まで|" "へ|に行)"),
     "numbered_line": r"(\d{1,2})\s*号線",
@@ -109,6 +118,12 @@ ORIGIN_AFTER: tuple[str, ...] = ("から",)
 ORIGIN_BEFORE: tuple[str, ...] = ()
 HERE_WORDS: tuple[str, ...] = ("ここ", "この駅", "ここって", "ここは")
 """Words that point at the kiosk's own station, not at a station name."""
+COMMON_WORDS = frozenset(
+    "ホーム 改札 改札内 改札外 改札口 近く 駅の近く 構内 駅構内 地上 地下 乗り場 駅前 周辺 付近"
+    " この辺 そば 外 中 上 下 階段 通路 入口 2階 1階 地下1階".split()
+)
+"""Places in a station that stand where a question puts a station ("ホームにエレベーターは
+ありますか"): not station names."""
 
 
 NAME_ENDINGS: tuple[str, ...] = (

@@ -1,0 +1,37 @@
+"""How Japanese text sounds, for comparing a mis-heard station name with the real ones.
+
+Whisper writes a Korean name it half-hears in a Japanese sentence as other katakana (チャムシル
+as シャムシル), as hiragana, or as kanji of like sounds (ソッス駅 as 即席): compared as written,
+those share nothing. Read aloud (pykakasi) and written in romaji without voicing marks, they
+come close again: sokuseki against sossu-eki.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Any
+
+DIGITS = dict(
+    zip("0123456789", "ゼロ イチ ニ サン ヨン ゴ ロク ナナ ハチ キュウ".split(), strict=True)
+)
+"""Digits read as Japanese: Whisper writes サン of サンヨン as 3."""
+
+
+@functools.cache
+def _kakasi() -> Any:
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def sound_key(text: str) -> str:
+    """`text` as it sounds, in romaji without voicing (ガ and カ alike, as Whisper often hears
+    カンナム as ガンナム) or long vowels: 即席 -> "sokuseki", ドンデモ -> "tontemo"."""
+    text = "".join(DIGITS.get(ch, ch) for ch in unicodedata.normalize("NFKC", text))
+    kana = "".join(part["kana"] for part in _kakasi().convert(text))
+    bare = "".join(
+        ch for ch in unicodedata.normalize("NFD", kana) if ch not in "\u3099\u309a\u30fc"
+    )
+    folded = unicodedata.normalize("NFC", bare)
+    return "".join(part["hepburn"] for part in _kakasi().convert(folded)).replace(" ", "")

@@ -1,0 +1,90 @@
+"""Doubtful station names in Japanese questions (`kiosk.name_check_ja`), with a scripted scorer
+over the real knowledge base. The transcripts are what Whisper base wrote for Japanese
+questions said by Kokoro and Open JTalk voices (scripts/spoken_set_ja.py)."""
+
+from __future__ import annotations
+
+from kiosk.name_check import NameChecker
+from kiosk.name_check_ja import doubtful_place
+from knowledge.answers.types import Context, Intent
+from knowledge.answers.understand import Understander
+from languages.ja.sounds import sound_key
+from tests.kiosk.test_name_check import ScriptedScorer
+from voice.stt_guards import Transcript
+
+
+def _heard(text: str) -> Transcript:
+    return Transcript(text, "ja", 1.0, -0.3, 0.0, 2.0, None, encoded=object())
+
+
+def _check(real_kb, text: str, by_name: dict[str, float], context: Context | None = None):
+    scorer = ScriptedScorer(by_name, heard=-5.0)
+    checked = NameChecker(scorer, Understander(real_kb)).check(_heard(text), "강남", context)
+    return checked, scorer
+
+
+def test_sounds_are_compared_as_voicing_insensitive_romaji() -> None:
+    assert sound_key("即席") == "sokuseki"  # kanji read by pykakasi
+    assert sound_key("シャムシル")[1:] == sound_key("チャムシル")[1:]
+    assert sound_key("ガンナム") == sound_key("カンナム")
+    assert sound_key("3ヨ").startswith("san")  # Whisper writes サン as 3
+
+
+def test_a_facility_question_with_an_unknown_place_is_asked_about_not_answered_for_here(
+    real_kb,
+) -> None:
+    """ "どんでも激にエレベーターはありますか" (トンデムン駅に…) was answered with Gangnam's
+    elevators: no rule found a place before に."""
+    checked, scorer = _check(real_kb, "どんでも激にエレベーターはありますか?", {"トンデムン": -8.0})
+    assert [o.name for o in checked.offers][:1] == ["トンデムン"]
+    assert "トンデムン駅にエレベーターはありますか?" in scorer.sentences  # 激 was 駅
+    question = checked.offers[0].question
+    understood = Understander(real_kb).understand(question, "ja", None)
+    assert understood.intent is Intent.ELEVATOR
+    assert [m.complex.key for m in understood.stations] == ["동대문"]
+
+
+def test_a_mis_heard_name_is_offered_never_taken(real_kb) -> None:
+    """Even far ahead of every other reading, a Japanese reading is asked about."""
+    checked, _ = _check(real_kb, "シャムシル駅までどうやっていきますか?", {"チャムシル": 0.0})
+    assert [o.name for o in checked.offers] == ["チャムシル"]
+    assert checked.question == "シャムシル駅までどうやっていきますか?"
+
+
+def test_a_name_glued_to_more_words_is_doubtful(real_kb) -> None:
+    """ "プチョン視聴液まで" for プチョンシチョン駅まで: Bucheon was found inside, and answered."""
+    text = "プチョン視聴液までどうやっていきますか?"
+    understood = Understander(real_kb).understand(text, "ja", None)
+    place, current = doubtful_place(text, understood)
+    assert place == "プチョン視聴液" and current is not None and current.key == "부천"
+    checked, _ = _check(real_kb, text, {"プチョンシチョン": -6.0, "プチョン": -9.0})
+    assert checked.offers[0].name == "プチョンシチョン"
+
+
+def test_names_heard_whole_and_questions_about_here_cost_nothing(real_kb) -> None:
+    for text in (
+        "チャムシル駅は何号線ですか?",
+        "コマム駅までどうやって行きますか?",
+        "キュルチョン的にエレベーターはありますか?",  # 的 was 駅
+        "ここにエレベーターはありますか?",
+        "この駅は何号線ですか?",
+        "ホームにエレベーターはありますか?",
+    ):
+        checked, scorer = _check(real_kb, text, {})
+        assert not checked.offers and not checked.unheard, text
+        assert scorer.sentences == [], text
+
+
+def test_nothing_like_the_heard_words_is_not_offered(real_kb) -> None:
+    """Every reading far below what Whisper wrote: no station was said there, and the
+    answerer says it knows no station by that name."""
+    checked, _ = _check(real_kb, "本当に行きたいです", {}, None)
+    assert not checked.offers
+
+
+def test_the_kiosk_asks_once(real_kb) -> None:
+    asked = Context(intent=Intent.ROUTE, asked=True)
+    checked, _ = _check(
+        real_kb, "シャムシル駅までどうやっていきますか?", {"チャムシル": 0.0}, asked
+    )
+    assert not checked.offers and checked.unheard
