@@ -104,8 +104,21 @@ def closest_span(text: str, name: str) -> str:
 
 
 def says_here(text: str, lang: str) -> bool:
-    """The question names the kiosk's own station ("here", "this station", "there")."""
-    return bool(_here_words(lang) & {w.lower() for w in _WORDS.findall(text)})
+    """The question names the kiosk's own station ("here", "this station", "there"). "this"
+    says so at the end ("What line is this?") or before a word for a station ("this stop",
+    "Is this Line 2?"), not before others: "What line this by our by our grandma?" was
+    Byeollae Byeolgaram, and "this way" is a question about the way."""
+    words = [w.lower() for w in _WORDS.findall(text)]
+    for i, word in enumerate(words):
+        if word == "this" and i + 1 < len(words) and words[i + 1] not in _THIS_POINTS_AT:
+            continue
+        if word in _here_words(lang):
+            return True
+    return False
+
+
+_THIS_POINTS_AT = frozenset("station stop one line place platform".split())
+"""Words after "this" that make it the kiosk's own station."""
 
 
 def _here_words(lang: str) -> set[str]:

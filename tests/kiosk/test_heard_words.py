@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.heard_words import dropped_place, names_apart, unglued
+from kiosk.heard_words import dropped_place, names_apart, says_here, unglued
 from tests.kit.scripts import load_script
 
 DROPPED = {
@@ -92,3 +92,14 @@ def test_a_reply_names_an_offer_by_what_sets_it_apart() -> None:
     for other in offered:  # "University" is shared: "Hanik" alone is like none of them
         assert not names_apart("Hanik University.", "en", other, offered)
     assert names_apart("Sillim.", "en", "Sillim", ["Itaewon", "Sillim", "Sinimun"])
+
+
+def test_this_says_here_only_where_it_points_at_a_station() -> None:
+    """Whisper writes "this" inside a name it did not know ("What line this by our by our
+    grandma?", Byeollae Byeolgaram): that sentence names no station here."""
+    for said in ("What line is this?", "Is there an elevator in this station?", "Is this Line 2?",
+                 "Which lines stop here?", "Is this stop Gangnam?"):  # fmt: skip
+        assert says_here(said, "en"), said
+    for heard in ("What line this by our by our grandma?", "This way is at Simbaung.",
+                  "What is this taxi on?"):  # fmt: skip
+        assert not says_here(heard, "en"), heard

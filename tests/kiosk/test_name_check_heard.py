@@ -185,7 +185,11 @@ def test_an_unsure_question_answered_for_here_without_saying_so_asks_which_stati
     from kiosk.name_check import HERE_UNSURE
 
     checker = _checker(real_kb, ScriptedScorer({}))
-    for said in ("Which line's half-side pavement?", "Where can I find the elevator?"):
+    for said in (
+        "Which line's half-side pavement?",
+        "Where can I find the elevator?",
+        "What line this by our by our grandma?",  # draw 13: "this" points at no station
+    ):
         unsure = replace(_heard(said), avg_logprob=HERE_UNSURE - 0.2)
         check = checker.check(unsure, "강남")
         assert check.unheard and not check.offers, said
