@@ -232,7 +232,7 @@ class Answerer:
             answer = self._repeat(turn, understood, context)
         elif understood.intent is Intent.REFUSED:
             answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
-        elif reply is None and unreadable_reply(question, language, offered, understood):
+        elif reply is None and unreadable_reply(question, language, offered, understood, context):
             answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "confirm_declined")
         elif understood.intent is Intent.OUT_OF_SCOPE:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")

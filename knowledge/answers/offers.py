@@ -17,7 +17,7 @@ import languages
 from knowledge.answers.lexicon import lexicon
 from knowledge.answers.question_text import matches, normalise
 from knowledge.answers.templates import join_or, say
-from knowledge.answers.types import Intent, Offer
+from knowledge.answers.types import Context, Intent, Offer
 from knowledge.textnorm import latin_key, name_key, similarity
 
 if TYPE_CHECKING:
@@ -52,13 +52,18 @@ def affirms(question: str, lang: str) -> bool:
 
 
 def unreadable_reply(
-    question: str, lang: str, offered: Sequence[Offer], understood: Understood
+    question: str,
+    lang: str,
+    offered: Sequence[Offer],
+    understood: Understood,
+    context: Context | None = None,
 ) -> bool:
-    """A short reply to "Did you mean …?" that is no yes, no, name or subway question ("So?"
-    for "Sau.", "Tickopark"): the kiosk points to the staff (it asks once), not "I can only
-    help with the subway". Call it only when `reply_to_offer` found no reply."""
+    """A short reply to "Did you mean …?" or "Which station do you mean?" that is no yes, no,
+    name or subway question ("So?" for "Sau.", "Distration" for "This station."): the kiosk
+    points to the staff (it asks once), not "I can only help with the subway". Call it only
+    when `reply_to_offer` found no reply."""
     return (
-        bool(offered)
+        (bool(offered) or (context is not None and context.asked))
         and short_reply(question, lang)
         and not understood.stations
         and understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN)

@@ -149,3 +149,33 @@ def test_a_second_miss_points_to_the_staff(answerer) -> None:
     answerer.answer("What line is 10G on-man?", lang="en", context=context, unheard=True)
     answer = answerer.answer("Mmm.", lang="en", context=context, unheard=True, station="강남")
     assert answer.outcome is Outcome.NO_INFORMATION and not context.asked
+
+
+def test_a_short_reply_to_which_station_the_kiosk_cannot_read_points_to_the_staff(
+    answerer,
+) -> None:
+    """ "This station." said back to "Which station do you mean?" was written "Distration"
+    (blind draw 12) and got "I can only help with the subway"."""
+    for reply, outcome in (("Distration", Outcome.NO_INFORMATION), ("This station.", None)):
+        context = Context()
+        asked = answerer.answer("Where is the elevator at the station?", lang="en",
+                                context=context, unheard=True, station="강남")  # fmt: skip
+        assert asked.outcome is Outcome.CLARIFY and context.asked
+        answer = answerer.answer(reply, lang="en", context=context, station="강남")
+        if outcome is None:
+            assert answer.outcome is Outcome.ANSWERED and answer.about == ["강남"], reply
+        else:
+            assert answer.outcome is outcome and "staff" in answer.text, reply
+
+
+def test_a_japanese_name_said_back_picks_its_offer_by_sound(answerer, real_kb) -> None:
+    """Whisper writes a name said back in Japanese as it heard it ("どんでもです" for
+    "トンデムンです"): the offered name that sounds most like it is meant."""
+    offers = []
+    for ko in ("동대문", "동묘앞"):
+        cx = real_kb.resolve_station(ko)[0].complex
+        offers.append(Offer(cx.key, cx.name("ja"), f"{cx.name('ja')}駅までどうやって行きますか？"))
+    for reply, meant in (("どんでもです。", 0), ("トンミョアプです", 1)):
+        context = _asked(answerer, offers, lang="ja")
+        answer = answerer.answer(reply, lang="ja", context=context, station="강남")
+        assert answer.about[-1:] == [offers[meant].station], reply
