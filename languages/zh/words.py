@@ -113,7 +113,11 @@ CUES: dict[str, tuple[str, ...]] = {
 
 PATTERNS: dict[str, str] = {
     "place": r"([^\s，。？]{2,}?)(?:站)?(?:是|有)?(?:几号线|哪(?:条|几条)线)",
-    "station_mark": r"([^\s车本这该此个，。？]{2,})站",
+    # The words before a name that ask the way are not the name ("怎么去蚕食站" was said back
+    # as a station called 怎么去蚕食).
+    "station_mark": (
+        r"(?:请问|我想去|我要去|想去|要去|怎么去|怎么到|去|到|往|从)?([^\s车本这该此个，。？]{2,})站"
+    ),
     "destination": (
         "(?:到|去|往)([^？?，。]+?)(?:站)?(?:怎么|要|坐|需要|的|[？?]|$)"
         # "请问星河小镇怎么去？": the place before 怎么去/怎么走

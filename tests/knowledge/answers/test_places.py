@@ -54,13 +54,40 @@ def test_a_name_of_two_stations_is_asked_about_not_guessed(answerer) -> None:
         "호그와트역은 몇 호선이에요?",
         "霍格沃茨站是几号线？",
         "ホグワーツ駅は何線ですか？",
+        "ホグワーツにエレベーターはありますか？",  # was answered with Gangnam's elevators
+        "ホグワーツ駅のトイレはどこですか？",
     ],
 )
 def test_a_place_that_is_no_station_is_said_back_not_answered_for_here(answerer, question) -> None:
     answer = answerer.answer(question, station="강남")
     assert answer.outcome is Outcome.NO_INFORMATION, answer.text
     assert "강남" not in answer.text and "Gangnam" not in answer.text
+    assert "カンナム" not in answer.text
     assert answer.sources == []
+
+
+@pytest.mark.parametrize(
+    ("question", "said_back"),
+    [
+        ("怎么去蚕食站？", "叫蚕食的"),
+        ("我想去蚕食站", "叫蚕食的"),
+        ("どんでも激にエレベーターはありますか", "どんでも激"),
+    ],
+)
+def test_an_unknown_place_is_said_back_without_the_words_around_it(
+    answerer, question, said_back
+) -> None:
+    """ "怎么去蚕食站" (蚕室 as Whisper may write it) was said back as a station 怎么去蚕食."""
+    answer = answerer.answer(question, station="강남")
+    assert answer.outcome is Outcome.NO_INFORMATION and said_back in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["ホームにエレベーターはありますか？", "この駅のエレベーターはどこですか？"]
+)
+def test_places_inside_a_station_are_no_station_names(answerer, question) -> None:
+    answer = answerer.answer(question, station="강남")
+    assert answer.outcome is Outcome.ANSWERED and answer.about == ["강남"], answer.text
 
 
 INVENTED = ("Zorbleton", "Quixmoor", "Vantaloo Park", "Brimsley", "Oxhollow")
