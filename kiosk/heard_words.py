@@ -108,6 +108,9 @@ def says_here(text: str, lang: str) -> bool:
     says so at the end ("What line is this?") or before a word for a station ("this stop",
     "Is this Line 2?"), not before others: "What line this by our by our grandma?" was
     Byeollae Byeolgaram, and "this way" is a question about the way."""
+    language = languages.get(lang)
+    if not language.word_spaced:  # "ここ", "この駅", "这里" inside the sentence
+        return any(word in text for word in language.here_words)
     words = [w.lower() for w in _WORDS.findall(text)]
     for i, word in enumerate(words):
         if word == "this" and i + 1 < len(words) and words[i + 1] not in _THIS_POINTS_AT:

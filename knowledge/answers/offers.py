@@ -58,16 +58,29 @@ def unreadable_reply(
     understood: Understood,
     context: Context | None = None,
 ) -> bool:
-    """A short reply to "Did you mean …?" or "Which station do you mean?" that is no yes, no,
-    name or subway question ("So?" for "Sau.", "Distration" for "This station."): the kiosk
-    points to the staff (it asks once), not "I can only help with the subway". Call it only
+    """A reply to "Did you mean …?" or "Which station do you mean?" the kiosk cannot take as
+    one: short and no yes, no, name or subway question ("So?" for "Sau.", "Distration" for
+    "This station."), or a question that names no station and says no "here", which the rest
+    of the passenger's sentence is (a slow "ヨンジョン駅は … 何号線ですか" was cut at the pause;
+    the second part got the kiosk's own station's lines). The kiosk points to the staff (it
+    asks once), not "I can only help with the subway" nor an answer for here. Call it only
     when `reply_to_offer` found no reply."""
-    return (
-        (bool(offered) or (context is not None and context.asked))
-        and short_reply(question, lang)
-        and not understood.stations
-        and understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN)
-    )
+    if not offered and (context is None or not context.asked):
+        return False
+    if understood.stations or understood.unresolved_place:
+        return False
+    if understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN):
+        return short_reply(question, lang)
+    return understood.intent is not Intent.REPEAT and not _says_here(question, lang)
+
+
+def _says_here(question: str, lang: str) -> bool:
+    language = languages.get(lang)
+    text = normalise(question)
+    if language.word_spaced:
+        words = set(re.findall(r"[\w']+", text))
+        return any(w in words if " " not in w else w in text for w in language.here_words)
+    return any(w in text for w in language.here_words)
 
 
 def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> str | None:

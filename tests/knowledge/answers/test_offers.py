@@ -179,3 +179,22 @@ def test_a_japanese_name_said_back_picks_its_offer_by_sound(answerer, real_kb) -
         context = _asked(answerer, offers, lang="ja")
         answer = answerer.answer(reply, lang="ja", context=context, station="강남")
         assert answer.about[-1:] == [offers[meant].station], reply
+
+
+@pytest.mark.parametrize(
+    ("lang", "rest", "here"),
+    [("ja", "何号線ですか？", "ここは何号線ですか？"),
+     ("en", "What line is it on?", "Which lines stop here?")],
+)  # fmt: skip
+def test_the_rest_of_a_sentence_cut_at_a_pause_is_not_answered_for_here(
+    answerer, real_kb, lang, rest, here
+) -> None:
+    """A slow "ヨンジョン駅は … 何号線ですか" was cut in two at the pause: the kiosk asked about
+    the first part and answered the second with its own station's lines."""
+    for said, about_here in ((rest, False), (here, True)):
+        context = _asked(answerer, _offer(real_kb, "영종"), lang=lang)
+        answer = answerer.answer(said, lang=lang, context=context, station="강남")
+        if about_here:
+            assert answer.about == ["강남"], said
+        else:
+            assert answer.outcome is Outcome.NO_INFORMATION and answer.about == [], said

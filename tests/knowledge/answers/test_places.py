@@ -204,3 +204,10 @@ def test_a_misheard_name_ending_the_question_is_said_back(answerer, question) ->
     answer = answerer.answer(question, station="강남", lang="en")
     assert answer.outcome is Outcome.NO_INFORMATION and answer.about == []
     assert question.removeprefix("What line is ").rstrip("?") in answer.text
+
+
+def test_the_topic_particle_written_as_it_sounds_still_marks_the_place(answerer) -> None:
+    """は is said "wa": Whisper wrote "ソンパワー何線ですか" for ソンパは何線ですか, and the kiosk
+    answered with its own station's lines."""
+    answer = answerer.answer("ソンパワー何線ですか。", station="강남")
+    assert answer.about == ["송파"], answer.text
