@@ -266,7 +266,12 @@ def names_apart(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
     """The reply's words are like the `chosen` offered name in what sets it apart from the
     others (words two of them share, "University", say nothing), and less like every other:
     "Hanik University." names neither Hanyang Univ. nor Hongik Univ."""
-    heard, own, others = _apart_keys(reply, lang, chosen, offered)
+    sound = languages.get(lang).sound_key
+    if sound is not None:  # Japanese: "どんでもです" names トンデムン, not トンミョアプ
+        heard = sound(re.sub(r"(?:駅)?(?:です|でした|だ)?[。.!！?？\s]*$", "", reply))
+        own, others = sound(chosen), [sound(name) for name in offered if name != chosen]
+    else:
+        heard, own, others = _apart_keys(reply, lang, chosen, offered)
     like = similarity(heard, own)
     return like >= NAME_LIKENESS and all(similarity(heard, other) < like for other in others)
 

@@ -38,7 +38,7 @@ from kiosk.heard_words import (
 from kiosk.name_check_ja import KanaNameChecker
 from kiosk.name_decision import NameCheck, Reading, decide, nothing_near
 from kiosk.name_neighbours import sound_alikes_heard
-from kiosk.name_replies import ReplyChecker
+from kiosk.name_replies import REPLIES, ReplyChecker
 from kiosk.name_shortlist import Candidate, Shortlister
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.answers.understand import Understood
@@ -288,7 +288,7 @@ class NameChecker:
 
     def choose(self, transcript: Transcript, offered: tuple[Offer, ...]) -> NameCheck:
         """The reply to the kiosk's "Did you mean …?" (`kiosk.name_replies`)."""
-        if not transcript.text or transcript.language not in self.languages:
+        if not transcript.text or transcript.language not in REPLIES:
             return NameCheck(transcript.text)
         return ReplyChecker(self.scorer, self.understander).choose(transcript, offered)
 

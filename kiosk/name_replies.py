@@ -37,6 +37,15 @@ names' prompt Whisper writes them exactly, and a 1-nat lead for such replies had
 demo`'s "Hongik University." answered as Hanyang Univ."""
 
 
+REPLIES: dict[str, tuple[str, str, str]] = {
+    "en": ("Yes.", "{name}.", "No."),
+    "ja": ("はい。", "{name}です。", "いいえ。"),
+}
+"""Yes, a name said back and no, as each language's replies are scored against the audio: the
+languages whose replies the kiosk checks (Whisper hears "はい" from a voice it does not know
+as "はーい", "ハイル" or below its guard)."""
+
+
 class ReplyChecker:
     """Replies checked against their audio with `scorer` (the kiosk's Whisper) and read with
     `understander` (`knowledge.answers.understand.Understander`)."""
@@ -84,7 +93,8 @@ class ReplyChecker:
         lead "No." by `REPLY_MARGIN`, or "No." lead them; else the staff. Said by the spoken
         set's nine speakers, clean and in noise, "No." led by 3.7-11.6 nats; "Yes." led by
         1.4-12.4 (written "ES": 11.6; written "Nice": 1.4 and 3.9, to the staff)."""
-        said = ["Yes.", f"{spelled_out(offer.name)}.", "No."]
+        yes, name_said, no = REPLIES[transcript.language]
+        said = [yes, name_said.format(name=spelled_out(offer.name)), no]
         yes, name, no = self.scorer.score_readings(transcript, transcript.language, said)
         lead = max(yes, name) - no
         if abs(lead) < REPLY_MARGIN:
@@ -111,7 +121,8 @@ class ReplyChecker:
         if chosen is None:
             return NameCheck(text)  # a no, or a new question: the answerer reads it
         # "No." is a reading too: under the offered names' prompt it was written as one of them.
-        said = [*(f"{spelled_out(o.name)}." for o in offered), "No."]
+        _, name_said, no = REPLIES[lang]
+        said = [*(name_said.format(name=spelled_out(o.name)) for o in offered), no]
         scores = self.scorer.score_readings(transcript, lang, said)
         lead = scores[chosen] - max(score for i, score in enumerate(scores) if i != chosen)
         names = [o.name for o in offered]

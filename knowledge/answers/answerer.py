@@ -25,7 +25,7 @@ from knowledge.answers.grounding import GroundingChecker
 from knowledge.answers.language import detect_language
 from knowledge.answers.llm import LlmAnswerer, sentences_of
 from knowledge.answers.llm_query import QueryReader, needs_reading, read_with_llm
-from knowledge.answers.offers import DECLINED, confirmation, reply_to_offer, unreadable_reply
+from knowledge.answers.offers import DECLINED, confirmation, not_a_reply, reply_to_offer
 from knowledge.answers.structured import StructuredComposer
 from knowledge.answers.templates import join_or, say, station_options
 from knowledge.answers.types import (
@@ -232,7 +232,7 @@ class Answerer:
             answer = self._repeat(turn, understood, context)
         elif understood.intent is Intent.REFUSED:
             answer = self._canned(turn, understood, Outcome.REFUSED, "refused")
-        elif reply is None and unreadable_reply(question, language, offered, understood, context):
+        elif reply is None and not_a_reply(question, language, offered, understood, context):
             answer = self._canned(turn, understood, Outcome.NO_INFORMATION, "confirm_declined")
         elif understood.intent is Intent.OUT_OF_SCOPE:
             answer = self._canned(turn, understood, Outcome.OUT_OF_SCOPE, "out_of_scope")

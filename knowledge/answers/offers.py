@@ -58,20 +58,40 @@ def unreadable_reply(
     understood: Understood,
     context: Context | None = None,
 ) -> bool:
-    """A reply to "Did you mean …?" or "Which station do you mean?" the kiosk cannot take as
-    one: short and no yes, no, name or subway question ("So?" for "Sau.", "Distration" for
-    "This station."), or a question that names no station and says no "here", which the rest
-    of the passenger's sentence is (a slow "ヨンジョン駅は … 何号線ですか" was cut at the pause;
-    the second part got the kiosk's own station's lines). The kiosk points to the staff (it
-    asks once), not "I can only help with the subway" nor an answer for here. Call it only
+    """A short reply to "Did you mean …?" or "Which station do you mean?" that is no yes, no,
+    name or subway question ("So?" for "Sau.", "Distration" for "This station."): the kiosk
+    points to the staff (it asks once), not "I can only help with the subway". Call it only
     when `reply_to_offer` found no reply."""
-    if not offered and (context is None or not context.asked):
-        return False
-    if understood.stations or understood.unresolved_place:
-        return False
-    if understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN):
-        return short_reply(question, lang)
-    return understood.intent is not Intent.REPEAT and not _says_here(question, lang)
+    return (
+        (bool(offered) or (context is not None and context.asked))
+        and short_reply(question, lang)
+        and not understood.stations
+        and understood.intent in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN)
+    )
+
+
+def not_a_reply(
+    question: str,
+    lang: str,
+    offered: Sequence[Offer],
+    understood: Understood,
+    context: Context | None = None,
+) -> bool:
+    """What follows the kiosk's question back and cannot be taken as the reply: unreadable
+    (`unreadable_reply`), or a question that names no station and says no "here", which is
+    the rest of the passenger's sentence (a slow "ヨンジョン駅は … 何号線ですか" was cut at the
+    pause, and the second part got the kiosk's own station's lines). Both point to the staff,
+    never to an answer for here."""
+    if unreadable_reply(question, lang, offered, understood, context):
+        return True
+    asked = bool(offered) or (context is not None and context.asked)
+    return (
+        asked
+        and not understood.stations
+        and not understood.unresolved_place
+        and understood.intent not in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN, Intent.REPEAT)
+        and not _says_here(question, lang)
+    )
 
 
 def _says_here(question: str, lang: str) -> bool:
