@@ -11,6 +11,7 @@ within `NEIGHBOUR_MARGIN` of what Whisper wrote, the kiosk asks instead of answe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -49,7 +50,7 @@ def sound_alikes_heard(
             continue
         if name_key(match.matched) not in name_key(text):
             continue
-        put = [(cx, put_name(text, match.matched, spelled_out(cx.name(lang))))
+        put = [(cx, _reading(text, match.matched, spelled_out(cx.name(lang))))
                for cx in neighbours(match.complex)]  # fmt: skip
         kept = [(cx, sentence) for cx, sentence in put if sentence is not None]
         if not kept:
@@ -64,3 +65,15 @@ def sound_alikes_heard(
         # Asked, never taken: Whisper wrote a real station, and a neighbour is only close.
         return decide(NameCheck(text), readings, heard, lang, match.complex, unsure=True)
     return NameCheck(text, rescored=True) if scored else None
+
+
+def _reading(text: str, matched: str, name: str) -> str | None:
+    """`text` with the station `name` where `matched` was written. A longer name that begins
+    with it takes the words Whisper wrote after it too ("Which line starts at Samyang
+    subway?" for Samyang Sageori), unless they are "station"."""
+    if name.lower().startswith(matched.lower() + " "):
+        extra = len(name.split()) - len(matched.split())
+        after = re.search(rf"(?i)(?<!\w){re.escape(matched)}((?:\W+\w+){{{extra}}})", text)
+        if after and not {"station", "stations"} & set(after.group(1).lower().split()):
+            return text[: after.start()] + name + text[after.end() :]
+    return put_name(text, matched, name)

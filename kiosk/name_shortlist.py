@@ -38,6 +38,8 @@ RUN_WORDS = 3
 """Words of a runner-up reading taken as a name ("guy room")."""
 NEIGHBOURS = 4
 """Sound-alikes of a station named exactly that are scored against it (`neighbours`)."""
+LONGER = 2
+"""Longer names that begin with a station's name, scored beside its sound-alikes."""
 NEIGHBOUR_LIKENESS = 0.7
 """How alike two stations' names must be to be sound-alikes: Sanbon and Sangbong 0.75,
 Yangwon and Yangchon 0.86."""
@@ -93,7 +95,8 @@ class Shortlister:
 
     def neighbours(self, station: StationComplex) -> list[StationComplex]:
         """The `NEIGHBOURS` stations whose names are likeliest to be heard as `station`'s (at
-        least `NEIGHBOUR_LIKENESS` alike by spelling or by sound), most alike first."""
+        least `NEIGHBOUR_LIKENESS` alike by spelling or by sound), most alike first, then up to
+        `LONGER` whose names begin with its name."""
         keys = self.station_keys()
         if station.key not in self._neighbours:
             own = next((k for k in keys if k.station.key == station.key), None)
@@ -105,8 +108,13 @@ class Shortlister:
                 like = np.maximum(like, _likeness([own.sounds[0]], said)[0])
             order = np.argsort(-like, kind="stable")
             near = [keys[j].station for j in order if like[j] >= NEIGHBOUR_LIKENESS]
-            near = [cx for cx in near if cx.key != station.key]
-            self._neighbours[station.key] = near[:NEIGHBOURS]
+            near = [cx for cx in near if cx.key != station.key][:NEIGHBOURS]
+            # Longer names that begin with it: Whisper wrote "Samyang subway" for Samyang
+            # Sageori (blind draw 14), and Samyang was answered.
+            said = spelled_out(station.names["en"]).lower() + " "
+            longer = [k.station for k in keys
+                      if spelled_out(k.station.names["en"]).lower().startswith(said)]  # fmt: skip
+            self._neighbours[station.key] = near + [cx for cx in longer if cx not in near][:LONGER]
         return self._neighbours[station.key]
 
     def shortlist(

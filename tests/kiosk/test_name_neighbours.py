@@ -38,6 +38,18 @@ def test_a_sound_alike_far_likelier_is_still_only_asked_about(real_kb) -> None:
     assert check.offers and "Sanbon" in check.question
 
 
+def test_a_longer_name_beginning_with_the_name_written_is_scored_too(real_kb) -> None:
+    """Blind draw 14: "Which line starts at Samyang subway?" (Samyang Sageori) was answered
+    with Samyang's lines. The longer name takes the word written after the short one."""
+    close = ScriptedScorer({"Samyang Sageori": -2.0}, heard=0.0, other=-30.0)
+    check = _check(real_kb, close, "Which line starts at Samyang subway?")
+    assert "Which line starts at Samyang Sageori?" in close.sentences
+    assert [o.name for o in check.offers] == ["Samyang"]  # asked, not answered
+    likelier = ScriptedScorer({"Samyang Sageori": 3.0}, heard=0.0, other=-30.0)
+    check = _check(real_kb, likelier, "Which line starts at Samyang subway?")
+    assert [o.name for o in check.offers] == ["Samyang Sageori"]
+
+
 def test_names_without_sound_alikes_and_nicknames_cost_no_decoding(real_kb) -> None:
     for said in ("Which lines stop at Jamsil?", "How do I get to Hongdae?"):
         untouched = ScriptedScorer({})
