@@ -136,7 +136,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
-    "place": r"(\S{2,}?)(?:역)?(?:은|는)\s*(?:몇|무슨|어느)\s*(?:호선|노선)",
+    "place": (
+        r"(\S{2,}?)(?:역)?(?:은|는)\s*(?:몇|무슨|어느)\s*(?:호선|노선)"
+        # "…에 엘리베이터 있어요?": where a facility question puts its station ("호그와트에
+        # 엘리베이터 있어요?" was answered with Gangnam's elevators)
+        r"|(\S{2,}?)(?:역)?(?:에는|에|의)\s*(?:엘리베이터|에스컬레이터|화장실|출구)"
+    ),
     "station_mark": (r"(\S{2,}?)[역녁력](?:\s|$|에|은|는|이|" "으로|까지|에서)"),
     "destination": (
         r"(\S+(?:\s\S+)?)\s*(?:역)?(?:까지|으로|로|에|가는|가려면|가고)"
@@ -197,7 +202,8 @@ COMMON_WORDS = frozenset(
     """어떻게 어디 어디에 어디에요 어디예요 어디인가요 있어요 있나요 있습니까 가요 가나요 가는
     가려면 갈 방법 알려 주세요 줘 뭐 무엇 몇 지금 여기 이 그 저 엘리베이터 화장실 출구 막차
     첫차 요금 얼마 호선 노선 타요 타고 타는 갈아타 갈아타요 환승 분실물 물품보관함 전화
-    번호 있는 역 역은 역이 좀 다시 천천히 말해 말씀""".split()
+    번호 있는 역 역은 역이 좀 다시 천천히 말해 말씀 승강장 플랫폼 개찰구 대합실 근처 주변 역내
+    지하 지상 밖 안""".split()
 )
 """Everyday question words, never taken for a mis-heard station name."""
 

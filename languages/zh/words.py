@@ -112,7 +112,14 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, str] = {
-    "place": r"([^\s，。？]{2,}?)(?:站)?(?:是|有)?(?:几号线|哪(?:条|几条)线)",
+    "place": (
+        r"([^\s，。？]{2,}?)(?:站)?(?:是|有)?(?:几号线|哪(?:条|几条)线)"
+        # "…有电梯吗": where a facility question puts its station ("霍格沃茨有电梯吗" was
+        # answered with Gangnam's elevators); not a word that points or asks (这里, 哪里)
+        r"|(?:^|(?<=[，。？、\s])|(?<=请问))(?!这|那|哪|请|你好|我|附近|站内|车站|月台|站台)"
+        r"([^\s，。？、\d]{2,}?)(?:站)?(?:有没有|有|的)"
+        r"(?:电梯|扶梯|自动扶梯|厕所|卫生间|洗手间|出口)"
+    ),
     # The words before a name that ask the way are not the name ("怎么去蚕食站" was said back
     # as a station called 怎么去蚕食).
     "station_mark": (

@@ -54,8 +54,12 @@ def test_a_name_of_two_stations_is_asked_about_not_guessed(answerer) -> None:
         "호그와트역은 몇 호선이에요?",
         "霍格沃茨站是几号线？",
         "ホグワーツ駅は何線ですか？",
-        "ホグワーツにエレベーターはありますか？",  # was answered with Gangnam's elevators
+        # Facility questions with no station marker were answered with Gangnam's elevators:
+        "ホグワーツにエレベーターはありますか？",
         "ホグワーツ駅のトイレはどこですか？",
+        "호그와트에 엘리베이터 있어요?",
+        "霍格沃茨有电梯吗？",
+        "请问霍格沃茨有电梯吗？",
     ],
 )
 def test_a_place_that_is_no_station_is_said_back_not_answered_for_here(answerer, question) -> None:
@@ -83,7 +87,16 @@ def test_an_unknown_place_is_said_back_without_the_words_around_it(
 
 
 @pytest.mark.parametrize(
-    "question", ["ホームにエレベーターはありますか？", "この駅のエレベーターはどこですか？"]
+    "question",
+    [
+        "ホームにエレベーターはありますか？",
+        "この駅のエレベーターはどこですか？",
+        "승강장에 엘리베이터 있어요?",
+        "여기에 엘리베이터 있어요?",
+        "这里有电梯吗？",
+        "请问有电梯吗？",
+        "站台有电梯吗？",
+    ],
 )
 def test_places_inside_a_station_are_no_station_names(answerer, question) -> None:
     answer = answerer.answer(question, station="강남")
