@@ -194,7 +194,7 @@ async def _spoken_turns(
     records = [{**record, **label} for record in turns]
     if not (sample.expect and turns and turns[-1]["outcome"] == "clarify"):
         return records
-    said = passenger_reply(turns[-1]["answer"], sample.expect)
+    said = passenger_reply(turns[-1]["answer"], sample.expect, sample.lang)
     heard = speak_reply(settings, said, sample.lang, out / f"{index:02d}-{sample.lang}-said.wav")
     again = out / f"{index:02d}-{sample.lang}-reply-2.wav"
     label = {"sample": f"the passenger replies: {said}", "sample_lang": sample.lang}

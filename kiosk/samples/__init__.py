@@ -85,16 +85,22 @@ def speak_with_silence(voice: object, text: str, lang: str) -> np.ndarray:
     return np.concatenate([lead, speech, trail])
 
 
-def passenger_reply(asked: str, expect: tuple[str, ...]) -> str:
-    """What the sample's passenger says to the kiosk's English "Did you mean A, B or C?": the
-    offered name holding the expected words (spelled out as said), "Yes." to the one name
-    offered, "No." when none is the station meant."""
-    options = re.sub(r"^Did you mean\s+|\?$", "", asked.strip())
-    names = [n.strip() for n in re.split(r",\s*|\s+or\s+", options) if n.strip()]
+def passenger_reply(asked: str, expect: tuple[str, ...], lang: str = "en") -> str:
+    """What the sample's passenger says to the kiosk's "Did you mean A, B or C?" (English) or
+    "AかBのことですか？" (Japanese): the offered name holding the expected words (spelled out
+    as said), yes to the one name offered, no when none is the station meant."""
+    if lang == "ja":
+        options = re.sub(r"のことですか[？?]?$", "", asked.strip())
+        names = [n for n in re.split(r"、|か(?=[\u30a0-\u30ff])", options) if n]
+        yes, name_said, no = "はい。", "{}です。", "いいえ。"
+    else:
+        options = re.sub(r"^Did you mean\s+|\?$", "", asked.strip())
+        names = [n.strip() for n in re.split(r",\s*|\s+or\s+", options) if n.strip()]
+        yes, name_said, no = "Yes.", "{}.", "No."
     meant = [n for n in names if all(word in n for word in expect[:1])]
     if not meant:
-        return "No."
-    return "Yes." if len(names) == 1 else f"{spelled_out(meant[0])}."
+        return no
+    return yes if len(names) == 1 else name_said.format(spelled_out(meant[0]))
 
 
 def speak_reply(settings: Settings, text: str, lang: str, path: Path) -> Path:

@@ -18,3 +18,15 @@ from kiosk.samples import passenger_reply
 )
 def test_the_passenger_names_the_station_meant_or_says_yes_or_no(asked, reply) -> None:
     assert passenger_reply(asked, ("Hongik",)) == reply
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply"),
+    [
+        ("チャムシルのことですか？", "はい。"),
+        ("チャンジ、チャムシルかチャムウォンのことですか？", "チャムシルです。"),
+        ("チャンジかチャムウォンのことですか？", "いいえ。"),
+    ],
+)
+def test_the_japanese_passenger_answers_in_japanese(asked, reply) -> None:
+    assert passenger_reply(asked, ("チャムシル",), "ja") == reply
