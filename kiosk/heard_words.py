@@ -111,12 +111,13 @@ def says_here(text: str, lang: str) -> bool:
     language = languages.get(lang)
     if not language.word_spaced:  # "ここ", "この駅", "这里" inside the sentence
         return any(word in text for word in language.here_words)
-    words = [w.lower() for w in _WORDS.findall(text)]
-    for i, word in enumerate(words):
-        if word == "this" and i + 1 < len(words) and words[i + 1] not in _THIS_POINTS_AT:
-            continue
-        if word in _here_words(lang):
-            return True
+    for sentence in re.split(r"[.?!]+", text):  # "What line is this? It's known."
+        words = [w.lower() for w in _WORDS.findall(sentence)]
+        for i, word in enumerate(words):
+            if word == "this" and i + 1 < len(words) and words[i + 1] not in _THIS_POINTS_AT:
+                continue
+            if word in _here_words(lang):
+                return True
     return False
 
 

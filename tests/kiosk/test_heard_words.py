@@ -98,7 +98,8 @@ def test_this_says_here_only_where_it_points_at_a_station() -> None:
     """Whisper writes "this" inside a name it did not know ("What line this by our by our
     grandma?", Byeollae Byeolgaram): that sentence names no station here."""
     for said in ("What line is this?", "Is there an elevator in this station?", "Is this Line 2?",
-                 "Which lines stop here?", "Is this stop Gangnam?"):  # fmt: skip
+                 "Which lines stop here?", "Is this stop Gangnam?",
+                 "What line is this? It's known."):  # fmt: skip
         assert says_here(said, "en"), said
     for heard in ("What line this by our by our grandma?", "This way is at Simbaung.",
                   "What is this taxi on?"):  # fmt: skip
