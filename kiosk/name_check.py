@@ -35,7 +35,7 @@ from kiosk.heard_words import (
     with_unexplained_neighbours,
     words_around,
 )
-from kiosk.name_check_ja import KanaNameChecker
+from kiosk.name_check_ja import KanaNameChecker, names_nothing
 from kiosk.name_decision import NameCheck, Reading, decide, nothing_near
 from kiosk.name_neighbours import sound_alikes_heard
 from kiosk.name_replies import REPLIES, ReplyChecker
@@ -163,6 +163,8 @@ class NameChecker:
         found = self.understander.kb.resolve_station(station)
         here = found[0].complex if found else None
         understood = self.understander.understand(transcript.text, "ja", here, context)
+        if names_nothing(transcript.text, understood, here):
+            return NameCheck(transcript.text, rescored=True, unheard=True)
         checked = self.kana.check(transcript, understood) or NameCheck(transcript.text)
         if checked.offers and context is not None and context.asked:
             return NameCheck(transcript.text, rescored=True, unheard=True)  # it asks once

@@ -20,7 +20,9 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
+from kiosk.heard_words import says_here
 from kiosk.name_decision import NameCheck, Reading, decide
+from knowledge.answers.types import Intent
 from knowledge.answers.understand import Understood
 from knowledge.records import StationComplex
 from languages.ja.hangul_kana import hangul_to_katakana
@@ -131,3 +133,24 @@ def doubtful_place(text: str, understood: Understood) -> tuple[str | None, Stati
             if rest and not rest.startswith("駅") and STATION_SOUNDS.sub("", rest):
                 return match.matched + rest, match.complex
     return None, None
+
+
+_ASKS_FIRST = re.compile(r"^\s*(?:何|なに|なん|どの|どこの)")
+"""A sentence that begins with its question word: nothing before it said which station."""
+
+
+def names_nothing(text: str, understood: Understood, here: StationComplex | None) -> bool:
+    """A lines question that begins with its question word and says neither a station nor
+    "here" ("何号線ですか?"): a Japanese passenger asking about here says ここ or この駅, and
+    this is what is left when a slow speaker's pause cut the station off into its own turn
+    ("トンス駅は … 何号線ですか", answered with the kiosk's own lines on the held-out set).
+    The kiosk asks which station."""
+    return (
+        understood.intent is Intent.LINES
+        and here is not None
+        and understood.about() == [here.key]
+        and not understood.stations
+        and not understood.lines
+        and bool(_ASKS_FIRST.match(text))
+        and not says_here(text, "ja")
+    )

@@ -135,3 +135,14 @@ def test_kiosk_simulate_asks_a_japanese_passenger_then_answers_the_yes(tmp_path)
     assert all("カンイル" in t["answer"] and "カンナム" not in t["answer"] for t in answered)
     if "か" not in turns[0]["answer"].removesuffix("のことですか？"):  # one name offered
         assert answered, turns
+
+
+def test_a_lines_question_naming_nothing_asks_which_station(real_kb) -> None:
+    """Held-out: a slow "トンス駅は … 何号線ですか" was cut at the pause, and "何号線ですか?"
+    got the kiosk's own lines. A question about here says so (ここ, この駅)."""
+    for text in ("何号線ですか?", "何線が通っていますか"):
+        checked, _ = _check(real_kb, text, {})
+        assert checked.unheard and not checked.offers, text
+    for text in ("ここは何線ですか?", "この駅は何号線ですか?", "エレベーターはどこですか?"):
+        checked, _ = _check(real_kb, text, {})
+        assert not checked.unheard, text
