@@ -102,12 +102,12 @@ PATTERNS: dict[str, str] = {
         # The chunk may begin with こ/そ/あ/ど (どんでも), but not with a word that points
         # (この, そこ, どの…): "この駅は何号線" is here.
         # は is said "wa", and Whisper may write it so, glued to a name it did not know
-        # ("ソンパワー何線ですか").
-        r"(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:駅)?(?:は|って|わ|ワー?)"
+        # ("ソンパワー何線ですか"); it may also pause before 駅 ("キョンチャルピョンモン、駅の").
+        r"(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:、?駅)?(?:は|って|わ|ワー?)"
         r"(?:何|なに|どの)(?:線|号線)"
         # "…にエレベーターはありますか", "…のトイレはどこ": where a facility question puts
         # its station (Whisper writes a name it did not know as other words: どんでも激に)
-        r"|(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:駅)?(?:に|の)(?:は)?"
+        r"|(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:、?駅)?(?:に|の)(?:は)?"
         r"(?:エレベーター|エスカレーター|トイレ|お手洗い|出口)"
     ),
     "station_mark": r"([^\sのこそあどの、。？]{2,})駅",
