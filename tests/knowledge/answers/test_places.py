@@ -76,6 +76,7 @@ def test_a_place_that_is_no_station_is_said_back_not_answered_for_here(answerer,
         ("怎么去蚕食站？", "叫蚕食的"),
         ("我想去蚕食站", "叫蚕食的"),
         ("どんでも激にエレベーターはありますか", "どんでも激"),
+        ("キョンチャルピョンモン、駅のエレベーターはどこですか?", "キョンチャルピョンモン"),
     ],
 )
 def test_an_unknown_place_is_said_back_without_the_words_around_it(
