@@ -195,6 +195,8 @@ class TurnPipeline:
             emit(EventType.TRANSCRIPT_REJECTED, {"reason": reason})
             timings[Timing.TOTAL] = _ms_since(t0)
             rejected = TurnResult("", transcript.language, "no_speech", "", [], timings, reason)
+            if context is not None:
+                context.unheard_before = True
             if self.recorder is not None:
                 self.recorder.record(audio, rejected)
             return rejected

@@ -146,3 +146,48 @@ def test_a_lines_question_naming_nothing_asks_which_station(real_kb) -> None:
     for text in ("ここは何線ですか?", "この駅は何号線ですか?", "エレベーターはどこですか?"):
         checked, _ = _check(real_kb, text, {})
         assert not checked.unheard, text
+
+
+def test_the_rest_of_a_sentence_after_an_unheard_part_asks_which_station(real_kb, tmp_path) -> None:
+    """Held-out Japanese draw 2: "ノッポン駅に … エレベーターはありますか" was cut at the pause;
+    Whisper was unsure of the first part (not answered) and the rest got the kiosk's own
+    elevators, five times. Through the real turn pipeline and answerer: the rest now asks
+    which station, and the same question with nothing unheard before it is answered for here."""
+    import asyncio
+
+    from kiosk.app import build_answerer
+    from kiosk.config import Settings
+    from kiosk.pipeline import TurnPipeline
+    from voice.audio import MemorySink
+
+    class Heard:
+        def __init__(self, *said: tuple[str, str | None]) -> None:
+            self.said = list(said)
+
+        async def transcribe_async(self, audio, language=None, names=None) -> Transcript:
+            text, reason = self.said.pop(0)
+            return Transcript(text, "ja", 0.9, -0.3, 0.1, 1.5, reason, encoded=object())
+
+    class Silent:
+        async def stream(self, text, lang, rate=1.0):
+            return
+            yield
+
+    settings = Settings().with_overrides({"data.dir": tmp_path, "models.llm_languages": []})
+    answerer = build_answerer(settings, real_kb, with_llm=False)
+
+    async def turns(*said: tuple[str, str | None]) -> list:
+        names = NameChecker(ScriptedScorer({}), Understander(real_kb))
+        runner = TurnPipeline(Heard(*said), answerer, Silent(), station="강남", names=names)
+        context, results = Context(), []
+        for _ in said:
+            results.append(await runner.run(b"\0" * 3200, MemorySink(), context=context))
+        runner.close()
+        return results
+
+    rest = ("エレベーターはありますか?", None)
+    first, second = asyncio.run(turns(("のっぽん駅に", "low-confidence"), rest))
+    assert first.outcome == "no_speech"
+    assert second.outcome == "clarify" and "どの駅" in second.answer, second.answer
+    (alone,) = asyncio.run(turns(rest))
+    assert alone.outcome == "answered" and "カンナム" in alone.answer
