@@ -30,6 +30,7 @@ from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
 from kiosk.stages import Timing, answerer_timing
 from kiosk.turn import Publish, TurnRecorder, TurnResult
 from knowledge.answers.types import Answer, Context, Offer
+from languages.ja.sounds import ends_mid_sentence
 from voice.audio import AudioSink
 from voice.stt import Transcript
 
@@ -217,6 +218,8 @@ class TurnPipeline:
             timings=timings,
             publish=emit,
         )
+        if context is not None and transcript.language == "ja":
+            context.unheard_before = ends_mid_sentence(transcript.text)  # "ノッポンエキに"
         if self.recorder is not None:
             self.recorder.record(audio, result)
         return result

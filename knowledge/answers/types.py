@@ -141,9 +141,10 @@ class Context:
     """The last answer was a question back (offers, "Which station?", "By X, do you mean"):
     the next turn is not asked about again."""
     unheard_before: bool = False
-    """The passenger's last utterance was not heard (Whisper unsure of it, or nothing): what
-    follows may be the rest of a sentence cut at a pause ("ノッポン駅に … エレベーターは
-    ありますか"), whose station was in the part not heard (`kiosk.name_check`)."""
+    """The passenger's last utterance was not heard (Whisper unsure of it, or nothing), or
+    stopped mid-sentence (on a Japanese particle): what follows may be the rest of a sentence
+    cut at a pause ("ノッポン駅に … エレベーターはありますか"), whose station was in the part
+    before (`kiosk.name_check`)."""
 
     def remember(self, answer: Answer, understood: Any | None = None) -> None:
         self.unheard_before = False

@@ -35,3 +35,18 @@ def sound_key(text: str) -> str:
     )
     folded = unicodedata.normalize("NFC", bare)
     return "".join(part["hepburn"] for part in _kakasi().convert(folded)).replace(" ", "")
+
+
+_MID_SENTENCE = (
+    *("には", "では", "まで", "から", "って"),
+    *("に", "は", "の", "を", "が", "で", "へ", "と"),
+)
+"""Particles a Japanese sentence does not end on: after one, the speaker has more to say."""
+_GREETINGS = ("こんにちは", "こんばんは")
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """Whisper's text stops on a particle ("ノッポンエキに", "4条駅は。"): the speaker paused
+    mid-sentence and the rest comes as another utterance. Greetings end on は too."""
+    text = text.rstrip(" 。、.?？!！")
+    return text.endswith(_MID_SENTENCE) and not text.endswith(_GREETINGS)

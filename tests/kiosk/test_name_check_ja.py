@@ -189,5 +189,10 @@ def test_the_rest_of_a_sentence_after_an_unheard_part_asks_which_station(real_kb
     first, second = asyncio.run(turns(("のっぽん駅に", "low-confidence"), rest))
     assert first.outcome == "no_speech"
     assert second.outcome == "clarify" and "どの駅" in second.answer, second.answer
+    # Heard, but stopping on a particle: the sentence goes on in the next utterance.
+    _, second = asyncio.run(turns(("ノッポンエキに", None), rest))
+    assert second.outcome == "clarify" and "どの駅" in second.answer, second.answer
+    _, second = asyncio.run(turns(("こんにちは", None), rest))
+    assert second.outcome == "answered" and "カンナム" in second.answer
     (alone,) = asyncio.run(turns(rest))
     assert alone.outcome == "answered" and "カンナム" in alone.answer
