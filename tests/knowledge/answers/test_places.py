@@ -77,6 +77,7 @@ def test_a_place_that_is_no_station_is_said_back_not_answered_for_here(answerer,
         ("我想去蚕食站", "叫蚕食的"),
         ("どんでも激にエレベーターはありますか", "どんでも激"),
         ("キョンチャルピョンモン、駅のエレベーターはどこですか?", "キョンチャルピョンモン"),
+        ("ノンソン、エキノエレベーターはどこですか?", "ノンソン"),  # 駅の in katakana
     ],
 )
 def test_an_unknown_place_is_said_back_without_the_words_around_it(
