@@ -113,8 +113,9 @@ _PARTICLES = re.compile(r"(?:まで|から|には|って|へ|に|は|の|で|を
 def doubtful_place(text: str, understood: Understood) -> tuple[str | None, StationComplex | None]:
     """(the heard words a station's name may stand for, the station the rules took them for):
     a place no station was found for; a station found only by likeness (the words most like
-    it); a station found exactly but glued to more (プチョン of "プチョン視聴液": プチョンシチョン
-    was said, Bucheon City Hall). (None, None) when the rules are sure."""
+    it); a station found exactly but glued to more words (プチョン of "プチョン視聴液":
+    プチョンシチョン was said, Bucheon City Hall; 中央 of "オンジョン中央は", ウンジョンジュンアン).
+    (None, None) when the rules are sure."""
     place = understood.heard_place
     if understood.unresolved_place:
         return (place, None) if place and place in text else (None, None)
@@ -127,8 +128,11 @@ def doubtful_place(text: str, understood: Understood) -> tuple[str | None, Stati
         at = text.find(match.matched)
         if at >= 0:
             rest = _PARTICLES.split(text[at + len(match.matched) :], maxsplit=1)[0]
-            if rest and not rest.startswith("駅") and STATION_SOUNDS.sub("", rest):
-                return match.matched + rest, match.complex
+            if rest.startswith("駅") or not STATION_SOUNDS.sub("", rest):
+                rest = ""
+            before = _PARTICLES.split(text[:at])[-1]  # "オンジョン中央は": ウンジョンジュンアン
+            if rest or before:
+                return before + match.matched + rest, match.complex
     return None, None
 
 

@@ -100,14 +100,15 @@ CUES: dict[str, tuple[str, ...]] = {
 PATTERNS: dict[str, str] = {
     "place": (
         # The chunk may begin with こ/そ/あ/ど (どんでも), but not with a word that points
-        # (この, そこ, どの…): "この駅は何号線" is here.
+        # (この, それ, どの…): "この駅は何号線" is here. One kanji or katakana is a name too:
+        # Whisper wrote クロ (Guro) as 黒.
         # は is said "wa", and Whisper may write it so, glued to a name it did not know
         # ("ソンパワー何線ですか"); it may also pause before 駅 ("キョンチャルピョンモン、駅の").
-        r"(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:、?駅)?(?:は|って|わ|ワー?)"
+        r"(?!この|その|あの|どの|ここ|そこ|あそこ|どこ|これ|それ|あれ|どれ)([一-龯ァ-ヶ]|[^\s、。]{2,}?)(?:、?駅)?(?:は|って|わ|ワー?)"
         r"(?:何|なに|どの)(?:線|号線)"
         # "…にエレベーターはありますか", "…のトイレはどこ": where a facility question puts
         # its station (Whisper writes a name it did not know as other words: どんでも激に)
-        r"|(?!この|その|あの|どの|ここ|そこ|あそこ|どこ)([^\s、。]{2,}?)(?:、?(?:駅|エキ|えき))?(?:に|の|ノ)(?:は)?"
+        r"|(?!この|その|あの|どの|ここ|そこ|あそこ|どこ|これ|それ|あれ|どれ)([一-龯ァ-ヶ]|[^\s、。]{2,}?)(?:、?(?:駅|エキ|えき))?(?:に|の|ノ)(?:は)?"
         r"(?:エレベーター|エスカレーター|トイレ|お手洗い|出口)"
     ),
     "station_mark": r"([^\sのこそあどの、。？]{2,})駅",

@@ -196,3 +196,15 @@ def test_the_rest_of_a_sentence_after_an_unheard_part_asks_which_station(real_kb
     assert second.outcome == "answered" and "カンナム" in second.answer
     (alone,) = asyncio.run(turns(rest))
     assert alone.outcome == "answered" and "カンナム" in alone.answer
+
+
+def test_one_kanji_and_a_name_glued_after_other_words_are_doubtful(real_kb) -> None:
+    """Held-out draw 3: "黒は何線ですか?" (クロ, Guro) and "オンジョン中央は…" (ウンジョン
+    ジュンアン) got the kiosk's own lines and Jungang's."""
+    checked, _ = _check(real_kb, "黒は何線ですか?", {"クロ": -6.0})
+    assert checked.offers and checked.offers[0].name == "クロ"
+    text = "オンジョン中央は何線ですか"
+    place, current = doubtful_place(text, Understander(real_kb).understand(text, "ja", None))
+    assert place == "オンジョン中央" and current is not None
+    checked, _ = _check(real_kb, text, {"ウンジョンジュンアン": -4.0, "チュンアン": -9.0})
+    assert checked.offers and checked.offers[0].name == "ウンジョンジュンアン"
