@@ -14,7 +14,9 @@ what Whisper wrote mean no station was said, and the kiosk says back what it hea
 decision: `kiosk.name_decision`). A name that is not doubtful is still checked against its
 sound-alikes (`kiosk.name_neighbours`: "Sanbon" written for Sangbong); a question answered for
 the kiosk's own station that does not say so, from a transcript Whisper was unsure of, asks
-which station; the reply to the question back is `kiosk.name_replies`.
+which station, and so does one that follows an utterance the kiosk did not hear (the rest of
+a sentence cut at a pause); the reply to the question back is `kiosk.name_replies`. Japanese
+questions have their own check (`kiosk.name_check_ja`).
 """
 
 from __future__ import annotations
@@ -100,8 +102,9 @@ class _Doubt:
 
 
 class NameChecker:
-    """Re-scores doubtful station names in `languages` (English: Whisper writes other
-    languages' station names in their own script, where the name search already works)."""
+    """Re-scores doubtful station names in `languages` (English) and in Japanese
+    (`KanaNameChecker`). Whisper writes Korean and Chinese station names in their own script,
+    where the name search works; no voice could test them."""
 
     def __init__(
         self,
