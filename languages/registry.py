@@ -86,6 +86,8 @@ class Language:
     common_words: frozenset[str] = frozenset()
     """Everyday question words (`how`, `어디`). A span made of them is never fuzzy-matched to
     a station name: the spelling-insensitive keys are lossy ("How do I" ~ Oido)."""
+    reply_fold: Callable[[str], str] = str
+    """Folds a short reply before it is read as yes or no (Japanese: ハイ and はーい are はい)."""
     sound_key: Callable[[str], str] | None = None
     """How a name sounds, where its script hides it (Japanese: 即席 and ソッス駅 alike), to
     tell which offered name a reply says; None: Latin keys only."""

@@ -127,7 +127,7 @@ def short_reply(question: str, lang: str) -> bool:
 def _short_reply(question: str, lang: str) -> str | None:
     """The reply folded for matching, when short enough to be a yes or no; else None."""
     language = languages.get(lang)
-    text = language.fold(normalise(question))
+    text = language.reply_fold(language.fold(normalise(question)))
     words = len(text.split()) if language.word_spaced else len(text)
     limit = SHORT_REPLY_WORDS if language.word_spaced else SHORT_REPLY_CHARS
     return text if words <= limit else None

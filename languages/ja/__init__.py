@@ -34,6 +34,7 @@ LANGUAGE = Language(
     here_words=words.HERE_WORDS,
     common_words=words.COMMON_WORDS,
     sound_key=sounds.sound_key,
+    reply_fold=sounds.reply_folded,
     name_endings=words.NAME_ENDINGS,
     spoken_chars_per_second=4.0,
     place_heads=words.PLACE_HEADS,

@@ -50,3 +50,10 @@ def ends_mid_sentence(text: str) -> bool:
     mid-sentence and the rest comes as another utterance. Greetings end on は too."""
     text = text.rstrip(" 。、.?？!！")
     return text.endswith(_MID_SENTENCE) and not text.endswith(_GREETINGS)
+
+
+def reply_folded(text: str) -> str:
+    """A short reply in one kana: katakana as hiragana, no long-vowel marks or exclamations.
+    Whisper writes a はい it half-heard as ハイ, ハイ!, はーい or ハイエ."""
+    hiragana = "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)
+    return hiragana.replace("ー", "").replace("!", "").replace("！", "")

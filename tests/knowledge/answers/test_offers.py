@@ -198,3 +198,16 @@ def test_the_rest_of_a_sentence_cut_at_a_pause_is_not_answered_for_here(
             assert answer.about == ["강남"], said
         else:
             assert answer.outcome is Outcome.NO_INFORMATION and answer.about == [], said
+
+
+@pytest.mark.parametrize("said", ["ハイ!", "はーい", "ハイエ", "ハイ"])
+def test_a_japanese_yes_written_as_whisper_half_heard_it_is_a_yes(answerer, real_kb, said) -> None:
+    """Held-out Japanese draw 3: Kokoro's "はい。" was written ハイ!, はーい, ハイエ or ハイ 22
+    times, and each went to the staff."""
+    offers = [Offer("구로", "クロ", "クロ駅は何号線ですか？")]
+    context = _asked(answerer, offers, lang="ja")
+    answer = answerer.answer(said, lang="ja", context=context, station="강남")
+    assert answer.outcome is Outcome.ANSWERED and answer.about == ["구로"], answer.text
+    context = _asked(answerer, offers, lang="ja")
+    no = answerer.answer("イイエ", lang="ja", context=context, station="강남")
+    assert no.outcome is Outcome.NO_INFORMATION and no.about == []
