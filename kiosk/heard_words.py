@@ -103,28 +103,6 @@ def closest_span(text: str, name: str) -> str:
     return max(spans, key=lambda s: similarity(latin_key(s), key), default=name)
 
 
-def says_here(text: str, lang: str) -> bool:
-    """The question names the kiosk's own station ("here", "this station", "there"). "this"
-    says so at the end ("What line is this?") or before a word for a station ("this stop",
-    "Is this Line 2?"), not before others: "What line this by our by our grandma?" was
-    Byeollae Byeolgaram, and "this way" is a question about the way."""
-    language = languages.get(lang)
-    if not language.word_spaced:  # "ここ", "この駅", "这里" inside the sentence
-        return any(word in text for word in language.here_words)
-    for sentence in re.split(r"[.?!]+", text):  # "What line is this? It's known."
-        words = [w.lower() for w in _WORDS.findall(sentence)]
-        for i, word in enumerate(words):
-            if word == "this" and i + 1 < len(words) and words[i + 1] not in _THIS_POINTS_AT:
-                continue
-            if word in _here_words(lang):
-                return True
-    return False
-
-
-_THIS_POINTS_AT = frozenset("station stop one line place platform".split())
-"""Words after "this" that make it the kiosk's own station."""
-
-
 def _here_words(lang: str) -> set[str]:
     """The words that say the kiosk's own station ("here", "this"), in Latin script."""
     return {w for w in languages.get(lang).here_words if w.isascii() and " " not in w}
@@ -267,9 +245,9 @@ def names_apart(reply: str, lang: str, chosen: str, offered: list[str]) -> bool:
     """The reply's words are like the `chosen` offered name in what sets it apart from the
     others (words two of them share, "University", say nothing), and less like every other:
     "Hanik University." names neither Hanyang Univ. nor Hongik Univ."""
-    sound = languages.get(lang).sound_key
+    sound = languages.get(lang).said_sound
     if sound is not None:  # Japanese: "どんでもです" names トンデムン, not トンミョアプ
-        heard = sound(re.sub(r"(?:駅)?(?:です|でした|だ)?[。.!！?？\s]*$", "", reply))
+        heard = sound(reply)
         own, others = sound(chosen), [sound(name) for name in offered if name != chosen]
     else:
         heard, own, others = _apart_keys(reply, lang, chosen, offered)

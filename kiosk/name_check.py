@@ -31,7 +31,6 @@ from kiosk.heard_words import (
     proper_name,
     put_between,
     put_name,
-    says_here,
     trim,
     unglued,
     with_unexplained_neighbours,
@@ -42,6 +41,7 @@ from kiosk.name_decision import NameCheck, Reading, decide, nothing_near
 from kiosk.name_neighbours import sound_alikes_heard
 from kiosk.name_replies import REPLIES, ReplyChecker
 from kiosk.name_shortlist import Candidate, Shortlister
+from knowledge.answers.offers import here_unsaid
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.answers.understand import Understood
 from knowledge.records import StationComplex
@@ -342,10 +342,9 @@ class NameChecker:
             return _Doubt(name, dropped=about_here)
         if (
             about_here
-            and u.intent not in (Intent.UNKNOWN, Intent.OUT_OF_SCOPE)
             and transcript.ok  # below the guard it is dropped as before, not asked about
             and transcript.avg_logprob < HERE_UNSURE
-            and not says_here(text, lang)
+            and here_unsaid(u, text)
         ):
             return _Doubt("", dropped=True)  # "Which line's half-side pavement?": ask which
         return None
@@ -354,21 +353,17 @@ class NameChecker:
 def rest_of_a_sentence(
     understood: Understood, here: StationComplex | None, context: Context | None
 ) -> bool:
-    """A question about here that does not say so, right after an utterance the kiosk did not
-    hear: a slow speaker's pause after the name cut the question in two, Whisper was unsure of
-    the first part ("ノッポン駅に"), and the rest ("エレベーターはありますか") was answered
+    """A question answered for here without saying so, right after an utterance the kiosk did
+    not hear: a slow speaker's pause after the name cut the question in two, Whisper was unsure
+    of the first part ("ノッポン駅に"), and the rest ("エレベーターはありますか") was answered
     with the kiosk's own elevators (held-out Japanese draw 2, five times). It asks which
     station instead."""
-    u = understood
     return (
         context is not None
         and context.unheard_before
         and here is not None
-        and not u.stations
-        and not u.unresolved_place
-        and u.about() == [here.key]
-        and u.intent not in (Intent.UNKNOWN, Intent.OUT_OF_SCOPE, Intent.REFUSED, Intent.REPEAT)
-        and not says_here(u.text, u.lang)
+        and understood.about() == [here.key]
+        and here_unsaid(understood, understood.text)
     )
 
 

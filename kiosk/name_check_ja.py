@@ -20,9 +20,9 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-from kiosk.heard_words import says_here
 from kiosk.name_decision import NameCheck, Reading, decide
 from kiosk.name_neighbours import Scorer
+from knowledge.answers.offers import here_unsaid
 from knowledge.answers.types import Intent
 from knowledge.answers.understand import Understood
 from knowledge.records import StationComplex
@@ -150,8 +150,7 @@ def names_nothing(text: str, understood: Understood, here: StationComplex | None
         understood.intent is Intent.LINES
         and here is not None
         and understood.about() == [here.key]
-        and not understood.stations
         and not understood.lines
         and bool(_ASKS_FIRST.match(text))
-        and not says_here(text, "ja")
+        and here_unsaid(understood, text)
     )

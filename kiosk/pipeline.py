@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+import languages
 from kiosk.engines import (
     AsyncTranscriber,
     FirstSentenceAnswerer,
@@ -30,7 +31,6 @@ from kiosk.sentence_feed import FirstHeard, SentenceFeed, SentenceStream
 from kiosk.stages import Timing, answerer_timing
 from kiosk.turn import Publish, TurnRecorder, TurnResult
 from knowledge.answers.types import Answer, Context, Offer
-from languages.ja.sounds import ends_mid_sentence
 from voice.audio import AudioSink
 from voice.stt import Transcript
 
@@ -218,8 +218,9 @@ class TurnPipeline:
             timings=timings,
             publish=emit,
         )
-        if context is not None and transcript.language == "ja":
-            context.unheard_before = ends_mid_sentence(transcript.text)  # "ノッポンエキに"
+        language = languages.find(transcript.language)
+        if context is not None and language is not None and language.ends_mid_sentence:
+            context.unheard_before = language.ends_mid_sentence(transcript.text)
         if self.recorder is not None:
             self.recorder.record(audio, result)
         return result

@@ -88,9 +88,12 @@ class Language:
     a station name: the spelling-insensitive keys are lossy ("How do I" ~ Oido)."""
     reply_fold: Callable[[str], str] = str
     """Folds a short reply before it is read as yes or no (Japanese: ハイ and はーい are はい)."""
-    sound_key: Callable[[str], str] | None = None
-    """How a name sounds, where its script hides it (Japanese: 即席 and ソッス駅 alike), to
-    tell which offered name a reply says; None: Latin keys only."""
+    ends_mid_sentence: Callable[[str], bool] | None = None
+    """Whether a transcript stops where a sentence cannot (Japanese: on a particle,
+    "ノッポンエキに"): the speaker paused, and the next utterance is the rest."""
+    said_sound: Callable[[str], str] | None = None
+    """How a name said back sounds, where its script hides it (Japanese: "どんでもです" is
+    like トンデムン), to tell which offered name a reply says; None: Latin keys only."""
 
     def __post_init__(self) -> None:
         if self.keyword_matching not in KEYWORD_MATCHING:

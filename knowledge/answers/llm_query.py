@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-import languages
+from knowledge.answers.question_text import says_here
 from knowledge.answers.types import Intent
 from knowledge.answers.understand import SURE_STATION, Understood
 from knowledge.records import StationComplex
@@ -209,7 +209,7 @@ def read_with_llm(
     lines = understander.lines.find(query.line.lower(), lang) if query.line else []
     if query.line and not lines:
         return None
-    if understood.unresolved_place and not places and not _says_here(question, lang):
+    if understood.unresolved_place and not places and not says_here(question, lang):
         return None
     intent = query.intent
     if intent is Intent.ROUTE:
@@ -245,13 +245,3 @@ def needs_reading(u: Understood) -> bool:
     if u.intent in (Intent.REFUSED, Intent.REPEAT):
         return False
     return u.intent is Intent.UNKNOWN or u.unresolved_place
-
-
-def _says_here(question: str, lang: str) -> bool:
-    """A word for here in the question: a whole word in English; inside a word in Korean,
-    Japanese and Chinese, which glue particles on ("여기서", "この駅で") or use no spaces."""
-    text = question.lower()
-    return any(
-        re.search(rf"\b{re.escape(h)}\b", text) if h.isascii() else h in text
-        for h in languages.get(lang).here_words
-    )

@@ -9,13 +9,12 @@ lives in the conversation for one turn (`Context.offered`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import languages
 from knowledge.answers.lexicon import lexicon
-from knowledge.answers.question_text import matches, normalise
+from knowledge.answers.question_text import matches, normalise, says_here
 from knowledge.answers.templates import join_or, say
 from knowledge.answers.types import Context, Intent, Offer
 from knowledge.textnorm import latin_key, name_key, similarity
@@ -78,29 +77,29 @@ def not_a_reply(
     context: Context | None = None,
 ) -> bool:
     """What follows the kiosk's question back and cannot be taken as the reply: unreadable
-    (`unreadable_reply`), or a question that names no station and says no "here", which is
-    the rest of the passenger's sentence (a slow "ヨンジョン駅は … 何号線ですか" was cut at the
+    (`unreadable_reply`), or a question answered for here without saying so, which is the
+    rest of the passenger's sentence (a slow "ヨンジョン駅は … 何号線ですか" was cut at the
     pause, and the second part got the kiosk's own station's lines). Both point to the staff,
     never to an answer for here."""
     if unreadable_reply(question, lang, offered, understood, context):
         return True
     asked = bool(offered) or (context is not None and context.asked)
+    return asked and here_unsaid(understood, question)
+
+
+def here_unsaid(understood: Understood, question: str) -> bool:
+    """The answer would be about the kiosk's own station only because none was named: no
+    station and no unknown place in the question, an intent answered for a station, and no
+    word that says here (`says_here`)."""
     return (
-        asked
-        and not understood.stations
+        not understood.stations
         and not understood.unresolved_place
-        and understood.intent not in (Intent.OUT_OF_SCOPE, Intent.UNKNOWN, Intent.REPEAT)
-        and not _says_here(question, lang)
+        and understood.intent not in _NOT_ABOUT_A_STATION
+        and not says_here(question, understood.lang)
     )
 
 
-def _says_here(question: str, lang: str) -> bool:
-    language = languages.get(lang)
-    text = normalise(question)
-    if language.word_spaced:
-        words = set(re.findall(r"[\w']+", text))
-        return any(w in words if " " not in w else w in text for w in language.here_words)
-    return any(w in text for w in language.here_words)
+_NOT_ABOUT_A_STATION = (Intent.UNKNOWN, Intent.OUT_OF_SCOPE, Intent.REFUSED, Intent.REPEAT)
 
 
 def reply_to_offer(question: str, lang: str, offered: Sequence[Offer], kb: Any) -> str | None:
@@ -162,9 +161,9 @@ def likeliest_offer(question: str, lang: str, offered: Sequence[Offer]) -> Offer
     few, and "Yujongbu City Hall" is Uijeongbu City Hall, not the City Hall inside it); None
     for a reply in a script without Latin keys or sounds, or like none or several of them."""
     language = languages.get(lang)
-    if language.sound_key is not None:  # Japanese: "トンデムンです。", "どんでもです"
-        heard = language.sound_key(_NAME_SAID_JA.sub("", normalise(question)))
-        keys = [language.sound_key(o.name) for o in offered]
+    if language.said_sound is not None:  # Japanese: "トンデムンです。", "どんでもです"
+        heard = language.said_sound(normalise(question))
+        keys = [language.said_sound(o.name) for o in offered]
     else:
         words = [w for w in normalise(question).split() if w not in language.common_words]
         heard = latin_key(" ".join(words))
@@ -177,10 +176,6 @@ def likeliest_offer(question: str, lang: str, offered: Sequence[Offer]) -> Offer
     best_score, best = scored[-1]
     runner_up = scored[-2][0] if len(scored) > 1 else 0.0
     return best if best_score >= NAME_LIKENESS and best_score > runner_up else None
-
-
-_NAME_SAID_JA = re.compile(r"(?:駅)?(?:です|でした|だ)?(?:よ|ね)?[。.!！?？\s]*$")
-"""What follows a name said back in Japanese ("トンデムン駅です。")."""
 
 
 def _first(pair: tuple[float, Offer]) -> float:

@@ -119,6 +119,31 @@ def place_chunk(question: str, lang: str, hits: dict[Intent, list[str]]) -> str 
     return None
 
 
+def says_here(question: str, lang: str) -> bool:
+    """A word for here in the question: inside a word in Korean, Japanese and Chinese, which
+    glue particles on ("여기서", "この駅で") or use no spaces; a whole word in English, where
+    "this" says so only at the end of a sentence ("What line is this? It's known.") or before
+    a word for a station ("this stop", "Is this Line 2?"). Whisper writes "this" inside names
+    it did not know ("What line this by our by our grandma?" was Byeollae Byeolgaram), and
+    "this way" asks the way."""
+    text = question.lower()
+    here = languages.get(lang).here_words
+    if any(h in text for h in here if not h.isascii()):
+        return True
+    for sentence in re.split(r"[.?!]+", text):
+        words = re.findall(r"[\w'’-]+", sentence)
+        for i, word in enumerate(words):
+            if word == "this" and i + 1 < len(words) and words[i + 1] not in _THIS_POINTS_AT:
+                continue
+            if word in here:
+                return True
+    return False
+
+
+_THIS_POINTS_AT = frozenset("station stop one line place platform".split())
+"""Words after "this" that make it the kiosk's own station."""
+
+
 def is_here(chunk: str, lang: str, text: str = "") -> bool:
     """A chunk that names the kiosk's own station, or no place at all. With the question's
     normalised `text`, a chunk cut from a word for here (这一 of 这一站, の駅 of この駅) is one."""

@@ -9,6 +9,7 @@ come close again: sokuseki against sossu-eki.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import Any
 
@@ -35,6 +36,16 @@ def sound_key(text: str) -> str:
     )
     folded = unicodedata.normalize("NFC", bare)
     return "".join(part["hepburn"] for part in _kakasi().convert(folded)).replace(" ", "")
+
+
+_SAID_AFTER_A_NAME = re.compile(r"(?:駅)?(?:です|でした|だ)?(?:よ|ね)?[。.!！?？\s]*$")
+"""What follows a name said back ("トンデムン駅です。")."""
+
+
+def said_sound(text: str) -> str:
+    """How a station's name said back sounds (`sound_key`), without "駅です" after it: Whisper
+    writes a name it half-hears as it heard it ("どんでもです" for トンデムンです)."""
+    return sound_key(_SAID_AFTER_A_NAME.sub("", text))
 
 
 _MID_SENTENCE = (

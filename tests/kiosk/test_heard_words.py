@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.heard_words import dropped_place, names_apart, says_here, unglued
+from kiosk.heard_words import dropped_place, names_apart, unglued
+from knowledge.answers.question_text import says_here
 from tests.kit.scripts import load_script
 
 DROPPED = {
